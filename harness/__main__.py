@@ -1,0 +1,5 @@
+"""Allow ``python -m harness``."""
+
+from harness.cli.main import main
+
+raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Checks: verdict profiles for replayed traffic, the contract suite, schema validation."""

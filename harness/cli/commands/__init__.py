@@ -1,0 +1,1 @@
+"""Subcommands of ``minitwit-harness``; each module has ``register`` and ``run``."""

@@ -1,0 +1,20 @@
+"""``minitwit-harness serve``: not built yet (placeholder until its issue lands)."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from harness.cli.options import add_command
+from harness.config import Config
+from harness.errors import HarnessError
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``serve`` subcommand."""
+    add_command(subparsers, "serve", run, "serve (not built yet)")
+
+
+def run(config: Config, args: argparse.Namespace) -> int:
+    """Fail clearly: the command is not built yet."""
+    raise HarnessError("'serve' is not built yet")

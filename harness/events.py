@@ -1,0 +1,62 @@
+"""Small past-tense events emitted by the engines and consumed by reporters.
+
+Engines never print; they hand events to a sink (any callable taking an ``Event``).
+Console progress, JSON lines and the bundle writer are sinks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from harness.findings import Finding
+from harness.results import Outcome
+
+
+@dataclass(frozen=True)
+class RunStarted:
+    """A stage started: ``kind`` is replay, load, contract, verify, allowlist."""
+
+    kind: str
+    target: str | None
+    total: int | None = None
+
+
+@dataclass(frozen=True)
+class ActionChecked:
+    """One request completed and was judged."""
+
+    outcome: Outcome
+
+
+@dataclass(frozen=True)
+class FindingReported:
+    """A check found a deviation."""
+
+    finding: Finding
+
+
+@dataclass(frozen=True)
+class CheckFinished:
+    """A named check ran to its end (``passed`` False means it produced findings)."""
+
+    name: str
+    passed: bool
+    skipped_reason: str | None = None
+
+
+@dataclass(frozen=True)
+class RunFinished:
+    """A stage finished; ``ok`` is its pass/fail verdict."""
+
+    kind: str
+    ok: bool
+    summary: str = ""
+
+
+Event = RunStarted | ActionChecked | FindingReported | CheckFinished | RunFinished
+EventSink = Callable[[Event], None]
+
+
+def null_sink(event: Event) -> None:
+    """A sink that ignores everything."""

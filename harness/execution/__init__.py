@@ -1,0 +1,1 @@
+"""Execution: the runners that send traffic (Locust lives only here, imported lazily)."""

@@ -1,0 +1,1 @@
+"""Pure planning: causal ordering and expected state (no HTTP, no clock, no globals)."""

@@ -1,0 +1,1 @@
+"""Probes of deployment properties, such as the IP allowlist behind a proxy."""

@@ -1,0 +1,1 @@
+"""Reporters: console, JSON, JUnit, Markdown and HTML, fed by events and results."""

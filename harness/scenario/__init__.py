@@ -1,0 +1,1 @@
+"""Scenario model, parsing of the course format, generation and statistics."""

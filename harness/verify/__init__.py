@@ -1,0 +1,1 @@
+"""State verification: read the target back and compare with the expected state."""
