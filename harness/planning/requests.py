@@ -1,0 +1,46 @@
+"""How a scenario action becomes an HTTP request of the simulator API (pure)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote
+
+from harness.scenario.model import Action, Command
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedRequest:
+    """Method, path (relative to the base URL, query included) and JSON body."""
+
+    method: str
+    path: str
+    body: dict[str, Any] | None
+    name: str  # stable endpoint name for statistics, e.g. "POST /msgs/<user>"
+
+
+def user_path(user: str) -> str:
+    """A username percent-encoded as one path segment (spaces, non-ASCII, slashes)."""
+    return quote(user, safe="")
+
+
+def request_for(action: Action, *, latest: bool = True) -> PlannedRequest:
+    """The request the course simulator sends for ``action`` (with ``latest=<id>``)."""
+    query = f"?latest={action.id}" if latest else ""
+    if action.command is Command.REGISTER:
+        body = {"username": action.user, "email": action.email, "pwd": action.pwd}
+        return PlannedRequest("POST", f"/register{query}", body, "POST /register")
+    if action.command is Command.TWEET:
+        return PlannedRequest(
+            "POST",
+            f"/msgs/{user_path(action.user)}{query}",
+            {"content": action.content},
+            "POST /msgs/<user>",
+        )
+    key = "follow" if action.command is Command.FOLLOW else "unfollow"
+    return PlannedRequest(
+        "POST",
+        f"/fllws/{user_path(action.user)}{query}",
+        {key: action.target},
+        f"POST /fllws/<user> ({key})",
+    )
