@@ -48,3 +48,20 @@ def served_app(database_url: str, tmp_path: Path) -> Iterator[RunningServer]:
     """The reference app under gunicorn on a free loopback port, on each backend."""
     with serve_reference_app(database_url, tmp_path) as server:
         yield server
+
+
+@pytest.fixture(
+    scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+)
+def module_served_app(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[RunningServer]:
+    """One served reference app per test module and backend (tests use distinct names)."""
+    tmp_path = tmp_path_factory.mktemp("served")
+    if request.param == "sqlite":
+        with serve_reference_app(f"sqlite:///{tmp_path / 'minitwit.db'}", tmp_path) as server:
+            yield server
+        return
+    _require_postgres()
+    with fresh_database() as url, serve_reference_app(url, tmp_path) as server:
+        yield server
