@@ -23,7 +23,7 @@ def redact(url: str) -> str:
 def open_database(url: str) -> Database:
     """A :class:`Database` for ``url``; an unsupported URL is a DatabaseProblem."""
     try:
-        return Database(url)
+        return Database(url, pooled=False)
     except ValueError as exc:
         raise DatabaseProblem(str(exc)) from None
 

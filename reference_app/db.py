@@ -31,6 +31,10 @@ SQLITE_PRAGMAS = (
     "PRAGMA foreign_keys = ON",
 )
 
+#: Seconds a request waits for a pooled PostgreSQL connection before failing.
+POOL_TIMEOUT_S = 5.0
+CONNECT_TIMEOUT_S = 10
+
 #: Advisory-lock key that serialises migrations of one PostgreSQL database.
 MIGRATION_LOCK_KEY = 0x4D54_5754  # "MTWT"
 
@@ -52,9 +56,12 @@ class Connection(Protocol):
 class Database:
     """A database URL and its connections; hides every SQLite/PostgreSQL difference."""
 
-    def __init__(self, url: str, *, pool_size: int = 4) -> None:
+    def __init__(self, url: str, *, pool_size: int = 4, pooled: bool = True) -> None:
         self.url = url
         self.pool_size = pool_size
+        # Without a pool (administration), a PostgreSQL failure is reported at once
+        # instead of being retried in the background.
+        self.pooled = pooled
         if url.startswith(("postgresql://", "postgres://")):
             self.backend = "postgresql"
             self.path = ""
@@ -90,6 +97,7 @@ class Database:
                     min_size=1,
                     max_size=self.pool_size,
                     kwargs={"autocommit": True},
+                    timeout=POOL_TIMEOUT_S,
                     open=True,
                 )
                 self._pool_pid = os.getpid()
@@ -104,6 +112,11 @@ class Database:
                 yield conn
             finally:
                 conn.close()
+        elif not self.pooled:
+            with psycopg.connect(
+                self.url, autocommit=True, connect_timeout=CONNECT_TIMEOUT_S
+            ) as pg_conn:
+                yield pg_conn
         else:
             with self._pg_pool().connection() as pg_conn:
                 yield pg_conn

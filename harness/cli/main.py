@@ -21,6 +21,7 @@ from harness.errors import HarnessError, UsageError
 
 COMMANDS: tuple[str, ...] = (
     "serve",
+    "db",
     "scenario",
     "replay",
     "verify",

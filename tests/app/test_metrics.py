@@ -1,0 +1,73 @@
+"""``/metrics``: Prometheus counts and latencies by route template and status, merged
+across the 2 worker processes whichever of them answers the scrape."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+from prometheus_client.parser import text_string_to_metric_families
+
+from tests.app.client import Api, path_name
+from tests.support.servers import RunningServer, serve_reference_app
+
+Key = tuple[str, str, str]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
+    """A server of its own: the counts asserted here are exact."""
+    tmp_path: Path = tmp_path_factory.mktemp("metrics")
+    with serve_reference_app(f"sqlite:///{tmp_path}/m.db", tmp_path, workers=2) as running:
+        yield running
+
+
+def _samples(url: str) -> dict[str, dict[Key, float]]:
+    response = requests.get(f"{url}/metrics", timeout=10)
+    assert response.status_code == 200
+    assert response.headers["Content-Type"].startswith("text/plain")
+    out: dict[str, dict[Key, float]] = {}
+    for family in text_string_to_metric_families(response.text):
+        for sample in family.samples:
+            if "endpoint" in sample.labels and "le" not in sample.labels:
+                key = (sample.labels["method"], sample.labels["endpoint"], sample.labels["status"])
+                out.setdefault(sample.name, {})[key] = sample.value
+    return out
+
+
+def test_counts_and_latencies_by_route_template_and_status_across_workers(
+    server: RunningServer,
+) -> None:
+    api = Api(server.url)
+    names = [api.new_user() for _ in range(3)]
+    for name in names:
+        for _ in range(4):
+            api.messages(name)
+    api.messages("no such user")
+    for _ in range(5):
+        api.request("GET", "/latest", auth=False)
+        api.request("GET", "/nowhere", auth=False)
+    # Both workers answered requests, so each holds only part of the counts.
+    assert len(set(re.findall(r"\[(\d+)\] \[INFO\] gunicorn\.access", server.log()))) == 2
+    expected = {
+        ("POST", "/register", "204"): 3,
+        ("GET", "/msgs/<path:username>", "200"): 12,
+        ("GET", "/msgs/<path:username>", "404"): 1,
+        ("GET", "/latest", "200"): 6,  # 5 plus the readiness probe of the fixture
+        ("GET", "<unmatched>", "404"): 5,
+    }
+    for _ in range(6):  # successive scrapes land on either worker: all see the full sum
+        samples = _samples(server.url)
+        counts = samples["minitwit_http_requests_total"]
+        latency_counts = samples["minitwit_http_request_duration_seconds_count"]
+        for key, value in expected.items():
+            assert counts[key] == value, key
+            assert latency_counts[key] == value, key
+        assert (
+            samples["minitwit_http_request_duration_seconds_sum"][("POST", "/register", "204")] > 0
+        )
+    raw_paths = [k for k in counts if path_name(names[0]) in k[1] or names[0] in k[1]]
+    assert raw_paths == []

@@ -1,0 +1,95 @@
+"""``minitwit-harness serve``: invalid settings fail in one line; the log file is capped."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from harness.cli.main import main
+from tests.app.client import Api
+from tests.support.net import free_port
+from tests.support.servers import serve_reference_app
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["--port", "0"], "--port: must be 1..65535"),
+        (["--port", "70000"], "--port: must be 1..65535"),
+        (["--workers", "0"], "--workers: must be at least 1"),
+        (["--threads", "0"], "--threads: must be at least 1"),
+        (["--workers", "two"], "invalid int value"),
+        (["--log-backups", "0"], "--log-backups: must be at least 1"),
+        (["--log-max-bytes", "10"], "--log-max-bytes: must be at least 1024"),
+        (["--log-file", "/no/such/dir/serve.log"], "--log-file: cannot write"),
+        (["--database-url", "mysql://x/y"], "unsupported database URL"),
+        (["--database-url", "sqlite:////no/such/dir/x.db"], "unable to open database file"),
+        (["--database-url", "postgresql://nobody@127.0.0.1:1/x"], "connection"),
+    ],
+)
+def test_invalid_settings_are_one_line_errors_with_exit_2(
+    args: list[str], expected: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["serve", "--port", str(free_port()), "--database-url", f"sqlite:///{tmp_path}/x.db"]
+    assert main([*argv, *args]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and expected in err and "Traceback" not in err
+
+
+def test_port_in_use_is_a_one_line_error_from_the_real_command(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "harness",
+                "serve",
+                "--port",
+                str(port),
+                "--database-url",
+                f"sqlite:///{tmp_path}/x.db",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        f"minitwit-harness: error: cannot listen on 127.0.0.1:{port}: Address already in use"
+    ]
+
+
+def _wait_for_text(path: Path, text: str, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if path.exists() and text in path.read_text(errors="replace"):
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"{text!r} never reached {path}")
+
+
+@pytest.mark.slow
+def test_log_file_is_size_capped_and_rotated_while_stdout_gets_everything(
+    tmp_path: Path,
+) -> None:
+    log_file = tmp_path / "app.log"
+    args = ("--log-file", str(log_file), "--log-max-bytes", "4096", "--log-backups", "2")
+    with serve_reference_app(f"sqlite:///{tmp_path}/m.db", tmp_path, extra_args=args) as server:
+        api = Api(server.url)
+        for i in range(150):  # ~150 access lines of ~150 bytes: several times the cap
+            api.request("GET", f"/latest?n={i}", auth=False)
+        api.request("GET", "/latest?marker=last", auth=False)
+        _wait_for_text(log_file, "marker=last")
+        stdout = server.log()
+    files = sorted(p.name for p in tmp_path.glob("app.log*"))
+    assert files == ["app.log", "app.log.1", "app.log.2"]
+    assert all((tmp_path / name).stat().st_size <= 4096 for name in files)
+    assert all(f"/latest?n={i} " in stdout for i in range(150))
