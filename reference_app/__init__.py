@@ -13,7 +13,6 @@ ENV_SETTINGS = (
     "DATABASE_URL",
     "ACCEPTED_IPS",
     "TRUSTED_PROXIES",
-    "LOG_FILE",
     "PROMETHEUS_MULTIPROC_DIR",
     "SIMULATOR_AUTHORIZATION",
     "AUTO_MIGRATE",
@@ -23,7 +22,6 @@ DEFAULTS: dict[str, Any] = {
     "DATABASE_URL": "sqlite:///minitwit.db",
     "ACCEPTED_IPS": "*",
     "TRUSTED_PROXIES": "",
-    "LOG_FILE": None,
     "PROMETHEUS_MULTIPROC_DIR": None,
     "SIMULATOR_AUTHORIZATION": "Basic c2ltdWxhdG9yOnN1cGVyX3NhZmUh",
     # Upgrade the schema when the app starts (serialised, so safe in every worker).
