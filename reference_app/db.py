@@ -77,6 +77,7 @@ class Database:
         self._pool: Any = None
         self._pool_pid = 0
         self._lock = threading.Lock()
+        self._local = threading.local()
 
     # -- connections -------------------------------------------------------------------
 
@@ -84,6 +85,19 @@ class Database:
         conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
         for pragma in SQLITE_PRAGMAS:
             conn.execute(pragma)
+        return conn
+
+    def _sqlite_thread_connection(self) -> sqlite3.Connection:
+        # One long-lived connection per thread and process. Closing the last connection
+        # of a WAL database checkpoints and deletes the WAL, with fsyncs: a connection per
+        # request would pay that on every request.
+        cached: tuple[int, sqlite3.Connection] | None = getattr(self._local, "sqlite", None)
+        if cached is None or cached[0] != os.getpid():
+            cached = (os.getpid(), self._sqlite_connect())
+            self._local.sqlite = cached
+        conn = cached[1]
+        if conn.in_transaction:  # never hand out a connection left inside a transaction
+            conn.execute("ROLLBACK")
         return conn
 
     def _pg_pool(self) -> Any:
@@ -105,8 +119,10 @@ class Database:
 
     @contextmanager
     def connect(self) -> Iterator[Connection]:
-        """A connection in autocommit mode for the length of the block."""
-        if self.backend == "sqlite":
+        """A connection in autocommit mode for the block (borrowed, when pooled)."""
+        if self.backend == "sqlite" and self.pooled:
+            yield self._sqlite_thread_connection()
+        elif self.backend == "sqlite":
             conn = self._sqlite_connect()
             try:
                 yield conn
@@ -122,7 +138,11 @@ class Database:
                 yield pg_conn
 
     def close(self) -> None:
-        """Close the PostgreSQL pool of this process, if any."""
+        """Close this thread's SQLite connection and this process's PostgreSQL pool."""
+        cached = getattr(self._local, "sqlite", None)
+        if cached is not None and cached[0] == os.getpid():
+            cached[1].close()
+        self._local.sqlite = None
         with self._lock:
             if self._pool is not None and self._pool_pid == os.getpid():
                 self._pool.close()
