@@ -109,6 +109,11 @@ def run(settings: ServerSettings, app_env: dict[str, str]) -> int:
     # imported, which happens in the workers, after this point.
     os.environ.update(app_env)
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics_dir
+    # Import the app's modules once here, after the variable is set: forked workers then
+    # start without importing Flask each (the app itself is still built per worker).
+    import reference_app.api
+    import reference_app.metrics  # noqa: F401
+
     options = {
         "bind": f"[{settings.host}]:{settings.port}"
         if ":" in settings.host
@@ -126,19 +131,27 @@ def run(settings: ServerSettings, app_env: dict[str, str]) -> int:
         "control_socket_disable": True,
     }
     tee = _start_logtee(settings) if settings.log_file else None
+    arbiter_pid = os.getpid()
     try:
         _Gunicorn(options).run()
         return 0
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else 1
     finally:
-        shutil.rmtree(metrics_dir, ignore_errors=True)
-        if tee is not None:
-            sys.stdout.flush()
-            sys.stderr.flush()
-            # Dropping our ends of the pipe lets the writer drain it and exit by itself.
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, 1)
-            os.dup2(devnull, 2)
-            os.close(devnull)
-            tee.wait(timeout=10)
+        # Workers are forks of this frame and unwind through it when they exit: only the
+        # arbiter owns the metrics directory and the log writer.
+        if os.getpid() == arbiter_pid:
+            shutil.rmtree(metrics_dir, ignore_errors=True)
+            if tee is not None:
+                _stop_logtee(tee)
+
+
+def _stop_logtee(tee: subprocess.Popen[bytes]) -> None:
+    """Drop our ends of the pipe so the writer drains it and exits by itself."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    os.dup2(devnull, 2)
+    os.close(devnull)
+    tee.wait(timeout=10)

@@ -3,7 +3,10 @@ across the 2 worker processes whichever of them answers the scrape."""
 
 from __future__ import annotations
 
+import os
 import re
+import signal
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -71,3 +74,20 @@ def test_counts_and_latencies_by_route_template_and_status_across_workers(
         )
     raw_paths = [k for k in counts if path_name(names[0]) in k[1] or names[0] in k[1]]
     assert raw_paths == []
+
+
+def test_counts_survive_a_worker_restart(server: RunningServer) -> None:
+    api = Api(server.url)
+    before = _samples(server.url)["minitwit_http_requests_total"][("GET", "/latest", "200")]
+    for _ in range(4):
+        api.request("GET", "/latest", auth=False)
+    booted = server.log().count("Booting worker")
+    worker_pid = int(re.findall(r"\[(\d+)\] \[INFO\] gunicorn\.access", server.log())[-1])
+    os.kill(worker_pid, signal.SIGTERM)  # the worker exits gracefully; gunicorn replaces it
+    deadline = time.monotonic() + 20
+    while server.log().count("Booting worker") == booted:
+        assert time.monotonic() < deadline, "no replacement worker booted"
+        time.sleep(0.05)
+    for _ in range(4):  # whichever worker answers, the exited worker's counts remain
+        counts = _samples(server.url)["minitwit_http_requests_total"]
+        assert counts[("GET", "/latest", "200")] == before + 4

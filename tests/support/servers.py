@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from collections.abc import Iterator, Mapping
@@ -68,7 +69,8 @@ def serve_reference_app(
             raise RuntimeError(f"server did not start:\n{log_text}") from exc
         yield RunningServer(url=url, process=proc, log_path=log_path)
     finally:
-        proc.terminate()
+        # SIGINT is gunicorn's quick shutdown; SIGTERM waits for workers to finish gracefully.
+        proc.send_signal(signal.SIGINT)
         try:
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
