@@ -49,6 +49,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         app.config.update({k: os.environ[k] for k in ENV_SETTINGS if k in os.environ})
     else:
         app.config.update(test_config)
+    # Usernames are whole path remainders, slashes included (`/msgs/%2Fx` is user "/x"):
+    # no slash merging, no redirects.
+    app.url_map.merge_slashes = False
+    app.url_map.converters["username"] = api.UsernameConverter
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.json.sort_keys = False  # type: ignore[attr-defined]
 

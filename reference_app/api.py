@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any, ParamSpec, TypeVar
 
 from flask import Blueprint, Response, current_app, jsonify, request
+from werkzeug.routing import PathConverter
 
 from reference_app import db
 from reference_app.auth import simulator_required
@@ -20,6 +21,14 @@ from reference_app.params import (
 )
 
 bp = Blueprint("api", __name__)
+
+
+class UsernameConverter(PathConverter):
+    """The rest of the path, any characters: a percent-encoded ``/`` arrives decoded."""
+
+    regex = ".+"
+    part_isolating = False  # may span "/"-separated parts (werkzeug infers it from the regex)
+
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -113,7 +122,7 @@ def all_messages() -> Response:
     return _messages(rows)
 
 
-@_route("/msgs/<path:username>", "GET")
+@_route("/msgs/<username:username>", "GET")
 @simulator_required
 @records_latest
 def user_messages(username: str) -> Response:
@@ -127,7 +136,7 @@ def user_messages(username: str) -> Response:
     return _messages([(text, pub_date, username) for text, pub_date in rows])
 
 
-@_route("/msgs/<path:username>", "POST")
+@_route("/msgs/<username:username>", "POST")
 @simulator_required
 @records_latest
 def post_message(username: str) -> Response:
@@ -141,7 +150,7 @@ def post_message(username: str) -> Response:
     return _no_content()
 
 
-@_route("/fllws/<path:username>", "GET")
+@_route("/fllws/<username:username>", "GET")
 @simulator_required
 @records_latest
 def follows(username: str) -> Response:
@@ -156,7 +165,7 @@ def follows(username: str) -> Response:
     return jsonify({"follows": [r[0] for r in rows]})
 
 
-@_route("/fllws/<path:username>", "POST")
+@_route("/fllws/<username:username>", "POST")
 @simulator_required
 @records_latest
 def follow_or_unfollow(username: str) -> Response:

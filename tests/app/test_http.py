@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.app.client import Api, path_name
+from tests.app.client import Api, path_name, unique_name
 
 USER = "{user}"
 
@@ -87,11 +87,26 @@ def test_json_body_under_another_content_type_is_read_as_json(
 
 
 @pytest.mark.parametrize(
-    "username", ["plain", "two words", "Ærø Ødegård", "a/b", "50% off", "q?x=1", "hash#tag"]
+    "template",
+    [
+        "plain {u}",
+        "two words {u}",
+        "Ærø Ødegård {u}",
+        "a/b {u}",
+        "/leading slash {u}",
+        "{u} trailing slash/",
+        "double//slash {u}",
+        "50% off {u}",
+        "q?x=1 {u}",
+        "hash#tag {u}",
+        "plus+sign {u}",
+    ],
 )
-def test_percent_encoded_usernames_reach_their_user(api: Api, username: str) -> None:
-    name = f"{username} {api.new_user()[-6:]}"
+def test_percent_encoded_usernames_reach_their_user(api: Api, template: str) -> None:
+    name = template.format(u=unique_name()[-8:])
     assert api.register(name).status_code == 204
     assert api.tweet(name, "here").status_code == 204
     [message] = api.messages(name).json()
     assert message["user"] == name
+    assert api.follow(name, name).status_code == 204
+    assert api.follows(name).json() == {"follows": [name]}

@@ -57,8 +57,8 @@ def test_counts_and_latencies_by_route_template_and_status_across_workers(
     assert len(set(re.findall(r"\[(\d+)\] \[INFO\] gunicorn\.access", server.log()))) == 2
     expected = {
         ("POST", "/register", "204"): 3,
-        ("GET", "/msgs/<path:username>", "200"): 12,
-        ("GET", "/msgs/<path:username>", "404"): 1,
+        ("GET", "/msgs/<username:username>", "200"): 12,
+        ("GET", "/msgs/<username:username>", "404"): 1,
         ("GET", "/latest", "200"): 6,  # 5 plus the readiness probe of the fixture
         ("GET", "<unmatched>", "404"): 5,
     }
