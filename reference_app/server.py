@@ -103,21 +103,46 @@ def _start_logtee(settings: ServerSettings) -> subprocess.Popen[bytes]:
 
 
 def run(settings: ServerSettings, app_env: dict[str, str]) -> int:
-    """Serve until stopped (SIGTERM/SIGINT); return gunicorn's exit status."""
-    metrics_dir = tempfile.mkdtemp(prefix="minitwit-metrics-")
-    # prometheus_client picks its multiprocess mode from this variable when first
-    # imported, which happens in the workers, after this point.
-    os.environ.update(app_env)
-    os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics_dir
-    # Import the app's modules once here, after the variable is set: forked workers then
-    # start without importing Flask each (the app itself is still built per worker).
-    import reference_app.api
-    import reference_app.metrics  # noqa: F401
+    """Serve until stopped (SIGTERM/SIGINT); return gunicorn's exit status.
 
-    options = {
-        "bind": f"[{settings.host}]:{settings.port}"
-        if ":" in settings.host
-        else f"{settings.host}:{settings.port}",
+    An invalid app setting raises ValueError before anything is served.
+    """
+    metrics_dir = tempfile.mkdtemp(prefix="minitwit-metrics-")
+    arbiter_pid = os.getpid()
+    tee = None
+    try:
+        # prometheus_client picks its multiprocess mode from this variable when it is
+        # imported; every worker inherits it.
+        os.environ.update(app_env)
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics_dir
+        from prometheus_client import values
+
+        # In case something imported prometheus_client earlier in this process.
+        values.ValueClass = values.get_value_class()  # type: ignore[no-untyped-call]
+        from reference_app import create_app
+
+        # Build the app once here, without touching the database: an invalid setting fails
+        # now, in one place, not in every worker. Forked workers also start faster with
+        # the modules already imported (each still builds its own app).
+        create_app({**app_env, "AUTO_MIGRATE": False})
+        tee = _start_logtee(settings) if settings.log_file else None
+        _Gunicorn(_options(settings, metrics_dir)).run()
+        return 0
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else 1
+    finally:
+        # Workers are forks of this frame and unwind through it when they exit: only the
+        # arbiter owns the metrics directory and the log writer.
+        if os.getpid() == arbiter_pid:
+            shutil.rmtree(metrics_dir, ignore_errors=True)
+            if tee is not None:
+                _stop_logtee(tee)
+
+
+def _options(settings: ServerSettings, metrics_dir: str) -> dict[str, Any]:
+    host = f"[{settings.host}]" if ":" in settings.host else settings.host
+    return {
+        "bind": f"{host}:{settings.port}",
         "workers": settings.workers,
         "worker_class": "gthread",
         "threads": settings.threads,
@@ -130,20 +155,6 @@ def run(settings: ServerSettings, app_env: dict[str, str]) -> int:
         # One shared default path would clash between servers running side by side.
         "control_socket_disable": True,
     }
-    tee = _start_logtee(settings) if settings.log_file else None
-    arbiter_pid = os.getpid()
-    try:
-        _Gunicorn(options).run()
-        return 0
-    except SystemExit as exc:
-        return exc.code if isinstance(exc.code, int) else 1
-    finally:
-        # Workers are forks of this frame and unwind through it when they exit: only the
-        # arbiter owns the metrics directory and the log writer.
-        if os.getpid() == arbiter_pid:
-            shutil.rmtree(metrics_dir, ignore_errors=True)
-            if tee is not None:
-                _stop_logtee(tee)
 
 
 def _stop_logtee(tee: subprocess.Popen[bytes]) -> None:

@@ -115,4 +115,7 @@ def run(config: Config, args: argparse.Namespace) -> int:
         log_max_bytes=serve.log_max_bytes,
         log_backups=serve.log_backups,
     )
-    return run_server(settings, env)
+    try:
+        return run_server(settings, env)
+    except ValueError as exc:  # an app setting the factory refused (e.g. ACCEPTED_IPS)
+        raise UsageError(str(exc).splitlines()[0]) from None
