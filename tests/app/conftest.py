@@ -1,14 +1,40 @@
-"""Fixtures of the app's tests: an API client on the module's served app."""
+"""Fixtures of the app's tests: one served app per backend for the whole session.
+
+Starting gunicorn (and creating a PostgreSQL database) dominates the cost of these tests,
+so the tests that do not need a fresh database share one server per backend and stay
+apart by using unique usernames. Tests run one at a time, so a test that sets ``latest``
+reads back its own value.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Iterator
 
 import pytest
 
 from tests.app.client import Api
-from tests.support.servers import RunningServer
+from tests.support.pg import fresh_database, require_postgres
+from tests.support.servers import RunningServer, serve_reference_app
+
+
+@pytest.fixture(
+    scope="session", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+)
+def shared_app(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[RunningServer]:
+    """The reference app served on each backend, shared by the app's tests."""
+    tmp_path = tmp_path_factory.mktemp("shared-app")
+    if request.param == "sqlite":
+        with serve_reference_app(f"sqlite:///{tmp_path / 'minitwit.db'}", tmp_path) as server:
+            yield server
+        return
+    require_postgres()
+    with fresh_database() as url, serve_reference_app(url, tmp_path) as server:
+        yield server
 
 
 @pytest.fixture
-def api(module_served_app: RunningServer) -> Api:
-    """A client of the reference app shared by the module (one server per backend)."""
-    return Api(module_served_app.url)
+def api(shared_app: RunningServer) -> Api:
+    """A client of the shared app on the current backend."""
+    return Api(shared_app.url)

@@ -7,6 +7,7 @@ import base64
 import pytest
 
 from tests.app.client import Api, path_name
+from tests.support.servers import RunningServer
 
 NOT_AUTHORIZED = {"status": 403, "error_msg": "You are not authorized to use this resource!"}
 
@@ -37,9 +38,9 @@ ENDPOINTS = [
 
 
 @pytest.fixture(scope="module")
-def member(module_served_app: object) -> str:
+def member(shared_app: RunningServer) -> str:
     """A registered user, so that only the credentials can make a request fail."""
-    api = Api(module_served_app.url)  # type: ignore[attr-defined]
+    api = Api(shared_app.url)
     return api.new_user()
 
 

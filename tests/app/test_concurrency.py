@@ -51,14 +51,12 @@ def test_concurrent_tweets_are_all_stored(api: Api) -> None:
     assert sorted(contents) == sorted(f"c{i}" for i in range(PARALLEL))
 
 
-def test_latest_agrees_across_worker_processes(api: Api, module_served_app: RunningServer) -> None:
+def test_latest_agrees_across_worker_processes(api: Api, shared_app: RunningServer) -> None:
     # Each request lands on either of the 2 workers; every read must see the last write.
     for value in range(500, 505):
         api.register(unique_name(), latest=value)
         readings = _all_at_once(lambda _: api.request("GET", "/latest", auth=False))
         assert {r.json()["latest"] for r in readings} == {value}
     # The access log names the worker process of each request: both answered.
-    pids = re.findall(
-        r"\[(\d+)\] \[INFO\] gunicorn\.access: .*\"GET /latest ", module_served_app.log()
-    )
+    pids = re.findall(r"\[(\d+)\] \[INFO\] gunicorn\.access: .*\"GET /latest ", shared_app.log())
     assert len(set(pids)) == 2

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.app.client import Api, path_name, unique_name
+from tests.support.servers import RunningServer
 
 USER = "{user}"
 
@@ -20,9 +21,9 @@ METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 
 
 @pytest.fixture(scope="module")
-def member(module_served_app: object) -> str:
+def member(shared_app: RunningServer) -> str:
     """A registered user for the per-user paths."""
-    return Api(module_served_app.url).new_user()  # type: ignore[attr-defined]
+    return Api(shared_app.url).new_user()
 
 
 def _fill(path: str, member: str) -> str:

@@ -55,9 +55,9 @@ def test_newest_first_and_stable_within_one_second(api: Api) -> None:
 
 
 @pytest.fixture(scope="module")
-def prolific(module_served_app: RunningServer) -> str:
+def prolific(shared_app: RunningServer) -> str:
     """A user with 105 messages ``p0`` .. ``p104`` (more than the default page)."""
-    api = Api(module_served_app.url)
+    api = Api(shared_app.url)
     name = api.new_user()
     for i in range(105):
         assert api.tweet(name, f"p{i}").status_code == 204

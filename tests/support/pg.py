@@ -22,6 +22,18 @@ def postgres_available() -> str | None:
         return f"PostgreSQL not reachable at {ADMIN_URL}: {exc}".splitlines()[0]
 
 
+def require_postgres() -> None:
+    """Skip the calling test when PostgreSQL does not answer; in CI (``CI`` set), fail it."""
+    import pytest
+
+    reason = postgres_available()
+    if reason is None:
+        return
+    if os.environ.get("CI"):
+        pytest.fail(f"PostgreSQL tests must run in CI: {reason}")
+    pytest.skip(reason)
+
+
 def _with_db(url: str, name: str) -> str:
     base, _, _ = url.rpartition("/")
     return f"{base}/{name}"
