@@ -2,22 +2,16 @@
 
 from __future__ import annotations
 
-import re
 import sqlite3
 
 import psycopg
 
 from reference_app import migrate
-from reference_app.db import Database
+from reference_app.db import Database, redact
 
 
 class DatabaseProblem(Exception):
     """The database cannot be opened or upgraded; ``str()`` is one line for the user."""
-
-
-def redact(url: str) -> str:
-    """``url`` without its password."""
-    return re.sub(r"(://[^:/@]*):[^@/]*@", r"\1:***@", url)
 
 
 def open_database(url: str) -> Database:

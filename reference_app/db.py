@@ -9,6 +9,7 @@ and no lock held between statements. ``transaction()`` exists for migrations onl
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
@@ -37,6 +38,11 @@ CONNECT_TIMEOUT_S = 10
 
 #: Advisory-lock key that serialises migrations of one PostgreSQL database.
 MIGRATION_LOCK_KEY = 0x4D54_5754  # "MTWT"
+
+
+def redact(url: str) -> str:
+    """``url`` without its password."""
+    return re.sub(r"(://[^:/@]*):[^@/]*@", r"\1:***@", url)
 
 
 class IntegrityError(Exception):
@@ -68,11 +74,12 @@ class Database:
         elif url.startswith("sqlite:///"):
             self.backend = "sqlite"
             self.path = url.removeprefix("sqlite:///")
-            if not self.path:
-                raise ValueError(f"no file path in database URL {url!r}")
+            if not self.path or self.path.startswith(":memory:") or "mode=memory" in self.path:
+                # Every connection would see a database of its own.
+                raise ValueError(f"database URL {url!r} needs a file path")
         else:
             raise ValueError(
-                f"unsupported database URL {url!r} (use sqlite:///PATH or postgresql://...)"
+                f"unsupported database URL {redact(url)!r} (use sqlite:///PATH or postgresql://...)"
             )
         self._pool: Any = None
         self._pool_pid = 0

@@ -104,6 +104,7 @@ def test_db_command_upgrades_step_by_step_and_reports_status(
         (["--database-url", "mysql://db/x"], "unsupported database URL"),
         (["--database-url", "sqlite:////no/such/dir/x.db"], "unable to open database file"),
         (["--database-url", "postgresql://nobody@127.0.0.1:1/x"], "connection"),
+        (["--database-url", "postgresql://u:topsecret@127.0.0.1:1/x"], "u:***@127.0.0.1:1"),
         (["--to", "99"], "--to: must be 1..2"),
     ],
 )
@@ -116,3 +117,4 @@ def test_db_command_problems_are_one_line_errors(
     assert main(argv) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and expected in err and "Traceback" not in err
+    assert "topsecret" not in err

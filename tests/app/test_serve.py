@@ -28,6 +28,7 @@ from tests.support.servers import serve_reference_app
         (["--log-max-bytes", "10"], "--log-max-bytes: must be at least 1024"),
         (["--log-file", "/no/such/dir/serve.log"], "--log-file: cannot write"),
         (["--database-url", "mysql://x/y"], "unsupported database URL"),
+        (["--database-url", "sqlite:///:memory:"], "needs a file path"),
         (["--database-url", "sqlite:////no/such/dir/x.db"], "unable to open database file"),
         (["--database-url", "postgresql://nobody@127.0.0.1:1/x"], "connection"),
     ],

@@ -106,6 +106,7 @@ def run(config: Config, args: argparse.Namespace) -> int:
     env = app_environment(serve)
     env.pop("LOG_FILE", None)  # the server's log writer owns the file, not the app
     env["AUTO_MIGRATE"] = "0"  # upgraded above, once, before the workers start
+    env["DB_POOL_SIZE"] = str(serve.threads)  # one PostgreSQL connection per thread
     settings = ServerSettings(
         host=serve.host,
         port=serve.port,
