@@ -56,10 +56,13 @@ def test_unfollowing_a_user_not_followed_is_204(api: Api) -> None:
     assert response.status_code == 204 and response.content == b""
 
 
-def test_self_follow_is_allowed(api: Api) -> None:
+def test_self_follow_is_400_and_self_unfollow_is_a_204_no_op(api: Api) -> None:
     who = api.new_user()
-    assert api.follow(who, who).status_code == 204
-    assert _follows(api, who) == [who]
+    response = api.follow(who, who)
+    assert response.status_code == 400
+    assert response.json()["status"] == 400
+    assert _follows(api, who) == []
+    assert api.follow(who, who, "unfollow").status_code == 204
 
 
 @pytest.mark.parametrize("key", ["follow", "unfollow"])

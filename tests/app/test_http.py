@@ -109,5 +109,6 @@ def test_percent_encoded_usernames_reach_their_user(api: Api, template: str) -> 
     assert api.tweet(name, "here").status_code == 204
     [message] = api.messages(name).json()
     assert message["user"] == name
-    assert api.follow(name, name).status_code == 204
-    assert api.follows(name).json() == {"follows": [name]}
+    other = api.new_user()
+    assert api.follow(other, name).status_code == 204
+    assert api.follows(other).json() == {"follows": [name]}
