@@ -33,15 +33,25 @@ ENDPOINTS = [
     ("HEAD", "/msgs/{user}", None),
     ("POST", "/msgs/{user}", {"content": "x"}),
     ("GET", "/fllws/{user}", None),
-    ("POST", "/fllws/{user}", {"follow": "{user}"}),
+    ("POST", "/fllws/{user}", {"follow": "{other}"}),
 ]
 
 
 @pytest.fixture(scope="module")
 def member(shared_app: RunningServer) -> str:
     """A registered user, so that only the credentials can make a request fail."""
-    api = Api(shared_app.url)
-    return api.new_user()
+    return Api(shared_app.url).new_user()
+
+
+@pytest.fixture(scope="module")
+def other(shared_app: RunningServer) -> str:
+    """Another registered user, the follow target."""
+    return Api(shared_app.url).new_user()
+
+
+def _body(body: dict[str, str] | None, member: str, other: str) -> dict[str, str] | None:
+    names = {"{user}": member, "{other}": other}
+    return None if body is None else {k: names.get(v, v) for k, v in body.items()}
 
 
 @pytest.mark.parametrize(("method", "path", "body"), ENDPOINTS)
@@ -49,12 +59,13 @@ def member(shared_app: RunningServer) -> str:
 def test_request_without_simulator_credentials_is_403(
     api: Api,
     member: str,
+    other: str,
     method: str,
     path: str,
     body: dict[str, str] | None,
     headers: dict[str, str],
 ) -> None:
-    filled = None if body is None else {k: v.replace("{user}", member) for k, v in body.items()}
+    filled = _body(body, member, other)
     response = api.request(
         method, path.replace("{user}", path_name(member)), auth=False, json=filled, headers=headers
     )
@@ -70,8 +81,8 @@ def test_refused_requests_change_nothing(api: Api, member: str) -> None:
 
 @pytest.mark.parametrize(("method", "path", "body"), ENDPOINTS)
 def test_request_with_simulator_credentials_is_not_403(
-    api: Api, member: str, method: str, path: str, body: dict[str, str] | None
+    api: Api, member: str, other: str, method: str, path: str, body: dict[str, str] | None
 ) -> None:
-    filled = None if body is None else {k: v.replace("{user}", member) for k, v in body.items()}
+    filled = _body(body, member, other)
     response = api.request(method, path.replace("{user}", path_name(member)), json=filled)
     assert response.status_code in (200, 204)

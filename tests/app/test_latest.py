@@ -25,7 +25,11 @@ def _send(method: str, path: str, body: object = None, auth: bool = True) -> Sen
         filled = path.replace("{user}", path_name(user))
         payload = body
         if isinstance(body, dict):
-            payload = {k: (user if v == "{user}" else v) for k, v in body.items()}
+            names = {
+                "{user}": user,
+                "{other}": api.new_user() if "{other}" in body.values() else "",
+            }
+            payload = {k: names.get(v, v) for k, v in body.items()}
         response = api.request(method, f"{filled}?{query}", auth=auth, json=payload)
         return response.status_code
 
@@ -45,7 +49,8 @@ RECORDING = [
     pytest.param(_send("POST", "/msgs/{user}", {"content": "c"}), 204, id="tweet"),
     pytest.param(_send("POST", "/msgs/{user}", {"content": 1}), 400, id="tweet-400"),
     pytest.param(_send("GET", "/fllws/{user}"), 200, id="follows"),
-    pytest.param(_send("POST", "/fllws/{user}", {"follow": "{user}"}), 204, id="follow"),
+    pytest.param(_send("POST", "/fllws/{user}", {"follow": "{other}"}), 204, id="follow"),
+    pytest.param(_send("POST", "/fllws/{user}", {"follow": "{user}"}), 400, id="follow-self-400"),
     pytest.param(_send("POST", "/fllws/{user}", {"unfollow": "ghost"}), 404, id="unfollow-404"),
     pytest.param(_send("HEAD", "/msgs"), 200, id="head-msgs"),
     pytest.param(_send("GET", "/latest", auth=False), 200, id="latest-itself"),
