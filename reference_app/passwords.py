@@ -1,8 +1,8 @@
 """Password hashing: argon2id with a cost measured to fit the simulator's 0.3 s budget.
 
-OWASP's minimum argon2id configuration (19 MiB, 2 passes, 1 lane) costs about ~MS ms
-on one core of the 2-core CI machine, so ``/register`` stays far inside 0.3 s even when
-both cores are busy (see the README's serve section for the measurement).
+OWASP's minimum argon2id configuration (19 MiB, 2 passes, 1 lane) costs about 21 ms on
+one idle core of the 2-core machine, so ``/register`` stays far inside 0.3 s even when
+both cores are busy (the README's serve section has the measurements).
 """
 
 from __future__ import annotations
