@@ -85,6 +85,16 @@ def test_concurrent_upgrades_apply_each_version_exactly_once(database_url: str) 
     assert database_version(database_url) == 2
 
 
+def test_db_init_creates_the_schema_once(
+    database_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["db", "init", "--database-url", database_url]) == 0
+    assert "schema version 2 (applied 1, 2)" in capsys.readouterr().out
+    assert main(["db", "init", "--database-url", database_url]) == 2
+    err = capsys.readouterr().err
+    assert "already has schema version 2; use 'db upgrade'" in err and err.count("\n") == 1
+
+
 def test_db_command_upgrades_step_by_step_and_reports_status(
     database_url: str, capsys: pytest.CaptureFixture[str]
 ) -> None:

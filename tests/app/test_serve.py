@@ -94,3 +94,9 @@ def test_log_file_is_size_capped_and_rotated_while_stdout_gets_everything(
     assert files == ["app.log", "app.log.1", "app.log.2"]
     assert all((tmp_path / name).stat().st_size <= 4096 for name in files)
     assert all(f"/latest?n={i} " in stdout for i in range(150))
+
+
+def test_serves_on_ipv6_loopback(tmp_path: Path) -> None:
+    with serve_reference_app(f"sqlite:///{tmp_path}/m.db", tmp_path, host="::1", workers=1) as s:
+        assert s.url.startswith("http://[::1]:")
+        assert Api(s.url).latest() == -1

@@ -18,8 +18,9 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument(
         "action",
-        choices=["upgrade", "status"],
-        help="upgrade: create or upgrade the schema in place; status: show its version",
+        choices=["init", "upgrade", "status"],
+        help="init: create the schema in an empty database; upgrade: create or upgrade it in "
+        "place; status: show its version",
     )
     add_option(
         parser,
@@ -42,6 +43,7 @@ def run(config: Config, args: argparse.Namespace) -> int:
     """Upgrade or report the schema version; database problems are one-line errors."""
     from reference_app import migrate
     from reference_app.admin import DatabaseProblem, database_version, upgrade_database
+    from reference_app.db import redact
 
     url = config.serve.database_url
     newest = migrate.latest_version()
@@ -51,6 +53,10 @@ def run(config: Config, args: argparse.Namespace) -> int:
             pending = newest - version
             print(f"schema version {version} of {newest} ({pending} pending)")
             return int(ExitCode.OK)
+        if args.action == "init" and (version := database_version(url)) > 0:
+            raise HarnessError(
+                f"database {redact(url)} already has schema version {version}; use 'db upgrade'"
+            )
         if args._to is not None and not 1 <= args._to <= newest:
             raise UsageError(f"--to: must be 1..{newest}, got {args._to}")
         applied, version = upgrade_database(url, args._to)
