@@ -10,6 +10,8 @@ from harness.cli.options import add_command, add_option
 from harness.config import Config, ServeConfig, app_environment
 from harness.errors import HarnessError, UsageError
 
+_D = ServeConfig()
+
 
 def register(subparsers: Any) -> None:
     """Add the ``serve`` subcommand."""
@@ -23,11 +25,36 @@ def register(subparsers: Any) -> None:
         help="sqlite:///PATH (default sqlite:///minitwit.db) or postgresql://...",
         metavar="URL",
     )
-    add_option(parser, "serve.host", "--host", help="address to listen on", metavar="HOST")
-    add_option(parser, "serve.port", "--port", help="port to listen on", type=int, metavar="N")
-    add_option(parser, "serve.workers", "--workers", help="worker processes", type=int, metavar="N")
     add_option(
-        parser, "serve.threads", "--threads", help="threads per worker", type=int, metavar="N"
+        parser,
+        "serve.host",
+        "--host",
+        help=f"address to listen on (default {_D.host})",
+        metavar="HOST",
+    )
+    add_option(
+        parser,
+        "serve.port",
+        "--port",
+        help=f"port to listen on (default {_D.port})",
+        type=int,
+        metavar="N",
+    )
+    add_option(
+        parser,
+        "serve.workers",
+        "--workers",
+        help=f"worker processes (default {_D.workers})",
+        type=int,
+        metavar="N",
+    )
+    add_option(
+        parser,
+        "serve.threads",
+        "--threads",
+        help=f"threads per worker (default {_D.threads})",
+        type=int,
+        metavar="N",
     )
     add_option(
         parser,
@@ -40,7 +67,7 @@ def register(subparsers: Any) -> None:
         parser,
         "serve.log_max_bytes",
         "--log-max-bytes",
-        help="rotate the log file at this size",
+        help=f"rotate the log file at this size in bytes (default {_D.log_max_bytes})",
         type=int,
         metavar="N",
     )
@@ -48,7 +75,7 @@ def register(subparsers: Any) -> None:
         parser,
         "serve.log_backups",
         "--log-backups",
-        help="rotated log files to keep",
+        help=f"rotated log files to keep (default {_D.log_backups})",
         type=int,
         metavar="N",
     )
