@@ -119,6 +119,8 @@ class Database:
                     max_size=self.pool_size,
                     kwargs={"autocommit": True},
                     timeout=POOL_TIMEOUT_S,
+                    # A connection broken by a database restart is replaced, not used.
+                    check=ConnectionPool.check_connection,
                     open=True,
                 )
                 self._pool_pid = os.getpid()
