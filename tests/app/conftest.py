@@ -20,17 +20,24 @@ from tests.support.servers import RunningServer, serve_reference_app
 @pytest.fixture(
     scope="session", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 )
-def shared_app(
+def shared_database_url(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[RunningServer]:
-    """The reference app served on each backend, shared by the app's tests."""
-    tmp_path = tmp_path_factory.mktemp("shared-app")
+) -> Iterator[str]:
+    """The database behind ``shared_app`` (tests may seed large data sets directly)."""
     if request.param == "sqlite":
-        with serve_reference_app(f"sqlite:///{tmp_path / 'minitwit.db'}", tmp_path) as server:
-            yield server
+        yield f"sqlite:///{tmp_path_factory.mktemp('shared-db') / 'minitwit.db'}"
         return
     require_postgres()
-    with fresh_database() as url, serve_reference_app(url, tmp_path) as server:
+    with fresh_database() as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def shared_app(
+    shared_database_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[RunningServer]:
+    """The reference app served on each backend, shared by the app's tests."""
+    with serve_reference_app(shared_database_url, tmp_path_factory.mktemp("shared-app")) as server:
         yield server
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from reference_app.db import Database
 from tests.app.client import Api, path_name, unique_name
 
 
@@ -107,3 +108,31 @@ def test_follow_body_that_is_not_a_json_object_is_400(api: Api, raw: str) -> Non
     response = api.request("POST", f"/fllws/{path_name(who)}", data=raw)
     assert response.status_code == 400
     assert response.json()["status"] == 400
+
+
+def _seed_follows(database_url: str, who: str, targets: list[str]) -> None:
+    """Users and edges written straight into the database: 101 registrations over HTTP
+    would mostly measure password hashing."""
+    database = Database(database_url, pooled=False)
+    with database.connect() as conn:
+        for name in [who, *targets]:
+            database.run(
+                conn,
+                "INSERT INTO users (username, email, pw_hash) VALUES (?, ?, ?)",
+                (name, "a@b", "-"),
+            )
+        for target in targets:
+            database.run(
+                conn,
+                "INSERT INTO follower (who_id, whom_id) SELECT a.user_id, b.user_id "
+                "FROM users a, users b WHERE a.username = ? AND b.username = ?",
+                (who, target),
+            )
+
+
+def test_follows_list_defaults_to_100_names(api: Api, shared_database_url: str) -> None:
+    who, targets = unique_name(), [unique_name() for _ in range(101)]
+    _seed_follows(shared_database_url, who, targets)
+    assert _follows(api, who) == targets[:100]
+    assert _follows(api, who, "?no=101") == targets
+    assert _follows(api, who, "?no=abc") == targets[:100]
