@@ -8,6 +8,7 @@ import re
 import signal
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -51,15 +52,17 @@ def test_counts_and_latencies_by_route_template_and_status_across_workers(
             api.messages(name)
     api.messages("no such user")
     for _ in range(5):
-        api.request("GET", "/latest", auth=False)
         api.request("GET", "/nowhere", auth=False)
+    with ThreadPoolExecutor(10) as pool:  # concurrent requests keep both workers busy
+        statuses = list(pool.map(lambda _: api.request("GET", "/latest", auth=False), range(20)))
+    assert {r.status_code for r in statuses} == {200}
     # Both workers answered requests, so each holds only part of the counts.
     assert len(set(re.findall(r"\[(\d+)\] \[INFO\] gunicorn\.access", server.log()))) == 2
     expected = {
         ("POST", "/register", "204"): 3,
         ("GET", "/msgs/<username:username>", "200"): 12,
         ("GET", "/msgs/<username:username>", "404"): 1,
-        ("GET", "/latest", "200"): 6,  # 5 plus the readiness probe of the fixture
+        ("GET", "/latest", "200"): 21,  # 20 plus the readiness probe of the fixture
         ("GET", "<unmatched>", "404"): 5,
     }
     for _ in range(6):  # successive scrapes land on either worker: all see the full sum
