@@ -42,6 +42,8 @@ def _flag(value: Any) -> bool:
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app from ``test_config``, or from environment variables when it is None."""
+    # Imported here, not at the top: `import reference_app` stays light, and
+    # prometheus_client is first imported once the server has configured its mode.
     from reference_app import allowlist, api, db, errors, metrics, migrate, passwords
 
     app = Flask(__name__)
