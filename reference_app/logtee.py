@@ -10,10 +10,11 @@ from __future__ import annotations
 import logging
 import signal
 import sys
+from collections.abc import Iterable
 from logging.handlers import RotatingFileHandler
 
 
-def tee(source: object, file_path: str, max_bytes: int, backups: int) -> None:
+def tee(source: Iterable[bytes], file_path: str, max_bytes: int, backups: int) -> None:
     """Copy lines from ``source`` (a binary stream) to stdout and the rotating file."""
     handler = RotatingFileHandler(
         file_path, maxBytes=max_bytes, backupCount=backups, encoding="utf-8"
@@ -21,7 +22,7 @@ def tee(source: object, file_path: str, max_bytes: int, backups: int) -> None:
     handler.setFormatter(logging.Formatter("%(message)s"))
     out = sys.stdout.buffer
     try:
-        for raw in source:  # type: ignore[attr-defined]
+        for raw in source:
             out.write(raw)
             out.flush()
             text = raw.decode("utf-8", errors="replace").rstrip("\n")
