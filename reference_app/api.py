@@ -179,8 +179,8 @@ def follow_or_unfollow(username: str) -> Response:
     target = text_field(body, key, f"'{key}' must be a username", allow_empty=True)
     target_id = _user_id(target)
     if key == "follow" and target_id == user_id:
-        # The course reference lets a user follow itself; the normative API does not.
-        raise ApiError(400, "You cannot follow yourself")
+        # Spec section 4 lists "self-follow is allowed" as a quirk of the course reference.
+        raise ApiError(400, "A user cannot follow itself")
     if key == "follow":
         db.execute(
             "INSERT INTO follower (who_id, whom_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
