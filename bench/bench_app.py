@@ -1,0 +1,194 @@
+"""Benchmark: the reference app (SQLite, PostgreSQL) against a naive baseline, same run.
+
+Two parts. (1) Write-heavy traffic — a generated scenario in the course mix (register/tweet/
+follow/unfollow ~0.8/44/38/18 %) plus ~10 % reads — replayed by a concurrent client against
+each server: requests/s and p50/p99 per endpoint, as ratios to the baseline. (2) Read latency
+of ``GET /msgs?no=100`` and ``GET /msgs/<user>?no=100`` as the message table grows (rows bulk
+loaded straight into the database). Acceptance: the reference app on SQLite serves >= 5x the
+baseline's requests/s with zero errors, and its ``GET /msgs`` p50 at the largest size is
+within 2x of the smallest. See bench/README.md.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from pathlib import Path
+from typing import Any
+
+from bench.app_servers import (
+    Target,
+    baseline,
+    bulk_messages,
+    bulk_users,
+    fresh_pg_database,
+    reference,
+)
+from bench.app_traffic import build_traffic, percentile, replay, scenario_actions, send
+from harness.planning.requests import PlannedRequest, user_path
+
+SEED = 2024
+REFERENCE_WORKERS = 4
+CONCURRENCY = 16
+FULL = {"users": 200, "actions": 6000, "max_seconds": 120.0, "sizes": (10_000, 100_000, 1_000_000)}
+QUICK = {"users": 40, "actions": 600, "max_seconds": 15.0, "sizes": (1_000, 10_000)}
+READ_SAMPLES = 30
+READ_SECONDS = 8.0  # per endpoint and size: the slow baseline at 1M gets fewer samples
+MIN_RPS_RATIO = 5.0
+MAX_MSGS_GROWTH = 2.0
+
+Server = Callable[[Path], AbstractContextManager[Target]]
+
+
+def _log(message: str) -> None:
+    print(f"[bench app] {message}", file=sys.stderr, flush=True)
+
+
+@contextmanager
+def _reference_sqlite(work: Path) -> Iterator[Target]:
+    db = f"sqlite:///{work / f'reference-{time.monotonic_ns()}.db'}"
+    with reference("reference-sqlite", db, work, REFERENCE_WORKERS) as target:
+        yield target
+
+
+@contextmanager
+def _reference_postgres(work: Path) -> Iterator[Target]:
+    with (
+        fresh_pg_database() as url,
+        reference("reference-postgres", url, work, REFERENCE_WORKERS) as target,
+    ):
+        yield target
+
+
+SERVERS: dict[str, Server] = {
+    "baseline": baseline,
+    "reference-sqlite": _reference_sqlite,
+    "reference-postgres": _reference_postgres,
+}
+
+
+def _with_ratios(results: dict[str, dict[str, Any]]) -> None:
+    """Add ``*_vs_baseline`` ratios: rps (higher is better), latencies (lower is better)."""
+    base = results["baseline"]
+    for res in results.values():
+        res["rps_vs_baseline"] = round(res["rps"] / base["rps"], 2) if base["rps"] else None
+        for endpoint, stats in res["endpoints"].items():
+            ref = base["endpoints"].get(endpoint)
+            for key in ("p50_ms", "p99_ms"):
+                ratio = stats[key] / ref[key] if ref and ref[key] else None
+                stats[key.replace("_ms", "_vs_baseline")] = (
+                    None if ratio is None else round(ratio, 3)
+                )
+
+
+def write_mix(work: Path, params: dict[str, Any]) -> dict[str, Any]:
+    """Replay the same traffic against every server; statistics with ratios to the baseline."""
+    actions = scenario_actions(params["users"], params["actions"], SEED)
+    steps = build_traffic(actions, SEED)
+    results: dict[str, dict[str, Any]] = {}
+    for name, server in SERVERS.items():
+        with server(work) as target:
+            _log(f"write mix: {len(steps)} requests against {name}")
+            results[name] = replay(
+                target.url, steps, concurrency=CONCURRENCY, max_seconds=params["max_seconds"]
+            )
+            _log(f"  {results[name]['rps']} req/s, {results[name]['errors']} errors")
+    _with_ratios(results)
+    return {"actions": len(actions), "requests": len(steps), "servers": results}
+
+
+def _sample(url: str, request: PlannedRequest) -> dict[str, float | int]:
+    """Sequential latencies of one read (after one warm-up), bounded in count and time."""
+    send(url, request, timeout=60.0)
+    latencies: list[float] = []
+    deadline = time.monotonic() + READ_SECONDS
+    while len(latencies) < READ_SAMPLES and (len(latencies) < 3 or time.monotonic() < deadline):
+        started = time.perf_counter()
+        status = send(url, request, timeout=60.0)
+        latencies.append((time.perf_counter() - started) * 1000)
+        if status != 200:
+            raise RuntimeError(f"{request.name} answered {status} at {url}")
+    latencies.sort()
+    return {
+        "samples": len(latencies),
+        "p50_ms": round(percentile(latencies, 50), 2),
+        "p99_ms": round(percentile(latencies, 99), 2),
+    }
+
+
+def read_latency(work: Path, sizes: tuple[int, ...]) -> dict[str, dict[str, Any]]:
+    """Read latencies per server and message-table size."""
+    results: dict[str, dict[str, Any]] = {}
+    for name, server in SERVERS.items():
+        is_baseline = name == "baseline"
+        with server(work) as target:
+            authors = bulk_users(target, is_baseline)
+            reads = (
+                PlannedRequest("GET", "/msgs?no=100", None, "GET /msgs?no=100"),
+                PlannedRequest(
+                    "GET", f"/msgs/{user_path('bulk user 7')}?no=100", None, "GET /msgs/<user>"
+                ),
+            )
+            loaded = 0
+            per_size: dict[str, Any] = {}
+            for size in sizes:
+                started = time.monotonic()
+                bulk_messages(target, is_baseline, loaded, size, authors)
+                loaded = size
+                took = time.monotonic() - started
+                _log(f"read latency: {name} with {size} messages (loaded in {took:.1f} s)")
+                per_size[str(size)] = {r.name: _sample(target.url, r) for r in reads}
+            results[name] = per_size
+    return results
+
+
+def _acceptance(
+    writes: dict[str, Any], reads: dict[str, Any], sizes: tuple[int, ...]
+) -> dict[str, Any]:
+    sqlite = writes["servers"]["reference-sqlite"]
+    ratio = sqlite["rps_vs_baseline"] or 0.0
+    small, large = str(sizes[0]), str(sizes[-1])
+    msgs = reads["reference-sqlite"]
+    growth = msgs[large]["GET /msgs?no=100"]["p50_ms"] / msgs[small]["GET /msgs?no=100"]["p50_ms"]
+    return {
+        "sqlite_rps_vs_baseline": ratio,
+        "sqlite_rps_ok": ratio >= MIN_RPS_RATIO,
+        "sqlite_write_errors": sqlite["errors"],
+        "sqlite_all_sent": sqlite["not_sent"] == 0,
+        "sqlite_msgs_p50_growth": round(growth, 2),
+        "sqlite_msgs_growth_sizes": [sizes[0], sizes[-1]],
+        "sqlite_msgs_growth_ok": growth <= MAX_MSGS_GROWTH,
+    }
+
+
+def run(quick: bool, out_dir: Path) -> dict[str, Any]:
+    """Run both parts; the result dict (``passed`` is the acceptance)."""
+    params = QUICK if quick else FULL
+    with tempfile.TemporaryDirectory(prefix="bench-app-") as tmp:
+        work = Path(tmp)
+        writes = write_mix(work, params)
+        reads = read_latency(work, params["sizes"])
+    acceptance = _acceptance(writes, reads, params["sizes"])
+    passed = (
+        acceptance["sqlite_rps_ok"]
+        and acceptance["sqlite_write_errors"] == 0
+        and acceptance["sqlite_all_sent"]
+        and acceptance["sqlite_msgs_growth_ok"]
+    )
+    return {
+        "benchmark": "app",
+        "quick": quick,
+        "config": {
+            "concurrency": CONCURRENCY,
+            "reference_workers": REFERENCE_WORKERS,
+            "baseline": "Flask dev server (threaded), SQLite, no indexes, latest in a file",
+            **{k: list(v) if isinstance(v, tuple) else v for k, v in params.items()},
+        },
+        "write_mix": writes,
+        "read_latency_ms": reads,
+        "acceptance": acceptance,
+        "passed": passed,
+    }
