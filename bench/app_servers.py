@@ -76,11 +76,11 @@ def _process(cmd: list[str], name: str, db_url: str, port: int, work: Path) -> I
 
 
 @contextmanager
-def reference(name: str, database_url: str, work: Path, workers: int) -> Iterator[Target]:
-    """The reference app under ``minitwit-harness serve`` (schema created at start)."""
+def reference(name: str, database_url: str, work: Path) -> Iterator[Target]:
+    """The reference app under ``minitwit-harness serve`` with its default workers/threads."""
     port = free_port()
     cmd = [sys.executable, "-m", "harness", "serve", "--database-url", database_url]
-    cmd += ["--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)]
+    cmd += ["--host", "127.0.0.1", "--port", str(port)]
     with _process(cmd, name, database_url, port, work) as target:
         yield target
 

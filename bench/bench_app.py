@@ -31,10 +31,15 @@ from bench.app_traffic import build_traffic, percentile, replay, scenario_action
 from harness.planning.requests import PlannedRequest, user_path
 
 SEED = 2024
-REFERENCE_WORKERS = 4
 CONCURRENCY = 16
-FULL = {"users": 200, "actions": 6000, "max_seconds": 120.0, "sizes": (10_000, 100_000, 1_000_000)}
-QUICK = {"users": 40, "actions": 600, "max_seconds": 15.0, "sizes": (1_000, 10_000)}
+FULL = {
+    "users": 200,
+    "actions": 5000,
+    "max_seconds": 90.0,
+    "rounds": 2,
+    "sizes": (10_000, 100_000, 1_000_000),
+}
+QUICK = {"users": 40, "actions": 600, "max_seconds": 15.0, "rounds": 1, "sizes": (1_000, 10_000)}
 READ_SAMPLES = 30
 READ_SECONDS = 8.0  # per endpoint and size: the slow baseline at 1M gets fewer samples
 MIN_RPS_RATIO = 5.0
@@ -50,7 +55,7 @@ def _log(message: str) -> None:
 @contextmanager
 def _reference_sqlite(work: Path) -> Iterator[Target]:
     db = f"sqlite:///{work / f'reference-{time.monotonic_ns()}.db'}"
-    with reference("reference-sqlite", db, work, REFERENCE_WORKERS) as target:
+    with reference("reference-sqlite", db, work) as target:
         yield target
 
 
@@ -58,7 +63,7 @@ def _reference_sqlite(work: Path) -> Iterator[Target]:
 def _reference_postgres(work: Path) -> Iterator[Target]:
     with (
         fresh_pg_database() as url,
-        reference("reference-postgres", url, work, REFERENCE_WORKERS) as target,
+        reference("reference-postgres", url, work) as target,
     ):
         yield target
 
@@ -85,17 +90,28 @@ def _with_ratios(results: dict[str, dict[str, Any]]) -> None:
 
 
 def write_mix(work: Path, params: dict[str, Any]) -> dict[str, Any]:
-    """Replay the same traffic against every server; statistics with ratios to the baseline."""
+    """Replay the same traffic against every server; statistics with ratios to the baseline.
+
+    The servers take turns for ``rounds`` rounds, each on a fresh database, and the round
+    with the most requests/s counts: on a shared machine the load of others comes and goes,
+    and alternating gives every server the same chance of a quiet round.
+    """
     actions = scenario_actions(params["users"], params["actions"], SEED)
     steps = build_traffic(actions, SEED)
-    results: dict[str, dict[str, Any]] = {}
-    for name, server in SERVERS.items():
-        with server(work) as target:
-            _log(f"write mix: {len(steps)} requests against {name}")
-            results[name] = replay(
-                target.url, steps, concurrency=CONCURRENCY, max_seconds=params["max_seconds"]
-            )
-            _log(f"  {results[name]['rps']} req/s, {results[name]['errors']} errors")
+    rounds: dict[str, list[dict[str, Any]]] = {name: [] for name in SERVERS}
+    for round_no in range(params["rounds"]):
+        for name, server in SERVERS.items():
+            with server(work) as target:
+                _log(f"write mix round {round_no + 1}: {len(steps)} requests against {name}")
+                res = replay(
+                    target.url, steps, concurrency=CONCURRENCY, max_seconds=params["max_seconds"]
+                )
+                _log(f"  {res['rps']} req/s, {res['errors']} errors, {res['not_sent']} not sent")
+                rounds[name].append(res)
+    results = {name: max(runs, key=lambda r: r["rps"]) for name, runs in rounds.items()}
+    for name, runs in rounds.items():
+        results[name]["rps_per_round"] = [r["rps"] for r in runs]
+        results[name]["errors_per_round"] = [r["errors"] for r in runs]
     _with_ratios(results)
     return {"actions": len(actions), "requests": len(steps), "servers": results}
 
@@ -156,7 +172,7 @@ def _acceptance(
     return {
         "sqlite_rps_vs_baseline": ratio,
         "sqlite_rps_ok": ratio >= MIN_RPS_RATIO,
-        "sqlite_write_errors": sqlite["errors"],
+        "sqlite_write_errors": sum(sqlite["errors_per_round"]),  # every round counts
         "sqlite_all_sent": sqlite["not_sent"] == 0,
         "sqlite_msgs_p50_growth": round(growth, 2),
         "sqlite_msgs_growth_sizes": [sizes[0], sizes[-1]],
@@ -183,7 +199,7 @@ def run(quick: bool, out_dir: Path) -> dict[str, Any]:
         "quick": quick,
         "config": {
             "concurrency": CONCURRENCY,
-            "reference_workers": REFERENCE_WORKERS,
+            "reference": "minitwit-harness serve (default workers and threads)",
             "baseline": "Flask dev server (threaded), SQLite, no indexes, latest in a file",
             **{k: list(v) if isinstance(v, tuple) else v for k, v in params.items()},
         },
