@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import math
 import random
 import statistics
 import threading
@@ -125,8 +126,8 @@ def percentile(sorted_values: Sequence[float], pct: float) -> float:
     """Nearest-rank percentile of already sorted values (0.0 for none)."""
     if not sorted_values:
         return 0.0
-    rank = max(0, min(len(sorted_values) - 1, round(pct / 100 * len(sorted_values) + 0.5) - 1))
-    return float(sorted_values[rank])
+    rank = math.ceil(pct / 100 * len(sorted_values))  # 1-based
+    return float(sorted_values[min(max(rank, 1), len(sorted_values)) - 1])
 
 
 def send(base_url: str, request: PlannedRequest, timeout: float) -> int:
