@@ -8,6 +8,7 @@ loader, not the reads.
 
 from __future__ import annotations
 
+import os
 import socket
 import sqlite3
 import subprocess
@@ -35,6 +36,34 @@ class Target:
     name: str
     url: str
     database_url: str  # sqlite:///PATH or postgresql://...
+    pid: int
+
+    def cpu_seconds(self) -> float:
+        """CPU time used so far by the server and its live worker processes (Linux /proc)."""
+        return _tree_cpu_seconds(self.pid)
+
+
+def _tree_cpu_seconds(root: int) -> float:
+    """user+system CPU seconds of ``root`` and its descendants that are alive now."""
+    parents: dict[int, int] = {}
+    ticks: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:  # the process ended while we looked
+            continue
+        fields = stat.rsplit(")", 1)[1].split()  # the command name may contain spaces
+        parents[int(entry.name)] = int(fields[1])
+        ticks[int(entry.name)] = int(fields[11]) + int(fields[12])  # utime + stime
+    tree, frontier = {root}, [root]
+    while frontier:
+        parent = frontier.pop()
+        children = [pid for pid, ppid in parents.items() if ppid == parent]
+        tree.update(children)
+        frontier.extend(children)
+    return sum(ticks.get(pid, 0) for pid in tree) / os.sysconf("SC_CLK_TCK")
 
 
 def free_port() -> int:
@@ -65,7 +94,7 @@ def _process(cmd: list[str], name: str, db_url: str, port: int, work: Path) -> I
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_ready(url, process, log)
-        yield Target(name, url, db_url)
+        yield Target(name, url, db_url, process.pid)
     finally:
         process.terminate()
         try:

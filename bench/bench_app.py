@@ -32,14 +32,15 @@ from harness.planning.requests import PlannedRequest, user_path
 
 SEED = 2024
 CONCURRENCY = 16
+# users/actions = 0.8 %: the scenario generator registers every user exactly once.
 FULL = {
-    "users": 200,
+    "users": 40,
     "actions": 5000,
     "max_seconds": 90.0,
     "rounds": 2,
     "sizes": (10_000, 100_000, 1_000_000),
 }
-QUICK = {"users": 40, "actions": 600, "max_seconds": 15.0, "rounds": 1, "sizes": (1_000, 10_000)}
+QUICK = {"users": 8, "actions": 1000, "max_seconds": 15.0, "rounds": 1, "sizes": (1_000, 10_000)}
 READ_SAMPLES = 30
 READ_SECONDS = 8.0  # per endpoint and size: the slow baseline at 1M gets fewer samples
 MIN_RPS_RATIO = 5.0
@@ -80,6 +81,9 @@ def _with_ratios(results: dict[str, dict[str, Any]]) -> None:
     base = results["baseline"]
     for res in results.values():
         res["rps_vs_baseline"] = round(res["rps"] / base["rps"], 2) if base["rps"] else None
+        cpu, base_cpu = res.get("server_cpu_ms_per_request"), base.get("server_cpu_ms_per_request")
+        if cpu and base_cpu:  # load-independent: how much CPU each request costs the server
+            res["server_cpu_vs_baseline"] = round(cpu / base_cpu, 3)
         for endpoint, stats in res["endpoints"].items():
             ref = base["endpoints"].get(endpoint)
             for key in ("p50_ms", "p99_ms"):
@@ -103,9 +107,12 @@ def write_mix(work: Path, params: dict[str, Any]) -> dict[str, Any]:
         for name, server in SERVERS.items():
             with server(work) as target:
                 _log(f"write mix round {round_no + 1}: {len(steps)} requests against {name}")
+                cpu_before = target.cpu_seconds()
                 res = replay(
                     target.url, steps, concurrency=CONCURRENCY, max_seconds=params["max_seconds"]
                 )
+                cpu = target.cpu_seconds() - cpu_before
+                res["server_cpu_ms_per_request"] = round(cpu * 1000 / max(1, res["requests"]), 3)
                 _log(f"  {res['rps']} req/s, {res['errors']} errors, {res['not_sent']} not sent")
                 rounds[name].append(res)
     results = {name: max(runs, key=lambda r: r["rps"]) for name, runs in rounds.items()}

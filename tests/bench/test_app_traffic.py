@@ -54,7 +54,9 @@ def test_percentile_is_nearest_rank() -> None:
 def test_replay_against_the_baseline_over_real_http(tmp_path: Path) -> None:
     steps = build_traffic(scenario_actions(users=10, actions=200, seed=5), seed=5)
     with baseline(tmp_path) as target:
+        cpu_before = target.cpu_seconds()
         result = replay(target.url, steps, concurrency=8, max_seconds=60)
+        assert target.cpu_seconds() > cpu_before  # the server's own CPU time is measurable
     assert result["errors"] == 0
     assert result["not_sent"] == 0
     assert result["requests"] == len(steps)
