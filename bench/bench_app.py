@@ -188,19 +188,18 @@ def _acceptance(
 
 
 def run(quick: bool, out_dir: Path) -> dict[str, Any]:
-    """Run both parts; the result dict (``passed`` is the acceptance)."""
+    """Run both parts; the result dict (``passed``: the acceptance; errors only in quick mode)."""
     params = QUICK if quick else FULL
     with tempfile.TemporaryDirectory(prefix="bench-app-") as tmp:
         work = Path(tmp)
         writes = write_mix(work, params)
         reads = read_latency(work, params["sizes"])
     acceptance = _acceptance(writes, reads, params["sizes"])
-    passed = (
-        acceptance["sqlite_rps_ok"]
-        and acceptance["sqlite_write_errors"] == 0
-        and acceptance["sqlite_all_sent"]
-        and acceptance["sqlite_msgs_growth_ok"]
-    )
+    correct = acceptance["sqlite_write_errors"] == 0 and acceptance["sqlite_all_sent"]
+    fast = acceptance["sqlite_rps_ok"] and acceptance["sqlite_msgs_growth_ok"]
+    # A --quick run is a smoke test: too small and too short to judge speed on a shared box.
+    acceptance["judged"] = "errors only (--quick)" if quick else "errors and speed"
+    passed = correct and (fast or quick)
     return {
         "benchmark": "app",
         "quick": quick,
