@@ -37,7 +37,7 @@ FULL = {
     "users": 40,
     "actions": 5000,
     "max_seconds": 90.0,
-    "rounds": 2,
+    "rounds": 3,
     "sizes": (10_000, 100_000, 1_000_000),
 }
 QUICK = {"users": 8, "actions": 1000, "max_seconds": 15.0, "rounds": 1, "sizes": (1_000, 10_000)}
