@@ -38,10 +38,19 @@ FULL = {
     "actions": 5000,
     "max_seconds": 90.0,
     "rounds": 3,
+    "paced_requests": 600,
+    "read_samples": 30,
     "sizes": (10_000, 100_000, 1_000_000),
 }
-QUICK = {"users": 8, "actions": 1000, "max_seconds": 15.0, "rounds": 1, "sizes": (1_000, 10_000)}
-READ_SAMPLES = 30
+QUICK = {
+    "users": 8,
+    "actions": 800,
+    "max_seconds": 12.0,
+    "rounds": 1,
+    "paced_requests": 100,
+    "read_samples": 10,
+    "sizes": (1_000, 10_000),
+}
 READ_SECONDS = 8.0  # per endpoint and size: the slow baseline at 1M gets fewer samples
 MIN_RPS_RATIO = 5.0
 MAX_MSGS_GROWTH = 2.0
@@ -123,12 +132,31 @@ def write_mix(work: Path, params: dict[str, Any]) -> dict[str, Any]:
     return {"actions": len(actions), "requests": len(steps), "servers": results}
 
 
-def _sample(url: str, request: PlannedRequest) -> dict[str, float | int]:
+def simulator_paced(work: Path, params: dict[str, Any]) -> dict[str, Any]:
+    """The start of the same traffic one request at a time, as the course simulator sends it.
+
+    Latency rather than throughput: with no concurrency nothing hides per-request costs such
+    as a connection set-up or a sync to disk on every write.
+    """
+    actions = scenario_actions(params["users"], params["actions"], SEED)
+    steps = build_traffic(actions, SEED)[: params["paced_requests"]]  # a prefix stays causal
+    results: dict[str, dict[str, Any]] = {}
+    for name, server in SERVERS.items():
+        with server(work) as target:
+            _log(f"simulator-paced: {len(steps)} requests one at a time against {name}")
+            results[name] = replay(
+                target.url, steps, concurrency=1, max_seconds=params["max_seconds"]
+            )
+    _with_ratios(results)
+    return {"requests": len(steps), "servers": results}
+
+
+def _sample(url: str, request: PlannedRequest, samples: int) -> dict[str, float | int]:
     """Sequential latencies of one read (after one warm-up), bounded in count and time."""
     send(url, request, timeout=60.0)
     latencies: list[float] = []
     deadline = time.monotonic() + READ_SECONDS
-    while len(latencies) < READ_SAMPLES and (len(latencies) < 3 or time.monotonic() < deadline):
+    while len(latencies) < samples and (len(latencies) < 3 or time.monotonic() < deadline):
         started = time.perf_counter()
         status = send(url, request, timeout=60.0)
         latencies.append((time.perf_counter() - started) * 1000)
@@ -142,7 +170,7 @@ def _sample(url: str, request: PlannedRequest) -> dict[str, float | int]:
     }
 
 
-def read_latency(work: Path, sizes: tuple[int, ...]) -> dict[str, dict[str, Any]]:
+def read_latency(work: Path, sizes: tuple[int, ...], samples: int) -> dict[str, dict[str, Any]]:
     """Read latencies per server and message-table size."""
     results: dict[str, dict[str, Any]] = {}
     for name, server in SERVERS.items():
@@ -163,7 +191,7 @@ def read_latency(work: Path, sizes: tuple[int, ...]) -> dict[str, dict[str, Any]
                 loaded = size
                 took = time.monotonic() - started
                 _log(f"read latency: {name} with {size} messages (loaded in {took:.1f} s)")
-                per_size[str(size)] = {r.name: _sample(target.url, r) for r in reads}
+                per_size[str(size)] = {r.name: _sample(target.url, r, samples) for r in reads}
             results[name] = per_size
     return results
 
@@ -193,7 +221,8 @@ def run(quick: bool, out_dir: Path) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="bench-app-") as tmp:
         work = Path(tmp)
         writes = write_mix(work, params)
-        reads = read_latency(work, params["sizes"])
+        paced = simulator_paced(work, params)
+        reads = read_latency(work, params["sizes"], params["read_samples"])
     acceptance = _acceptance(writes, reads, params["sizes"])
     correct = acceptance["sqlite_write_errors"] == 0 and acceptance["sqlite_all_sent"]
     fast = acceptance["sqlite_rps_ok"] and acceptance["sqlite_msgs_growth_ok"]
@@ -210,6 +239,7 @@ def run(quick: bool, out_dir: Path) -> dict[str, Any]:
             **{k: list(v) if isinstance(v, tuple) else v for k, v in params.items()},
         },
         "write_mix": writes,
+        "simulator_paced": paced,
         "read_latency_ms": reads,
         "acceptance": acceptance,
         "passed": passed,
