@@ -184,10 +184,11 @@ def replay(
             entry.errors += 0 if ok else 1
             entry.slow += elapsed > SIMULATOR_TIMEOUT_S
 
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     with ThreadPoolExecutor(max_workers=concurrency) as pool:
         list(pool.map(run, steps))
     wall = time.perf_counter() - started
+    client_cpu = time.process_time() - cpu_started  # the client shares the machine's cores
     done = sum(len(s.latencies_ms) for s in stats.values())
     all_latencies = sorted(x for s in stats.values() for x in s.latencies_ms)
     return {
@@ -199,5 +200,6 @@ def replay(
         "p50_ms": round(percentile(all_latencies, 50), 2),
         "p99_ms": round(percentile(all_latencies, 99), 2),
         "mean_ms": round(statistics.fmean(all_latencies), 2) if all_latencies else 0.0,
+        "client_cpu_ms_per_request": round(client_cpu * 1000 / max(1, done), 3),
         "endpoints": {name: s.summary() for name, s in sorted(stats.items())},
     }
