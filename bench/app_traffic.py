@@ -39,6 +39,15 @@ class Step:
     registers: str | None = None
 
 
+def generator_name() -> str:
+    """Which generator :func:`scenario_actions` uses."""
+    try:
+        from harness.scenario.generate import generate_actions  # noqa: F401
+    except ImportError:
+        return "bench.app_traffic (local stand-in)"
+    return "harness.scenario.generate"
+
+
 def scenario_actions(users: int, actions: int, seed: int) -> list[Action]:
     """The write traffic: the project's scenario generator, or a small local stand-in."""
     try:

@@ -27,7 +27,14 @@ from bench.app_servers import (
     fresh_pg_database,
     reference,
 )
-from bench.app_traffic import build_traffic, percentile, replay, scenario_actions, send
+from bench.app_traffic import (
+    build_traffic,
+    generator_name,
+    percentile,
+    replay,
+    scenario_actions,
+    send,
+)
 from harness.planning.requests import PlannedRequest, user_path
 
 SEED = 2024
@@ -129,7 +136,12 @@ def write_mix(work: Path, params: dict[str, Any]) -> dict[str, Any]:
         results[name]["rps_per_round"] = [r["rps"] for r in runs]
         results[name]["errors_per_round"] = [r["errors"] for r in runs]
     _with_ratios(results)
-    return {"actions": len(actions), "requests": len(steps), "servers": results}
+    return {
+        "generator": generator_name(),
+        "actions": len(actions),
+        "requests": len(steps),
+        "servers": results,
+    }
 
 
 def simulator_paced(work: Path, params: dict[str, Any]) -> dict[str, Any]:
