@@ -60,18 +60,22 @@ CASES: list[tuple[str, Any, bool]] = [
     ("register_request", {"username": "A B", "email": "a@b"}, False),
     ("register_request", {"username": 7, "email": "a@b", "pwd": "p"}, False),
     ("register_request", ["A B", "a@b", "p"], False),
+    ("register_request", {"username": "A\x00B", "email": "a@b", "pwd": "p"}, False),
+    ("register_request", {"username": "A B", "email": "a@b\x00", "pwd": "p"}, False),
     ("tweet_request", {"content": ""}, True),
     ("tweet_request", {"content": "\ufeffhi"}, True),
     ("tweet_request", {"content": None}, False),
     ("tweet_request", {"content": 5}, False),
     ("tweet_request", {}, False),
     ("tweet_request", None, False),
+    ("tweet_request", {"content": "nul \x00 inside"}, False),
     ("follow_request", {"follow": "A B"}, True),
     ("follow_request", {"unfollow": "A B"}, True),
     ("follow_request", {"follow": "A B", "unfollow": "C D"}, False),
     ("follow_request", {}, False),
     ("follow_request", {"follow": 3}, False),
     ("follow_request", {"unfollow": None}, False),
+    ("follow_request", {"follow": "A\x00B"}, False),
 ]
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import jsonschema_rs
+import pytest
 import schemathesis
 from jsonschema import Draft202012Validator
 
@@ -41,6 +43,39 @@ def test_document_is_valid_openapi_3_1() -> None:
     loaded.validate()  # the OpenAPI 3.1 meta-schema; raises on any violation
     labels = {result.ok().label for result in loaded.get_all_operations()}
     assert len(labels) == len(_operations(doc))
+
+
+@pytest.mark.parametrize(
+    ("path", "value"),
+    [
+        (("info",), None),
+        (("components", "securitySchemes", "simulator", "type"), "bogus"),
+        (
+            (
+                "paths",
+                "/latest",
+                "get",
+                "responses",
+                "200",
+                "content",
+                "application/json",
+                "schema",
+            ),
+            5,
+        ),
+    ],
+)
+def test_the_validation_rejects_a_broken_document(path: tuple[str, ...], value: Any) -> None:
+    doc = schemas.openapi()
+    parent = doc
+    for key in path[:-1]:
+        parent = parent[key]
+    if value is None:
+        del parent[path[-1]]
+    else:
+        parent[path[-1]] = value
+    with pytest.raises(jsonschema_rs.ValidationError):
+        schemathesis.openapi.from_dict(doc).validate()
 
 
 def test_every_embedded_schema_is_valid_draft_2020_12() -> None:

@@ -1,0 +1,214 @@
+"""Write-heavy traffic for the app benchmark, and a concurrent client that replays it.
+
+The traffic is a generated scenario (register/tweet/follow/unfollow in the course mix) with
+one read interleaved after every ``READ_EVERY`` writes. The client sends it in order from a
+pool of threads, each request on a new connection as the simulator does; a request waits
+until the users it names are registered, so the only errors are the server's own.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import math
+import random
+import statistics
+import threading
+import time
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from harness.checks.verdicts import simulator_verdict
+from harness.planning.requests import PlannedRequest, request_for, user_path
+from harness.scenario.model import Action, Command
+
+AUTH = "Basic c2ltdWxhdG9yOnN1cGVyX3NhZmUh"
+READ_EVERY = 9  # one read per nine writes: about 10 % reads
+SIMULATOR_TIMEOUT_S = 0.3  # answers slower than this count as "slow" (the simulator's budget)
+
+
+@dataclass(frozen=True)
+class Step:
+    """One request of the traffic and the users that must exist before it is sent."""
+
+    request: PlannedRequest
+    command: str  # scenario command, or "read"
+    needs: tuple[str, ...] = ()
+    registers: str | None = None
+
+
+def generator_name() -> str:
+    """Which generator :func:`scenario_actions` uses."""
+    try:
+        from harness.scenario.generate import generate_actions  # noqa: F401
+    except ImportError:
+        return "bench.app_traffic (local stand-in)"
+    return "harness.scenario.generate"
+
+
+def scenario_actions(users: int, actions: int, seed: int) -> list[Action]:
+    """The write traffic: the project's scenario generator, or a small local stand-in."""
+    try:
+        from harness.scenario.generate import generate_actions
+    except ImportError:
+        return _local_actions(users, actions, seed)
+    return generate_actions(users=users, actions=actions, seed=seed)
+
+
+def _local_actions(users: int, actions: int, seed: int) -> list[Action]:
+    """Register/tweet/follow/unfollow in the course mix (0.8/44/38/18 %), causally valid."""
+    rng = random.Random(seed)
+    names: list[str] = []
+    out: list[Action] = []
+
+    def add(command: Command, user: str, **kw: str) -> None:
+        out.append(Action(len(out), 0, 0, command, user, **kw))
+
+    while len(out) < actions:
+        roll = rng.random()
+        if len(names) < 2 or (roll < 0.008 and len(names) < users):
+            name = f"Bench User{len(names)} Ünïcode"
+            names.append(name)
+            add(Command.REGISTER, name, email=f"u{len(names)}@example.org", pwd="pw\\")
+        elif roll < 0.448:
+            text = f"\ufeff“tweet” {len(out)} — " + "x" * rng.randint(0, 100)
+            add(Command.TWEET, rng.choice(names), content=text)
+        else:
+            user, target = rng.sample(names, 2)
+            add(Command.FOLLOW if roll < 0.828 else Command.UNFOLLOW, user, target=target)
+    return out
+
+
+def build_traffic(actions: Sequence[Action], seed: int) -> list[Step]:
+    """The steps to send: every action, plus one read after every ``READ_EVERY`` writes."""
+    rng = random.Random(seed)
+    registered: list[str] = []
+    steps: list[Step] = []
+    for index, action in enumerate(actions):
+        request = request_for(action)
+        if action.command is Command.REGISTER:
+            steps.append(Step(request, str(action.command), registers=action.user))
+            registered.append(action.user)
+        else:
+            needs = (action.user,) if action.target is None else (action.user, action.target)
+            steps.append(Step(request, str(action.command), needs=needs))
+        if index % READ_EVERY == READ_EVERY - 1 and registered:
+            steps.append(_read(rng, registered, index))
+    return steps
+
+
+def _read(rng: random.Random, registered: list[str], index: int) -> Step:
+    user = rng.choice(registered)
+    kind = index // READ_EVERY % 3
+    if kind == 0:
+        return Step(PlannedRequest("GET", "/msgs?no=100", None, "GET /msgs"), "read")
+    if kind == 1:
+        path, name = f"/msgs/{user_path(user)}?no=100", "GET /msgs/<user>"
+    else:
+        path, name = f"/fllws/{user_path(user)}?no=100", "GET /fllws/<user>"
+    return Step(PlannedRequest("GET", path, None, name), "read", needs=(user,))
+
+
+@dataclass
+class EndpointStats:
+    """Latencies (ms) and errors of one endpoint."""
+
+    latencies_ms: list[float] = field(default_factory=list)
+    errors: int = 0
+    slow: int = 0
+
+    def summary(self) -> dict[str, float | int]:
+        """Count, errors, answers over the simulator's budget, p50 and p99 in ms."""
+        lat = sorted(self.latencies_ms)
+        return {
+            "requests": len(lat),
+            "errors": self.errors,
+            "over_0.3s": self.slow,
+            "p50_ms": round(percentile(lat, 50), 2),
+            "p99_ms": round(percentile(lat, 99), 2),
+        }
+
+
+def percentile(sorted_values: Sequence[float], pct: float) -> float:
+    """Nearest-rank percentile of already sorted values (0.0 for none)."""
+    if not sorted_values:
+        return 0.0
+    rank = math.ceil(pct / 100 * len(sorted_values))  # 1-based
+    return float(sorted_values[min(max(rank, 1), len(sorted_values)) - 1])
+
+
+def send(base_url: str, request: PlannedRequest, timeout: float) -> int:
+    """Send one request on a new connection (``Connection: close``); the status code."""
+    parts = urlsplit(base_url)
+    conn = http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port, timeout=timeout)
+    headers = {"Authorization": AUTH, "Connection": "close"}
+    body = None
+    if request.body is not None:
+        body = json.dumps(request.body).encode()
+        headers["Content-Type"] = "application/json"
+    try:
+        conn.request(request.method, parts.path + request.path, body=body, headers=headers)
+        response = conn.getresponse()
+        response.read()
+        return response.status
+    finally:
+        conn.close()
+
+
+def replay(
+    base_url: str, steps: Sequence[Step], *, concurrency: int, max_seconds: float
+) -> dict[str, object]:
+    """Send ``steps`` with ``concurrency`` threads; requests/s and per-endpoint statistics."""
+    registered: dict[str, threading.Event] = {}
+    for step in steps:
+        if step.registers is not None:
+            registered[step.registers] = threading.Event()
+    stats: dict[str, EndpointStats] = {}
+    lock = threading.Lock()
+    deadline = time.monotonic() + max_seconds
+
+    def run(step: Step) -> None:
+        if time.monotonic() > deadline:
+            return
+        for user in step.needs:
+            registered[user].wait(timeout=max(0.0, deadline - time.monotonic()))
+        started = time.perf_counter()
+        try:
+            status: int | None = send(base_url, step.request, timeout=10.0)
+            error = None
+        except OSError as exc:
+            status, error = None, type(exc).__name__
+        elapsed = time.perf_counter() - started
+        if step.command == "read":
+            ok = error is None and status == 200
+        else:
+            ok = simulator_verdict(step.command, status, error).ok
+        if step.registers is not None:
+            registered[step.registers].set()
+        with lock:
+            entry = stats.setdefault(step.request.name, EndpointStats())
+            entry.latencies_ms.append(elapsed * 1000)
+            entry.errors += 0 if ok else 1
+            entry.slow += elapsed > SIMULATOR_TIMEOUT_S
+
+    started, cpu_started = time.perf_counter(), time.process_time()
+    with ThreadPoolExecutor(max_workers=concurrency) as pool:
+        list(pool.map(run, steps))
+    wall = time.perf_counter() - started
+    client_cpu = time.process_time() - cpu_started  # the client shares the machine's cores
+    done = sum(len(s.latencies_ms) for s in stats.values())
+    all_latencies = sorted(x for s in stats.values() for x in s.latencies_ms)
+    return {
+        "requests": done,
+        "not_sent": len(steps) - done,
+        "errors": sum(s.errors for s in stats.values()),
+        "seconds": round(wall, 2),
+        "rps": round(done / wall, 1) if wall > 0 else 0.0,
+        "p50_ms": round(percentile(all_latencies, 50), 2),
+        "p99_ms": round(percentile(all_latencies, 99), 2),
+        "mean_ms": round(statistics.fmean(all_latencies), 2) if all_latencies else 0.0,
+        "client_cpu_ms_per_request": round(client_cpu * 1000 / max(1, done), 3),
+        "endpoints": {name: s.summary() for name, s in sorted(stats.items())},
+    }
