@@ -47,6 +47,7 @@ class ScenarioConfig:
     actions: int = 1000
     seed: int = 0
     skip_bad_lines: bool = False
+    output: str | None = None  # ``scenario generate -o``; "-" is stdout
 
 
 @dataclass(frozen=True)
