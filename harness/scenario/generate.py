@@ -98,10 +98,11 @@ def _next_command(rng: random.Random, state: _State) -> tuple[Command, str, str 
             if pair is not None:
                 state.follows.add(pair)
                 return Command.FOLLOW, *pair
-        elif roll < FOLLOW_W + UNFOLLOW_W and state.follows.edges:
-            pair = rng.choice(state.follows.edges)
-            state.follows.remove(pair)
-            return Command.UNFOLLOW, *pair
+        elif roll < FOLLOW_W + UNFOLLOW_W:
+            if state.follows.edges:
+                pair = rng.choice(state.follows.edges)
+                state.follows.remove(pair)
+                return Command.UNFOLLOW, *pair
         else:
             pair = state.unfollowed_pair()
             if pair is not None:
