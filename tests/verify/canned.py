@@ -2,13 +2,37 @@
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
+from harness.scenario.model import Action, Command
+
 Canned = tuple[int, str, bytes]  # status, content type, body
+
+JSON = "application/json"
+ACTIONS = [
+    Action(0, 0, 1, Command.REGISTER, "Ann Lee", email="a@x", pwd="p"),
+    Action(1, 0, 1, Command.TWEET, "Ann Lee", content="hello there you"),
+]
+# What a correct target answers after ACTIONS.
+GOOD: dict[str, Canned] = {
+    "/latest": (200, JSON, b'{"latest": 1}'),
+    "/msgs/Ann%20Lee": (
+        200,
+        JSON,
+        json.dumps([{"content": "hello there you", "pub_date": 5, "user": "Ann Lee"}]).encode(),
+    ),
+    "/fllws/Ann%20Lee": (200, JSON, b'{"follows": []}'),
+    "/msgs": (
+        200,
+        JSON,
+        json.dumps([{"content": "hello there you", "pub_date": 5, "user": "Ann Lee"}]).encode(),
+    ),
+}
 
 
 @contextmanager

@@ -10,8 +10,7 @@ import pytest
 
 from harness.cli.main import main
 from tests.support.net import free_port
-from tests.verify.canned import canned_server
-from tests.verify.test_malformed import GOOD
+from tests.verify.canned import GOOD, canned_server
 
 SCENARIO = "0\t0\t1\tregister\tAnn Lee\ta@x\tp\n1\t0\t1\ttweet\tAnn Lee\thello there you\n"
 BAD = (

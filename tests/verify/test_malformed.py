@@ -2,33 +2,10 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
-from harness.scenario.model import Action, Command
 from harness.verify import run_verify
-from tests.verify.canned import Canned, canned_server
-
-JSON = "application/json"
-ACTIONS = [
-    Action(0, 0, 1, Command.REGISTER, "Ann Lee", email="a@x", pwd="p"),
-    Action(1, 0, 1, Command.TWEET, "Ann Lee", content="hello there you"),
-]
-GOOD: dict[str, Canned] = {
-    "/latest": (200, JSON, b'{"latest": 1}'),
-    "/msgs/Ann%20Lee": (
-        200,
-        JSON,
-        json.dumps([{"content": "hello there you", "pub_date": 5, "user": "Ann Lee"}]).encode(),
-    ),
-    "/fllws/Ann%20Lee": (200, JSON, b'{"follows": []}'),
-    "/msgs": (
-        200,
-        JSON,
-        json.dumps([{"content": "hello there you", "pub_date": 5, "user": "Ann Lee"}]).encode(),
-    ),
-}
+from tests.verify.canned import ACTIONS, GOOD, JSON, Canned, canned_server
 
 
 def test_canned_good_answers_pass() -> None:
