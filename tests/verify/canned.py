@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -35,12 +36,41 @@ GOOD: dict[str, Canned] = {
 }
 
 
+class Gauge:
+    """Counts requests in flight and remembers the most at once."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.now = 0
+        self.peak = 0
+
+    def enter(self) -> None:
+        with self.lock:
+            self.now += 1
+            self.peak = max(self.peak, self.now)
+
+    def leave(self) -> None:
+        with self.lock:
+            self.now -= 1
+
+
 @contextmanager
-def canned_server(routes: Mapping[str, Canned]) -> Iterator[str]:
-    """Serve ``routes`` (path without query -> response) on loopback; yield the base URL."""
+def canned_server(
+    routes: Mapping[str, Canned], *, hold: float = 0.0, gauge: Gauge | None = None
+) -> Iterator[str]:
+    """Serve ``routes`` (path without query -> response) on loopback; yield the base URL.
+
+    ``hold`` keeps each request in flight that long (a slow target), ``gauge`` counts them.
+    """
+    gauge = gauge or Gauge()
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
+            gauge.enter()
+            try:
+                time.sleep(hold)  # a slow target, not synchronisation
+            finally:
+                gauge.leave()
             status, ctype, body = routes.get(
                 urlsplit(self.path).path, (404, "application/json", b'{"status": 404}')
             )
@@ -54,7 +84,8 @@ def canned_server(routes: Mapping[str, Canned]) -> Iterator[str]:
             """Quiet."""
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # A short poll interval: shutdown() waits for the loop to notice.
+    thread = threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}"
