@@ -1,10 +1,12 @@
-"""Verify catches each kind of damage, made by tampering the reference app's database."""
+"""Verify catches each kind of damage, made by tampering the reference app's database.
+
+(The duplicated follow needs a schema change; it is in test_generated.py, on both backends.)
+"""
 
 from __future__ import annotations
 
 import html
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -169,14 +171,3 @@ def test_lost_unfollow_is_an_unexpected_follow(written: tuple[RunningServer, Tam
     findings = _verify(server)
     assert _checks(findings) == ["verify.unexpected-follow"]
     assert f"{BOB!r} follows 1 user(s) it should not" in findings[0].message
-
-
-def test_duplicated_follow(database_url: str, tmp_path: Path) -> None:
-    with serve_reference_app(database_url, tmp_path) as server:
-        post_actions(server.url, hazard_actions())
-        db = Tamper(database_url)
-        db.allow_duplicate_follows()
-        db.execute(f"INSERT INTO follower (who_id, whom_id) VALUES ({WHO}, {WHO})", (ANN, ZOE))
-        findings = _verify(server)
-    assert _checks(findings) == ["verify.duplicated-follow"]
-    assert findings[0].message == f"{ANN!r} lists 1 followed user(s) more than once: {ZOE!r} x2"
