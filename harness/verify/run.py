@@ -63,7 +63,10 @@ def _usable(ctx: Context, read: Read, path: str, findings: list[Finding]) -> boo
         findings.append(ctx.finding("verify.read-failed", f"GET {path} failed: {read.problem}"))
         return False
     if read.status != 200:
-        findings.append(ctx.finding("verify.read-failed", f"GET {path} answered {read.status}"))
+        wrong_base = path == "/latest" and read.status == 404
+        hint = " (is --target the base URL of the API?)" if wrong_base else ""
+        message = f"GET {path} answered {read.status}{hint}"
+        findings.append(ctx.finding("verify.read-failed", message))
         return False
     if read.problem is not None:
         findings.append(ctx.finding("verify.malformed-response", f"GET {path}: {read.problem}"))

@@ -21,6 +21,8 @@ def test_canned_good_answers_pass() -> None:
         ("/latest", (200, JSON, b'{"latest": "1"}'), "verify.malformed-response",
          'GET /latest: expected a JSON object {"latest": <integer>}'),
         ("/latest", (500, JSON, b"{}"), "verify.read-failed", "GET /latest answered 500"),
+        ("/latest", (404, JSON, b"{}"), "verify.read-failed",
+         "GET /latest answered 404 (is --target the base URL of the API?)"),
         ("/msgs/Ann%20Lee", (200, JSON, b'{"content": "x"}'), "verify.malformed-response",
          "expected a JSON array of messages, got dict"),
         ("/msgs/Ann%20Lee", (200, JSON, b'[{"content": "hello there you", "pub_date": "x"}]'),
