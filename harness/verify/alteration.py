@@ -41,8 +41,8 @@ def _mojibake(text: str) -> set[str]:
     return out
 
 
-def classify(written: str, stored: str) -> Alteration | None:
-    """How ``stored`` is an altered ``written``; None when they look unrelated (or equal)."""
+def known_alteration(written: str, stored: str) -> Alteration | None:
+    """The known kind of damage that turns ``written`` into ``stored``, if any (cheap)."""
     if written == stored:
         return None
     if html.unescape(stored) == written:
@@ -51,40 +51,55 @@ def classify(written: str, stored: str) -> Alteration | None:
         return Alteration.STRIPPED_BOM
     if stored in _mojibake(written) or stored in _mojibake(written.lstrip(BOM)):
         return Alteration.RE_ENCODED
-    if "\ufffd" in stored and "\ufffd" not in written:
+    if "\ufffd" in stored and "\ufffd" not in written and len(stored) <= 3 * len(written):
         return Alteration.RE_ENCODED
-    matcher = difflib.SequenceMatcher(None, written, stored, autojunk=False)
-    if matcher.real_quick_ratio() >= SIMILAR and matcher.ratio() >= SIMILAR:
-        return Alteration.OTHER
     return None
 
 
+def similar(written: str, stored: str) -> bool:
+    """Whether two texts are close enough to be one text altered in some other way."""
+    matcher = difflib.SequenceMatcher(None, written, stored, autojunk=False)
+    return (
+        matcher.real_quick_ratio() >= SIMILAR
+        and matcher.quick_ratio() >= SIMILAR
+        and matcher.ratio() >= SIMILAR
+    )
+
+
+def classify(written: str, stored: str) -> Alteration | None:
+    """How ``stored`` is an altered ``written``; None when they look unrelated (or equal)."""
+    kind = known_alteration(written, stored)
+    if kind is None and written != stored and similar(written, stored):
+        return Alteration.OTHER
+    return kind
+
+
 def pair_alterations(
-    missing: list[str], extra: list[str], *, budget: int = 40_000
+    missing: list[str], extra: list[str], *, budget: int = 300
 ) -> list[tuple[str, str, Alteration]]:
     """Greedily pair missing (written) texts with extra (stored) ones that are alterations.
 
-    Known alterations are matched first, then "other"; ``budget`` bounds the comparisons
-    so that a target that lost everything and stored garbage does not take quadratic time.
+    Known alterations are matched first (cheap checks against every candidate), then
+    "other" by similarity; ``budget`` bounds those similarity comparisons, which cost
+    O(length²) each, so a target that lost everything and stored garbage stays fast.
     """
     pairs: list[tuple[str, str, Alteration]] = []
     free = list(extra)
-    todo = list(missing)
-    for allow_other in (False, True):
-        left: list[str] = []
-        for written in todo:
-            match = None
-            for i, stored in enumerate(free):
-                budget -= 1
-                if budget < 0:
-                    break
-                kind = classify(written, stored)
-                if kind is not None and (allow_other or kind is not Alteration.OTHER):
-                    match = (i, kind)
-                    break
-            if match is None:
-                left.append(written)
-            else:
-                pairs.append((written, free.pop(match[0]), match[1]))
-        todo = left
+    left: list[str] = []
+    for written in missing:
+        for i, stored in enumerate(free):
+            kind = known_alteration(written, stored)
+            if kind is not None:
+                pairs.append((written, free.pop(i), kind))
+                break
+        else:
+            left.append(written)
+    for written in left:
+        for i, stored in enumerate(free):
+            budget -= 1
+            if budget < 0:
+                return pairs
+            if similar(written, stored):
+                pairs.append((written, free.pop(i), Alteration.OTHER))
+                break
     return pairs
