@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import psycopg
@@ -123,3 +124,18 @@ class Tamper:
             ).fetchone()
             assert row is not None
             pg.execute(f'ALTER TABLE follower DROP CONSTRAINT "{row[0]}"')
+
+
+def post_actions_concurrently(url: str, actions: Sequence[Action], threads: int = 6) -> None:
+    """Send like a concurrent replay: registers first, then each user's actions in order on
+    a pool (users interleave freely), and the final action only after all the others."""
+    registers = [a for a in actions[:-1] if a.command is Command.REGISTER]
+    post_actions(url, registers)
+    by_user: dict[str, list[Action]] = {}
+    for action in actions[:-1]:
+        if action.command is not Command.REGISTER:
+            by_user.setdefault(action.user, []).append(action)
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        for future in [pool.submit(post_actions, url, own) for own in by_user.values()]:
+            future.result()
+    post_actions(url, actions[-1:])

@@ -17,7 +17,7 @@ from harness.verify import run_verify
 from tests.conftest import _require_postgres
 from tests.support.pg import fresh_database
 from tests.support.servers import RunningServer, serve_reference_app
-from tests.verify.support import Tamper, post_actions
+from tests.verify.support import Tamper, post_actions, post_actions_concurrently
 
 ACTIONS = generate_actions(8, 100, seed=21)
 
@@ -105,3 +105,13 @@ def test_duplicated_follow(generated: tuple[RunningServer, str]) -> None:
     findings = run_verify(server.url, ACTIONS)
     assert [f.check for f in findings] == ["verify.duplicated-follow"]
     assert findings[0].message.endswith(f"{follow.target!r} x2")
+
+
+def test_concurrently_written_state_has_no_findings(tmp_path: Path) -> None:
+    # Only each user's own order and "final action last" hold, as after a concurrent
+    # replay: the public timeline interleaves users and seconds tie.
+    actions = generate_actions(6, 150, seed=8)
+    assert actions[-1].command is not Command.REGISTER
+    with serve_reference_app(f"sqlite:///{tmp_path / 'minitwit.db'}", tmp_path) as server:
+        post_actions_concurrently(server.url, actions)
+        assert run_verify(server.url, actions) == []
