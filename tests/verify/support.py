@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from typing import Any
 
 import psycopg
@@ -68,41 +69,38 @@ class Tamper:
         self.url = database_url
         self.sqlite = database_url.startswith("sqlite:///")
 
-    def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
-        """Run one statement and commit; ``?`` placeholders on both backends."""
+    @contextmanager
+    def _transaction(self) -> Iterator[Callable[..., Any]]:
+        """A function running ``?``-placeholder SQL, all committed together at the end."""
         if self.sqlite:
             conn = sqlite3.connect(self.url.removeprefix("sqlite:///"), timeout=10)
             try:
-                conn.execute(sql, tuple(params))
-                conn.commit()
+                with conn:
+                    yield lambda sql, params=(): conn.execute(sql, tuple(params))
             finally:
                 conn.close()
             return
-        with psycopg.connect(self.url, autocommit=True) as pg:
-            pg.execute(sql.replace("?", "%s"), tuple(params))
+        with psycopg.connect(self.url) as pg:  # commits when the block succeeds
+            yield lambda sql, params=(): pg.execute(sql.replace("?", "%s"), tuple(params))
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
+        """Run one statement and commit."""
+        with self._transaction() as run:
+            run(sql, params)
 
     def snapshot(self) -> dict[str, list[tuple[Any, ...]]]:
-        """Every row of the app's tables (SQLite), to restore between tests."""
-        assert self.sqlite
-        conn = sqlite3.connect(self.url.removeprefix("sqlite:///"), timeout=10)
-        try:
-            return {t: conn.execute(f"SELECT * FROM {t}").fetchall() for t in TABLES}
-        finally:
-            conn.close()
+        """Every row of the app's tables, to restore between tests."""
+        with self._transaction() as run:
+            return {t: run(f"SELECT * FROM {t} ORDER BY 1").fetchall() for t in TABLES}
 
     def restore(self, snapshot: dict[str, list[tuple[Any, ...]]]) -> None:
         """Put back exactly the rows of ``snapshot``, in one transaction."""
-        conn = sqlite3.connect(self.url.removeprefix("sqlite:///"), timeout=10)
-        try:
-            with conn:
-                for table in reversed(TABLES):
-                    conn.execute(f"DELETE FROM {table}")
-                for table in TABLES:
-                    for row in snapshot[table]:
-                        marks = ", ".join("?" * len(row))
-                        conn.execute(f"INSERT INTO {table} VALUES ({marks})", row)
-        finally:
-            conn.close()
+        with self._transaction() as run:
+            for table in reversed(TABLES):
+                run(f"DELETE FROM {table}")
+            for table in TABLES:
+                for row in snapshot[table]:
+                    run(f"INSERT INTO {table} VALUES ({', '.join('?' * len(row))})", row)
 
     def allow_duplicate_follows(self) -> None:
         """Drop the unique (who, whom) constraint, as an implementation without it has."""

@@ -7,12 +7,15 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterator
+from contextlib import ExitStack
 from typing import Any
 
 import pytest
 
 from harness.findings import Finding, Profile, Severity
 from harness.verify import run_verify
+from tests.conftest import _require_postgres
+from tests.support.pg import fresh_database
 from tests.support.servers import RunningServer, serve_reference_app
 from tests.verify.support import (
     ACCENT_TWEET,
@@ -32,14 +35,21 @@ WHO = "(SELECT user_id FROM users WHERE username = ?)"
 Snapshot = dict[str, list[tuple[Any, ...]]]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(
+    scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+)
 def hazard_server(
-    tmp_path_factory: pytest.TempPathFactory,
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[RunningServer, Tamper, Snapshot]]:
-    """One reference app (SQLite) for the module, holding the hazard scenario."""
-    tmp = tmp_path_factory.mktemp("hazard")
-    url = f"sqlite:///{tmp / 'minitwit.db'}"
-    with serve_reference_app(url, tmp) as server:
+    """One reference app per backend for the module, holding the hazard scenario."""
+    tmp = tmp_path_factory.mktemp(request.param)
+    with ExitStack() as stack:
+        if request.param == "sqlite":
+            url = f"sqlite:///{tmp / 'minitwit.db'}"
+        else:
+            _require_postgres()
+            url = stack.enter_context(fresh_database())
+        server = stack.enter_context(serve_reference_app(url, tmp))
         post_actions(server.url, hazard_actions())
         db = Tamper(url)
         yield server, db, db.snapshot()
