@@ -23,12 +23,14 @@ def register(subparsers: Any) -> None:
     parser = add_command(subparsers, "scenario", run, "generate and inspect scenario files")
     actions = parser.add_subparsers(dest="_scenario_action", metavar="ACTION")
     actions.required = True
-    gen = actions.add_parser("generate", help="write a deterministic scenario file")
+    gen_help = "write a deterministic scenario file shaped like the course recording"
+    gen = actions.add_parser("generate", help=gen_help, description=gen_help)
     add_option(gen, "scenario.users", "--users", type=int, metavar="N", help="users (200)")
     add_option(gen, "scenario.actions", "--actions", type=int, metavar="M", help="actions (1000)")
     add_option(gen, "scenario.seed", "--seed", type=int, metavar="S", help="random seed (0)")
     add_option(gen, "scenario.output", "-o", "--output", metavar="FILE", help="file, - = stdout")
-    stats = actions.add_parser("stats", help="command mix, users, delays and hazards of a file")
+    stats_help = "command mix, users, delays and hazards of a scenario file"
+    stats = actions.add_parser("stats", help=stats_help, description=stats_help)
     stats.add_argument("_file", metavar="FILE", help="scenario file")
     stats.add_argument("--json", dest="_json", action="store_true", help="print JSON")
     add_option(
