@@ -53,19 +53,13 @@ class ExpectedState:
 
 
 def acknowledged_ids(outcomes: Iterable[Outcome]) -> set[int]:
-    """Ids of actions the target acknowledged as applied.
+    """Ids of the actions the target acknowledged, as the simulator reads statuses.
 
-    A register answered 400 is "ok" for the simulator (the name is taken) but created
-    nothing, so it does not count.
+    A register answered 400 counts: to the simulator it means "the name is taken", so the
+    user exists either way (a second register of a name changes nothing). A target that
+    answers 400 to a fresh name has lost that user, and verify says so.
     """
-    acked: set[int] = set()
-    for o in outcomes:
-        if o.action_id < 0 or o.verdict != "ok":
-            continue
-        if o.command == str(Command.REGISTER) and o.status == 400:
-            continue
-        acked.add(o.action_id)
-    return acked
+    return {o.action_id for o in outcomes if o.action_id >= 0 and o.verdict == "ok"}
 
 
 class _Builder:

@@ -64,18 +64,18 @@ def test_nothing_acknowledged() -> None:
     assert expected_state([]).latest_allowed == {-1}
 
 
-def test_acknowledged_ids_skip_errors_reads_and_register_400() -> None:
+def test_acknowledged_ids_skip_errors_and_reads() -> None:
     def outcome(i: int, command: str, status: int | None, verdict: str) -> Outcome:
         return Outcome(i, command, "A", status, None, verdict, None, 1.0, 0.0, 0.0)
 
     outcomes = [
         outcome(0, "register", 204, "ok"),
-        outcome(1, "register", 400, "ok"),  # the name was taken: created nothing
+        outcome(1, "register", 400, "ok"),  # the name is taken: the user exists
         outcome(2, "tweet", 500, "error"),
         outcome(3, "tweet", 204, "ok"),
         outcome(-1, "latest", 200, "ok"),
     ]
-    assert acknowledged_ids(outcomes) == {0, 3}
+    assert acknowledged_ids(outcomes) == {0, 1, 3}
 
 
 @settings(max_examples=20, deadline=None)
@@ -83,3 +83,10 @@ def test_acknowledged_ids_skip_errors_reads_and_register_400() -> None:
 def test_all_acknowledged_equals_default(seed: int, size: int) -> None:
     actions = generate_actions(5, size, seed)
     assert expected_state(actions, {a.id for a in actions}) == expected_state(actions)
+
+
+def test_acknowledged_register_means_the_user_exists() -> None:
+    # Even when the target answered 400 to a fresh name: the simulator reads 400 as "taken".
+    actions = _scenario()[:2]
+    state = expected_state(actions, {1})
+    assert state.users["B"].certain and not state.users["A"].certain

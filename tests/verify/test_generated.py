@@ -58,12 +58,11 @@ def test_correct_state_has_no_findings_and_reports_events(
     assert isinstance(events[-1], RunFinished) and events[-1].ok
 
 
-def _results(path: Path, acked: list[Action], register_400: Action) -> None:
+def _results(path: Path, outcomes: list[tuple[Action, int]]) -> None:
     now = time.time()
     with ResultsWriter(path) as out:
         out.write(header_record("replay", None))
-        for a in [*acked, register_400]:
-            status = 400 if a is register_400 else 204
+        for a, status in outcomes:
             out.outcome(
                 Outcome(a.id, str(a.command), a.user, status, None, "ok", None, 1.0, now, now)
             )
@@ -72,26 +71,29 @@ def _results(path: Path, acked: list[Action], register_400: Action) -> None:
 def test_only_acknowledged_actions_must_be_there(
     generated: tuple[RunningServer, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    # The scenario goes on past what was sent: a register the target answered 400 (it
-    # created nothing) and tweets that were never sent.
-    n = len(ACTIONS)
-    ts = ACTIONS[-1].ts_ms
+    # The scenario goes on past what was acknowledged: a second register of a taken name
+    # (answered 400, which changes nothing), then a register and tweets never sent.
+    n, ts, first = len(ACTIONS), ACTIONS[-1].ts_ms, ACTIONS[0].user
     more = [
-        Action(n, 0, ts, Command.REGISTER, "Never Created", email="n@x.dk", pwd="p"),
-        Action(n + 1, 0, ts, Command.TWEET, ACTIONS[0].user, content="never sent"),
-        Action(n + 2, 0, ts, Command.TWEET, "Never Created", content="never sent either"),
+        Action(n, 0, ts, Command.REGISTER, first, email="again@x.dk", pwd="p"),
+        Action(n + 1, 0, ts, Command.REGISTER, "Never Sent", email="n@x.dk", pwd="p"),
+        Action(n + 2, 0, ts, Command.TWEET, first, content="never sent"),
+        Action(n + 3, 0, ts, Command.TWEET, "Never Sent", content="never sent either"),
     ]
+    assert post_actions(generated[0].url, more[:1]) == [400]
     scenario, results = tmp_path / "s.tsv", tmp_path / "r.jsonl"
     write_scenario(scenario, [*ACTIONS, *more])
-    _results(results, list(ACTIONS), more[0])
+    _results(results, [*((a, 204) for a in ACTIONS), (more[0], 400)])
     argv = ["verify", "--target", generated[0].url, "--scenario", str(scenario)]
     assert main([*argv, "--results", str(results)]) == 0
-    assert "verify passed: 0 difference(s)" in capsys.readouterr().out
+    assert f"verify passed: 0 difference(s) on {generated[0].url}" in capsys.readouterr().out
     assert main(argv) == 1
     out = capsys.readouterr().out
-    assert "[verify.missing-user] GET /msgs/<user>: user 'Never Created' does not exist" in out
+    assert "[verify.missing-user] GET /msgs/<user>: user 'Never Sent' does not exist" in out
     assert "[verify.lost-write]" in out and "never sent" in out
-    assert "[verify.wrong-latest] GET /latest: GET /latest is 99 (stale)" in out
+    assert f"[verify.wrong-latest] GET /latest: GET /latest is {n} (stale)" in out
+    # Leave the shared app as ACTIONS left it for the next test.
+    Tamper(generated[1]).execute("UPDATE latest SET value = ? WHERE id = 1", (str(n - 1),))
 
 
 def test_duplicated_follow(generated: tuple[RunningServer, str]) -> None:
