@@ -8,7 +8,7 @@ import pytest
 
 from harness.errors import InputError
 from harness.scenario.model import Action, Command
-from harness.scenario.parse import parse_line, read_scenario
+from harness.scenario.parse import iter_actions, parse_line, read_scenario
 
 GOOD = (
     "0\t0\t1700000000000\tregister\tRoger Histand\t#roger@x.dk\t\"q'\\#%,;&<>\\\n"
@@ -110,3 +110,12 @@ def test_parse_line_raises_input_error_with_location() -> None:
     assert parse_line("0\t0\t5\tfollow\ta\tb", 1, "f.tsv").target == "b"
     with pytest.raises(InputError, match=r"^f\.tsv:9: unknown command 'x'$"):
         parse_line("8\t0\t5\tx\ta\tb", 9, "f.tsv")
+
+
+def test_iter_actions_is_lazy() -> None:
+    lines = iter([b"0\t0\t1\tregister\tA B\ta@x\tp\n", b"1\t0\t1\ttweet\tA B\thi\n", b"broken\n"])
+    actions = iter_actions(lines, "stream")
+    assert next(actions).command is Command.REGISTER
+    assert next(actions).content == "hi"
+    with pytest.raises(InputError, match=r"^stream:3: 1 tab-separated columns"):
+        next(actions)
