@@ -37,7 +37,7 @@ class Context:
 def preview(text: str, limit: int = 60) -> str:
     """A short, unambiguous rendering of a text (repr shows BOMs and escapes)."""
     shown = repr(text)
-    return shown if len(shown) <= limit else shown[: limit - 1] + "…'"
+    return shown if len(shown) <= limit else shown[: limit - 2] + "…" + shown[0]
 
 
 def examples(items: Iterable[str], total: int) -> str:
