@@ -48,6 +48,7 @@ class ScenarioConfig:
     actions: int = 1000
     seed: int = 0
     skip_bad_lines: bool = False
+    output: str | None = None  # ``scenario generate -o``; "-" is stdout
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,16 @@ class ReplayConfig:
     workers: int = 0
     max_errors: int | None = None
     verify: bool = False
+
+
+@dataclass(frozen=True)
+class VerifyConfig:
+    """``minitwit-harness verify``: read the target back and diff it with the scenario."""
+
+    scenario: str | None = None  # falls back to replay.scenario
+    results: str | None = None  # only actions acknowledged in this results file count
+    timeout: float = 10.0
+    concurrency: int = 16
 
 
 @dataclass(frozen=True)
@@ -123,6 +134,7 @@ class Config:
     serve: ServeConfig = field(default_factory=ServeConfig)
     scenario: ScenarioConfig = field(default_factory=ScenarioConfig)
     replay: ReplayConfig = field(default_factory=ReplayConfig)
+    verify: VerifyConfig = field(default_factory=VerifyConfig)
     contract: ContractConfig = field(default_factory=ContractConfig)
     allowlist: AllowlistConfig = field(default_factory=AllowlistConfig)
     load: LoadConfig = field(default_factory=LoadConfig)

@@ -1,20 +1,78 @@
-"""``minitwit-harness verify``: not built yet (placeholder until its issue lands)."""
+"""``minitwit-harness verify``: read a target back and diff it with a scenario's end state."""
 
 from __future__ import annotations
 
 import argparse
 from typing import Any
 
-from harness.cli.options import add_command
+from harness.cli.options import add_command, add_option, add_target
 from harness.config import Config
-from harness.errors import HarnessError
+from harness.constants import ExitCode
+from harness.errors import UsageError
+from harness.findings import Finding
+from harness.planning.expected import acknowledged_ids
+from harness.results import read_outcomes
+from harness.scenario.parse import read_scenario
+from harness.verify import run_verify
 
 
 def register(subparsers: Any) -> None:
     """Add the ``verify`` subcommand."""
-    add_command(subparsers, "verify", run, "verify (not built yet)")
+    parser = add_command(
+        subparsers, "verify", run, "read the target back and report every difference"
+    )
+    add_target(parser, required=True)
+    add_option(parser, "verify.scenario", "--scenario", metavar="FILE", help="scenario file")
+    add_option(
+        parser,
+        "verify.results",
+        "--results",
+        metavar="FILE",
+        help="results file of a replay: only the actions it acknowledged must be there",
+    )
+    add_option(parser, "verify.timeout", "--timeout", type=float, metavar="S", help="per read (10)")
+    add_option(
+        parser, "verify.concurrency", "--concurrency", type=int, metavar="N", help="reads (16)"
+    )
+    add_option(
+        parser,
+        "scenario.skip_bad_lines",
+        "--skip-bad-lines",
+        action="store_true",
+        help="report malformed scenario lines and go on",
+    )
 
 
 def run(config: Config, args: argparse.Namespace) -> int:
-    """Fail clearly: the command is not built yet."""
-    raise HarnessError("'verify' is not built yet")
+    """Verify and print the differences; exit 1 when there are any."""
+    if not config.target:
+        raise UsageError("verify needs --target URL")
+    scenario_path = config.verify.scenario or config.replay.scenario
+    if not scenario_path:
+        raise UsageError("verify needs --scenario FILE")
+    if config.verify.concurrency < 1 or config.verify.timeout <= 0:
+        raise UsageError("--concurrency must be at least 1 and --timeout positive")
+    scenario = read_scenario(scenario_path, skip_bad_lines=config.scenario.skip_bad_lines)
+    for bad in scenario.bad_lines:
+        print(f"{scenario_path}:{bad.line}: skipped: {bad.problem}")
+    acknowledged = None
+    if config.verify.results:
+        acknowledged = acknowledged_ids(read_outcomes(config.verify.results))
+    findings = run_verify(
+        config.target,
+        scenario.actions,
+        acknowledged,
+        timeout=config.verify.timeout,
+        concurrency=config.verify.concurrency,
+    )
+    basis = "all actions" if acknowledged is None else f"{len(acknowledged)} acknowledged"
+    print(render(findings, config.target, f"{scenario_path}, {basis}"))
+    return int(ExitCode.FINDINGS if findings else ExitCode.OK)
+
+
+def render(findings: list[Finding], target: str, basis: str) -> str:
+    """One line per finding and a verdict line."""
+    lines = [f"[{f.check}] {f.where}: {f.message}" for f in findings]
+    verdict = "FAILED" if findings else "passed"
+    lines.append(f"verify {verdict}: {len(findings)} difference(s) on {target} ({basis})")
+    return "\n".join(lines)

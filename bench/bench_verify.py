@@ -1,0 +1,96 @@
+"""Benchmark: ``verify`` of a 220-user state, thread pool against one reader.
+
+Same run, same target: the reference app under ``minitwit-harness serve`` (gunicorn,
+SQLite) holding a generated scenario; verify reads it back with ``concurrency=1`` (the
+baseline) and with the default pool. Both must find 0 differences.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import requests
+
+from harness.constants import SIMULATOR_AUTH
+from harness.planning.requests import request_for
+from harness.scenario.generate import generate_actions
+from harness.scenario.model import Action
+from harness.verify import run_verify
+from harness.verify.run import DEFAULT_CONCURRENCY
+
+
+@contextmanager
+def _served(db: Path, log: Path) -> Iterator[str]:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = int(s.getsockname()[1])
+    cmd = [sys.executable, "-m", "harness", "serve", "--database-url", f"sqlite:///{db}"]
+    cmd += ["--host", "127.0.0.1", "--port", str(port), "--workers", "2"]
+    with open(log, "wb") as fh:
+        proc = subprocess.Popen(cmd, stdout=fh, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                requests.get(f"{url}/latest", timeout=1)
+                break
+            except requests.RequestException:
+                if time.monotonic() > deadline or proc.poll() is not None:
+                    raise RuntimeError(f"server did not start: {log.read_text()}") from None
+                time.sleep(0.2)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+def _write(url: str, actions: list[Action]) -> None:
+    with requests.Session() as session:
+        session.headers["Authorization"] = SIMULATOR_AUTH
+        for action in actions:
+            req = request_for(action)
+            session.post(url + req.path, json=req.body, timeout=10).raise_for_status()
+
+
+def _timed(url: str, actions: list[Action], concurrency: int) -> tuple[float, int]:
+    t0 = time.perf_counter()
+    findings = run_verify(url, actions, concurrency=concurrency)
+    return time.perf_counter() - t0, len(findings)
+
+
+def run(quick: bool, out_dir: Path) -> dict[str, Any]:
+    """Write the scenario once, then time verify sequentially and on the pool."""
+    users, count = (60, 400) if quick else (220, 1500)
+    actions = generate_actions(users, count, seed=5)
+    work = out_dir / "bench-verify"
+    work.mkdir(parents=True, exist_ok=True)
+    db = work / "minitwit.db"
+    db.unlink(missing_ok=True)
+    with _served(db, work / "serve.log") as url:
+        t0 = time.perf_counter()
+        _write(url, actions)
+        write_s = time.perf_counter() - t0
+        serial_s, serial_findings = _timed(url, actions, 1)
+        pool_s, pool_findings = _timed(url, actions, DEFAULT_CONCURRENCY)
+    return {
+        "users": users,
+        "actions": count,
+        "reads": 2 + 2 * users,
+        "write_s": round(write_s, 2),
+        "verify_serial_s": round(serial_s, 3),
+        "verify_pool_s": round(pool_s, 3),
+        "pool_concurrency": DEFAULT_CONCURRENCY,
+        "speedup": round(serial_s / pool_s, 2) if pool_s else None,
+        "findings_serial": serial_findings,
+        "findings_pool": pool_findings,
+        "passed": serial_findings == 0 and pool_findings == 0,
+    }

@@ -1,0 +1,106 @@
+"""Findings of verify with their evidence, and the shapes of the bodies it reads (pure)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from harness.findings import Exchange, Finding, Profile, Severity
+
+STAGE = "verify"
+EXAMPLES = 3  # a finding lists this many examples and counts the rest
+
+
+@dataclass(frozen=True)
+class Context:
+    """Where a comparison happens: the target, the endpoint and the reads that show it."""
+
+    target: str | None
+    where: str
+    evidence: tuple[Exchange, ...]
+
+    def finding(self, check: str, message: str) -> Finding:
+        """A verify finding: an error of the normative API, with this context's reads."""
+        return Finding(
+            check=check,
+            severity=Severity.ERROR,
+            profile=Profile.STRICT,
+            message=message,
+            stage=STAGE,
+            target=self.target,
+            where=self.where,
+            evidence=self.evidence,
+        )
+
+
+def preview(text: str, limit: int = 60) -> str:
+    """A short, unambiguous rendering of a text (repr shows BOMs and escapes)."""
+    shown = repr(text)
+    return shown if len(shown) <= limit else shown[: limit - 2] + "…" + shown[0]
+
+
+def examples(items: Iterable[str], total: int) -> str:
+    """Up to EXAMPLES rendered items, and how many more there are."""
+    listed = list(items)[:EXAMPLES]
+    more = f" and {total - len(listed)} more" if total > len(listed) else ""
+    return ", ".join(listed) + more
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """One message as read back."""
+
+    content: str
+    pub_date: int | None  # None when the field is not an integer
+    user: str | None
+
+
+def parse_messages(body: Any) -> tuple[list[Message] | None, str | None]:
+    """Messages of a ``/msgs`` answer, and what is malformed (None when well-formed).
+
+    Items whose ``content`` is not a string cannot be compared and are dropped; a
+    non-integer ``pub_date`` or non-string ``user`` is reported but the item is kept.
+    """
+    if not isinstance(body, list):
+        return None, f"expected a JSON array of messages, got {type(body).__name__}"
+    out: list[Message] = []
+    problems: list[str] = []
+    for index, item in enumerate(body):
+        if not isinstance(item, dict) or not isinstance(item.get("content"), str):
+            problems.append(f"item {index} is not a message with string content")
+            continue
+        pub = item.get("pub_date")
+        if not isinstance(pub, int) or isinstance(pub, bool):
+            problems.append(f"item {index} has pub_date {pub!r}, not an integer")
+            pub = None
+        user = item.get("user")
+        if not isinstance(user, str):
+            problems.append(f"item {index} has user {user!r}, not a string")
+            user = None
+        out.append(Message(item["content"], pub, user))
+    problem = None
+    if problems:
+        problem = "; ".join(problems[:EXAMPLES])
+        if len(problems) > EXAMPLES:
+            problem += f" (and {len(problems) - EXAMPLES} more)"
+    return out, problem
+
+
+def parse_follows(body: Any) -> tuple[list[str] | None, str | None]:
+    """Usernames of a ``/fllws`` answer, and what is malformed (None when well-formed)."""
+    if not isinstance(body, dict) or not isinstance(body.get("follows"), list):
+        return None, 'expected a JSON object {"follows": [...]}'
+    names = body["follows"]
+    if not all(isinstance(n, str) for n in names):
+        return [n for n in names if isinstance(n, str)], "follows contains non-string entries"
+    return list(names), None
+
+
+def parse_latest(body: Any) -> tuple[int | None, str | None]:
+    """The value of a ``/latest`` answer, and what is malformed (None when well-formed)."""
+    if isinstance(body, dict):
+        value = body.get("latest")
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value, None
+    return None, 'expected a JSON object {"latest": <integer>}'

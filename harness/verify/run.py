@@ -1,0 +1,229 @@
+"""Verify: read a target back and report every difference from the expected end state.
+
+Order of reads: ``GET /latest`` first (an unreachable target stops here with a tool
+error), then each user's timeline and follow list on a bounded thread pool, then the public
+timeline. Reads never carry ``latest``. Events are emitted from the calling thread only.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from typing import Any
+
+from harness.errors import TargetUnreachable
+from harness.events import (
+    ActionChecked,
+    EventSink,
+    FindingReported,
+    RunFinished,
+    RunStarted,
+    null_sink,
+)
+from harness.findings import Finding
+from harness.planning.expected import ExpectedState, UserExpectation, expected_state
+from harness.planning.requests import user_path
+from harness.results import Outcome
+from harness.scenario.model import Action
+from harness.verify.client import Read, Reader
+from harness.verify.evidence import (
+    Context,
+    Message,
+    parse_follows,
+    parse_latest,
+    parse_messages,
+)
+from harness.verify.follows import compare_follows, compare_latest
+from harness.verify.messages import compare_public, compare_user_messages
+
+DEFAULT_CONCURRENCY = 16
+
+
+@dataclass
+class _UserResult:
+    reads: list[tuple[str, Read]] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    timeline: list[Message] | None = None
+
+
+def _as_list(body: Any) -> list[Any] | None:
+    return body if isinstance(body, list) else None
+
+
+def _follow_list(body: Any) -> list[Any] | None:
+    names = body.get("follows") if isinstance(body, dict) else None
+    return names if isinstance(names, list) else None
+
+
+def _usable(ctx: Context, read: Read, path: str, findings: list[Finding]) -> bool:
+    """True when ``read`` is a 200 with a JSON body; otherwise add the finding that says why."""
+    if read.status is None:
+        findings.append(ctx.finding("verify.read-failed", f"GET {path} failed: {read.problem}"))
+        return False
+    if read.status != 200:
+        wrong_base = path == "/latest" and read.status == 404
+        hint = " (is --target the base URL of the API?)" if wrong_base else ""
+        message = f"GET {path} answered {read.status}{hint}"
+        findings.append(ctx.finding("verify.read-failed", message))
+        return False
+    if read.problem is not None:
+        findings.append(ctx.finding("verify.malformed-response", f"GET {path}: {read.problem}"))
+        return False
+    return True
+
+
+class _Verifier:
+    """The reads and comparisons of one verify run."""
+
+    def __init__(self, reader: Reader, state: ExpectedState, target: str) -> None:
+        self.reader = reader
+        self.state = state
+        self.target = target
+
+    def latest(self) -> tuple[Read, list[Finding]]:
+        read = self.reader.get("/latest")
+        if read.status is None:
+            raise TargetUnreachable(f"target {self.target} is unreachable: {_reason(read)}")
+        ctx = Context(self.target, "GET /latest", (read.exchange,))
+        findings: list[Finding] = []
+        if _usable(ctx, read, "/latest", findings):
+            value, problem = parse_latest(read.body)
+            if value is None:
+                findings.append(ctx.finding("verify.malformed-response", f"GET /latest: {problem}"))
+            else:
+                findings.extend(compare_latest(ctx, self.state, value))
+        return read, findings
+
+    def user(self, user: UserExpectation) -> _UserResult:
+        result = _UserResult()
+        path = f"/msgs/{user_path(user.name)}"
+        expected = len(user.messages) + len(user.maybe_messages)
+        reads = self.reader.get_list(path, expected, _as_list)
+        result.reads.extend(("msgs_user", r) for r in reads)
+        ctx = Context(self.target, "GET /msgs/<user>", (reads[-1].exchange,))
+        if reads[-1].status == 404:
+            if user.certain:
+                result.findings.append(
+                    ctx.finding("verify.missing-user", f"user {user.name!r} does not exist (404)")
+                )
+            return result
+        if _usable(ctx, reads[-1], path, result.findings):
+            messages, problem = parse_messages(reads[-1].body)
+            if problem is not None:
+                result.findings.append(
+                    ctx.finding("verify.malformed-response", f"GET {path}: {problem}")
+                )
+            if messages is not None:
+                result.timeline = messages
+                result.findings.extend(compare_user_messages(ctx, user, messages))
+        self._follows(user, result)
+        return result
+
+    def _follows(self, user: UserExpectation, result: _UserResult) -> None:
+        path = f"/fllws/{user_path(user.name)}"
+        expected = len(user.follows) + len(user.maybe_follows)
+        reads = self.reader.get_list(path, expected, _follow_list)
+        result.reads.extend(("fllws", r) for r in reads)
+        ctx = Context(self.target, "GET /fllws/<user>", (reads[-1].exchange,))
+        if not _usable(ctx, reads[-1], path, result.findings):
+            return
+        names, problem = parse_follows(reads[-1].body)
+        if problem is not None:
+            result.findings.append(
+                ctx.finding("verify.malformed-response", f"GET {path}: {problem}")
+            )
+        if names is not None:
+            result.findings.extend(compare_follows(ctx, user, names))
+
+    def public(self, timelines: dict[str, list[Message]]) -> tuple[list[Read], list[Finding]]:
+        reads = self.reader.get_list("/msgs", self.state.max_message_count(), _as_list)
+        ctx = Context(self.target, "GET /msgs", (reads[-1].exchange,))
+        findings: list[Finding] = []
+        if _usable(ctx, reads[-1], "/msgs", findings):
+            messages, problem = parse_messages(reads[-1].body)
+            if problem is not None:
+                findings.append(ctx.finding("verify.malformed-response", f"GET /msgs: {problem}"))
+            if messages is not None:
+                findings.extend(compare_public(ctx, self.state, messages, dict(timelines)))
+        return reads, findings
+
+
+def _reason(read: Read) -> str:
+    problem = read.problem or "no response"
+    errno = re.search(r"\[Errno -?\d+\] [^'\")]+", problem)
+    return f"{read.exchange.error}: {errno.group(0)}" if errno else problem.splitlines()[0]
+
+
+def _checked(command: str, user: str | None, read: Read) -> ActionChecked:
+    ok = read.status == 200
+    return ActionChecked(
+        Outcome(
+            action_id=-1,
+            command=command,
+            user=user,
+            status=read.status,
+            error=read.exchange.error,
+            verdict="ok" if ok else "error",
+            check=None if ok else "verify.read",
+            latency_ms=read.exchange.elapsed_ms or 0.0,
+            started=read.started,
+            finished=read.finished,
+        )
+    )
+
+
+def run_verify(
+    target: str,
+    actions: Sequence[Action],
+    acknowledged: set[int] | None = None,
+    *,
+    sink: EventSink = null_sink,
+    timeout: float = 10.0,
+    concurrency: int = DEFAULT_CONCURRENCY,
+) -> list[Finding]:
+    """Read ``target`` back and return every difference from the state ``actions`` leave.
+
+    ``acknowledged`` None: every action counts as acknowledged. An unreachable target
+    raises TargetUnreachable; anything the target answers wrongly is a finding.
+    """
+    state = expected_state(actions, acknowledged)
+    names = sorted(state.users)
+    sink(RunStarted("verify", target, total=2 + 2 * len(names)))
+    reader = Reader(target, timeout)
+    verifier = _Verifier(reader, state, target)
+    try:
+        read, findings = verifier.latest()
+        sink(_checked("latest", None, read))
+        results = _users(verifier, names, max(1, concurrency), sink)
+        for name in names:
+            findings.extend(results[name].findings)
+        timelines = {n: r.timeline for n, r in results.items() if r.timeline is not None}
+        reads, public_findings = verifier.public(timelines)
+        for r in reads:
+            sink(_checked("msgs", None, r))
+        findings.extend(public_findings)
+    finally:
+        reader.close()
+    for finding in findings:
+        sink(FindingReported(finding))
+    summary = f"{len(names)} users read back, {len(findings)} difference(s)"
+    sink(RunFinished("verify", ok=not findings, summary=summary))
+    return findings
+
+
+def _users(
+    verifier: _Verifier, names: list[str], workers: int, sink: EventSink
+) -> dict[str, _UserResult]:
+    """Read every user on a bounded pool; emit their read events as they complete."""
+    results: dict[str, _UserResult] = {}
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="verify") as pool:
+        users = verifier.state.users
+        futures = {pool.submit(verifier.user, users[name]): name for name in names}
+        for future in as_completed(futures):
+            name = futures[future]
+            results[name] = future.result()
+            for command, read in results[name].reads:
+                sink(_checked(command, name, read))
+    return results
