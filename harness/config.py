@@ -66,6 +66,12 @@ class ReplayConfig:
     workers: int = 0
     max_errors: int | None = None
     verify: bool = False
+    master: bool = False  # coordinate --workers N workers started elsewhere
+    worker: bool = False  # be one worker of the master at --master-host
+    master_host: str = "127.0.0.1"
+    master_port: int = 5557
+    master_bind: str = "*"
+    worker_wait: float = 60.0  # seconds the master waits for its workers to connect
 
 
 @dataclass(frozen=True)
