@@ -59,7 +59,7 @@ class ReplayConfig:
     profile: str = "simulator"  # or "strict"
     timeout: float = 0.3
     keep_alive: bool = False
-    concurrency: int = 32
+    concurrency: int = 4  # about the target's worker count: more only queues (0.3 s timeout)
     simulator_log: str | None = None
     results: str | None = None
     resume: bool = False

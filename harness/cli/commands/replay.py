@@ -34,6 +34,8 @@ class ProgressReporter:
             self.total = event.total or 0
             self.started = time.monotonic()
         elif isinstance(event, ActionChecked):
+            if self.done == 0:  # rate and ETA count from the first answer, not process start
+                self.started = time.monotonic()
             self.done += 1
             outcome = event.outcome
             if outcome.verdict != "ok":
