@@ -9,6 +9,7 @@ yardstick of the harness's ``--simulator-log`` lines.
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from time import sleep
@@ -65,3 +66,16 @@ def simulator_replay(
             print(",".join([_stamp(), host, str(action.id), type(exc).__name__]), file=out)
         if pace:
             sleep(action.delay_ms / (1000 * 100000))
+
+
+def main(argv: list[str]) -> int:
+    """``python -m bench.simulator_client URL SCENARIO``: replay like the course simulator."""
+    from harness.scenario.parse import read_scenario
+
+    url, path = argv
+    simulator_replay(url, read_scenario(path).actions, sys.stdout)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
