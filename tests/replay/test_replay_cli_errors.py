@@ -51,3 +51,9 @@ def test_resume_from_latest_with_an_unreachable_target(tmp_path: Path, out_dir: 
     url = f"http://127.0.0.1:{free_port()}"
     run = run_replay_cli(url, scenario, out_dir, "--resume-from-latest")
     assert run.code == 2 and "/latest" in run.stderr
+
+
+def test_target_that_is_not_a_url(tmp_path: Path, out_dir: Path) -> None:
+    scenario = write_scenario(tmp_path / "s.tsv", simple_actions(2, 3))
+    run = run_replay_cli("localhost:5001", scenario, out_dir)
+    assert run.code == 2 and "--target" in run.stderr and "Traceback" not in run.stderr

@@ -15,8 +15,9 @@ from harness.events import EventSink, FindingReported, RunFinished, RunStarted
 from harness.execution.replay.job import Job, action_to_wire
 from harness.execution.replay.launcher import run_processes, run_worker
 from harness.execution.replay.summary import Summary, findings_from, summarize
+from harness.execution.replay.transport import Target
 from harness.findings import Finding
-from harness.results import Outcome, header_record, read_records
+from harness.results import Outcome, ResultsWriter, header_record, read_records
 from harness.scenario.model import Action
 
 
@@ -100,6 +101,10 @@ def run_replay(config: Config, sink: EventSink) -> ReplayResult:
         return ReplayResult(ok=code == 0, results_path=results)
     if not config.target:
         raise UsageError("replay needs --target URL")
+    try:
+        Target(config.target)
+    except ValueError as exc:
+        raise UsageError(f"--target: {exc}") from None
     if rc.profile not in ("simulator", "strict"):
         raise UsageError(f"--profile: expected simulator or strict, got {rc.profile!r}")
     speed = parse_speed(rc.speed)
@@ -108,18 +113,11 @@ def run_replay(config: Config, sink: EventSink) -> ReplayResult:
     if rc.resume and results.exists():
         done, _ = _previous_run(results, actions)
     else:
-        results.parent.mkdir(parents=True, exist_ok=True)
-        with open(results, "w", encoding="utf-8") as fh:
-            header = header_record(
-                "replay",
-                config.target,
-                scenario=rc.scenario,
-                actions=len(actions),
-                profile=rc.profile,
-            )
-            import json
-
-            fh.write(json.dumps(header, ensure_ascii=False, separators=(",", ":")) + "\n")
+        header = header_record(
+            "replay", config.target, scenario=rc.scenario, actions=len(actions), profile=rc.profile
+        )
+        with ResultsWriter(results) as writer:
+            writer.write(header)
     if rc.resume_from_latest:
         latest = _target_latest(config.target, rc.timeout)
         done |= {a.id for a in actions if a.id <= latest}
@@ -180,6 +178,6 @@ def _finish(
         errors_by_class=summary.errors_by_class,
         latency_ms=summary.latency_ms,
         summary=summary,
-        sent=len(outcomes) - len(done_before & {o.action_id for o in outcomes}),
+        sent=sum(1 for o in outcomes if o.action_id not in done_before),
         stopped_early=stopped_early,
     )

@@ -23,7 +23,7 @@ from locust import User, constant, task  # monkey-patches this process (gevent)
 from locust.env import Environment
 from locust.exception import StopUser
 
-from harness.checks.strict import expected_statuses, judge
+from harness.checks.strict import expected_statuses
 from harness.execution.replay.coordinator import (
     MSG_COMPLETED,
     MSG_OUTCOME,
@@ -32,11 +32,12 @@ from harness.execution.replay.coordinator import (
     Coordinator,
 )
 from harness.execution.replay.job import Job, action_from_wire, action_to_wire
+from harness.execution.replay.outcome import judged_outcome, tool_error_outcome
 from harness.execution.replay.scheduler import Scheduler
 from harness.execution.replay.transport import Client, Target
 from harness.planning.causal import partition_users
 from harness.planning.requests import request_for
-from harness.results import Outcome, ResultsWriter
+from harness.results import ResultsWriter
 
 #: Exit codes of this process, read by the launcher.
 EXIT_OK = 0
@@ -50,7 +51,6 @@ class SenderState:
     def __init__(self) -> None:
         self.scheduler = Scheduler()
         self.job: dict[str, Any] = {}
-        self.actions: dict[int, Any] = {}
         self.expected: dict[int, int] = {}
         self.worker_name = "local"
 
@@ -73,56 +73,39 @@ class ReplayUser(User):
         action = self.scheduler.take()
         if action is None:
             raise StopUser()
-        job = self.state.job
-        if self.client_ is None:
-            self.client_ = Client(
-                Target(job["target"]), job["timeout"], keep_alive=job["keep_alive"]
-            )
         planned = request_for(action)
-        reply = self.client_.send(planned)
-        judgement = judge(
-            job["profile"],
-            action,
-            reply.status,
-            reply.error,
-            reply.body,
-            self.state.expected.get(action.id),
-        )
-        outcome = Outcome(
-            action_id=action.id,
-            command=str(action.command),
-            user=action.user,
-            status=reply.status,
-            error=reply.error,
-            verdict="ok" if judgement.verdict.ok else "error",
-            check=judgement.verdict.check,
-            latency_ms=round(reply.latency_ms, 3),
-            started=reply.started,
-            finished=reply.finished,
-            worker=self.state.worker_name,
-        )
-        evidence = None
-        if not judgement.verdict.ok:
-            evidence = {
-                "action_id": action.id,
-                "method": planned.method,
-                "path": planned.path,
-                "status": reply.status,
-                "error": reply.error,
-                "detail": judgement.detail,
-                "body": reply.body[:2000].decode("utf-8", "replace"),
-            }
+        evidence: dict[str, Any] | None = None
+        try:
+            reply = self._client().send(planned)
+            outcome, evidence = judged_outcome(
+                action,
+                planned,
+                reply,
+                profile=self.state.job["profile"],
+                expected_status=self.state.expected.get(action.id),
+                worker=self.state.worker_name,
+            )
+        except Exception as exc:  # a bug of ours must not stall the causal plan
+            logging.exception("replay: action %s", action.id)
+            outcome = tool_error_outcome(action, exc, self.state.worker_name)
         self.scheduler.complete([action.id])
         self.environment.events.request.fire(
             request_type=planned.method,
             name=planned.name,
-            response_time=reply.latency_ms,
-            response_length=len(reply.body),
-            exception=None if judgement.verdict.ok else Exception(judgement.verdict.check),
+            response_time=outcome.latency_ms,
+            response_length=0,
+            exception=None if outcome.verdict == "ok" else Exception(outcome.check),
             context={},
         )
         runner: Any = self.environment.runner
         runner.send_message(MSG_OUTCOME, {"outcome": outcome.to_record(), "evidence": evidence})
+
+    def _client(self) -> Client:
+        if self.client_ is None:
+            job = self.state.job
+            target = Target(job["target"])
+            self.client_ = Client(target, job["timeout"], keep_alive=job["keep_alive"])
+        return self.client_
 
 
 def bind_user(state: SenderState) -> type[ReplayUser]:
