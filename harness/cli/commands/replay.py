@@ -26,16 +26,19 @@ class ProgressReporter:
         self.done = 0
         self.errors: Counter[str] = Counter()
         self.started = time.monotonic()
+        self.stage = ""
         self._last = 0.0
 
     def __call__(self, event: Event) -> None:
         """Consume one engine event."""
-        if isinstance(event, RunStarted) and event.kind == "replay":
-            self.total = event.total or 0
-            self.started = time.monotonic()
-        elif isinstance(event, ActionChecked):
-            if self.done == 0:  # rate and ETA count from the first answer, not process start
+        if isinstance(event, RunStarted):
+            self.stage = event.kind
+            if event.kind == "replay":
+                self.total = event.total or 0
                 self.started = time.monotonic()
+        elif isinstance(event, ActionChecked) and self.stage == "replay":
+            if self.done == 0:  # rate and ETA count from the first answer, not process start
+                self.started = self._last = time.monotonic()
             self.done += 1
             outcome = event.outcome
             if outcome.verdict != "ok":
@@ -48,10 +51,12 @@ class ProgressReporter:
         elif isinstance(event, FindingReported):
             self.out.write(f"finding [{event.finding.profile}] {event.finding.check}: ")
             self.out.write(event.finding.message + "\n")
-        elif isinstance(event, RunFinished) and event.kind == "replay":
-            self.stream.write(self.line(time.monotonic()) + "\n")
-            self.out.write(event.summary + "\n")
-            self.out.write(f"replay: {'passed' if event.ok else 'FAILED'}\n")
+        elif isinstance(event, RunFinished):
+            if event.kind == "replay":
+                self.stream.write(self.line(time.monotonic()) + "\n")
+            if event.summary:
+                self.out.write(event.summary + "\n")
+            self.out.write(f"{event.kind}: {'passed' if event.ok else 'FAILED'}\n")
             self.out.flush()
 
     def line(self, now: float) -> str:

@@ -163,14 +163,16 @@ def _finish(
     findings = findings_from(outcomes, evidence, config.target)
     completed = {o.action_id for o in outcomes} | done_before
     stopped_early = any(a.id not in completed for a in actions)
-    if config.replay.verify and not stopped_early:
-        from harness.verify import run_verify
-
-        findings += run_verify(config.target, actions, summary.acknowledged, sink=sink)
     for finding in findings:
         sink(FindingReported(finding))
     ok = not findings and not stopped_early
     sink(RunFinished(kind="replay", ok=ok, summary="\n".join(summary.lines())))
+    if config.replay.verify and not stopped_early:
+        from harness.verify import run_verify  # emits its own events and findings
+
+        differences = run_verify(config.target, actions, summary.acknowledged, sink=sink)
+        findings += differences
+        ok = ok and not differences
     return ReplayResult(
         ok=ok,
         results_path=results,
