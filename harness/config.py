@@ -59,7 +59,7 @@ class ReplayConfig:
     profile: str = "simulator"  # or "strict"
     timeout: float = 0.3
     keep_alive: bool = False
-    concurrency: int = 4  # about the target's worker count: more only queues (0.3 s timeout)
+    concurrency: int = 8  # about the target's request slots: more only queues (0.3 s timeout)
     simulator_log: str | None = None
     results: str | None = None
     resume: bool = False
@@ -67,6 +67,7 @@ class ReplayConfig:
     workers: int = 0
     max_errors: int | None = None
     verify: bool = False
+    register_concurrency: int = 1  # registers in flight per worker (0 = no limit)
     master: bool = False  # coordinate --workers N workers started elsewhere
     worker: bool = False  # be one worker of the master at --master-host
     master_host: str = "127.0.0.1"

@@ -20,6 +20,10 @@ from collections.abc import Callable, Iterable, Sequence
 
 from harness.scenario.model import Action, Command
 
+#: Keys of the waiting lists that are not register action ids.
+FINAL_BARRIER = -1
+REGISTER_SLOT = -2
+
 
 def register_dependencies(actions: Sequence[Action]) -> dict[int, int]:
     """Map each follow/unfollow id to the id of its target's register (when there is one).
@@ -85,8 +89,13 @@ class CausalPlan:
         *,
         owned: Callable[[Action], bool] | None = None,
         done: Iterable[int] = (),
+        register_limit: int | None = None,
     ) -> None:
         done_set = set(done)
+        # Registers are the expensive writes (password hashing): a limit on how many are
+        # in flight keeps them from queueing behind each other past the 0.3 s timeout.
+        self._register_limit = register_limit
+        self._registers_in_flight = 0
         self.final_id: int | None = max((a.id for a in actions), default=None)
         self._deps = register_dependencies(actions)
         self._completed: set[int] = set(done_set)
@@ -121,12 +130,18 @@ class CausalPlan:
         return self._owned_remaining - (1 if self.owns_final() else 0)
 
     def _blocked_on(self, action: Action) -> int | None:
-        """The register id ``action`` still waits for, or -1 for the final barrier."""
+        """What ``action`` still waits for: a register id, the final barrier or a slot."""
         if action.id == self.final_id and not self._final_released:
-            return -1
+            return FINAL_BARRIER
         dep = self._deps.get(action.id)
         if dep is not None and dep not in self._completed:
             return dep
+        if (
+            action.command is Command.REGISTER
+            and self._register_limit is not None
+            and self._registers_in_flight >= self._register_limit
+        ):
+            return REGISTER_SLOT
         return None
 
     def _advance(self, user: str) -> None:
@@ -139,6 +154,8 @@ class CausalPlan:
         if blocker is None:
             self._in_flight.add(user)
             self._ready.append(head)
+            if head.command is Command.REGISTER:
+                self._registers_in_flight += 1
         else:
             self._waiting.setdefault(blocker, []).append(user)
 
@@ -156,11 +173,20 @@ class CausalPlan:
         if user is not None:
             queue = self._queues[user]
             if queue and queue[0].id == action_id:
-                queue.popleft()
+                done = queue.popleft()
                 self._in_flight.discard(user)
                 self._owned_remaining -= 1
+                if done.command is Command.REGISTER:
+                    self._registers_in_flight -= 1
+                    self._release(REGISTER_SLOT)
                 self._advance(user)
-        for waiter in self._waiting.pop(action_id, []):
+        self._release(action_id)
+
+    def _release(self, key: int) -> None:
+        """Re-examine the users waiting on ``key``, earliest head action first."""
+        waiters = self._waiting.pop(key, [])
+        waiters.sort(key=lambda u: self._queues[u][0].id)
+        for waiter in waiters:
             self._advance(waiter)
 
     def release_final(self) -> None:
@@ -168,5 +194,4 @@ class CausalPlan:
         if self._final_released:
             return
         self._final_released = True
-        for user in self._waiting.pop(-1, []):
-            self._advance(user)
+        self._release(FINAL_BARRIER)

@@ -114,3 +114,13 @@ def test_due_offsets_scale_cumulative_delays() -> None:
     assert due_offsets(SCENARIO[:3], None) == {0: 0.0, 1: 0.0, 2: 0.0}
     offsets = due_offsets(SCENARIO[:3], 0.5)
     assert offsets == {0: 0.0, 1: 0.005, 2: 0.01}
+
+
+def test_register_limit_keeps_one_register_in_flight_in_scenario_order() -> None:
+    actions = [_reg(0, "A"), _reg(1, "B"), _reg(2, "C"), _tweet(3, "D"), _tweet(4, "A")]
+    plan = CausalPlan(actions, register_limit=1)
+    assert _ids(plan.take_ready()) == [0, 3]
+    plan.complete(0)
+    assert _ids(plan.take_ready()) == [1]
+    plan.complete(1)
+    assert _ids(plan.take_ready()) == [2]

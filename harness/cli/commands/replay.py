@@ -89,6 +89,13 @@ def register(subparsers: Any) -> None:
     add_option(p, "replay.timeout", "--timeout", type=float, help="connect/read timeout (s)")
     add_option(p, "replay.keep_alive", "--keep-alive", action="store_true", help="reuse conns")
     add_option(p, "replay.concurrency", "--concurrency", type=int, help="concurrent senders")
+    add_option(
+        p,
+        "replay.register_concurrency",
+        "--register-concurrency",
+        type=int,
+        help="registers in flight per worker (default 1; 0 = no limit)",
+    )
     add_option(p, "replay.simulator_log", "--simulator-log", metavar="FILE", help="error log")
     add_option(p, "replay.results", "--results", metavar="FILE", help="results file (JSONL)")
     add_option(p, "replay.resume", "--resume", action="store_true", help="continue a run")

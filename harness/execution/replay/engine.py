@@ -131,6 +131,7 @@ def run_replay(config: Config, sink: EventSink) -> ReplayResult:
         timeout=rc.timeout,
         keep_alive=rc.keep_alive,
         concurrency=rc.concurrency,
+        register_concurrency=rc.register_concurrency,
         max_errors=rc.max_errors,
         worker_wait=rc.worker_wait,
         done=sorted(done),

@@ -124,7 +124,11 @@ def _install_sender(env: Environment, state: SenderState) -> None:
         if state.job["profile"] == "strict":
             state.expected = expected_statuses(actions)
         state.scheduler.load(
-            actions, owned=lambda a: a.user in owned, done=data["done"], speed=state.job["speed"]
+            actions,
+            owned=lambda a: a.user in owned,
+            done=data["done"],
+            speed=state.job["speed"],
+            register_limit=state.job["register_limit"],
         )
 
     def on_completed(environment: Environment, msg: Any, **_: Any) -> None:
@@ -146,6 +150,7 @@ def _plan_message(job: Job, owned: frozenset[str]) -> dict[str, Any]:
         "keep_alive": job.keep_alive,
         "profile": job.profile,
         "speed": job.speed,
+        "register_limit": job.register_concurrency or None,
     }
     return {"job": settings, "actions": job.actions, "owned": sorted(owned), "done": job.done}
 

@@ -37,11 +37,12 @@ class Scheduler:
         owned: Callable[[Action], bool] | None = None,
         done: Iterable[int] = (),
         speed: float | None = None,
+        register_limit: int | None = None,
     ) -> None:
         """Install the plan (once) and start the pacing clock."""
         done_set = set(done)
         with self._cond:
-            plan = CausalPlan(actions, owned=owned, done=done_set)
+            plan = CausalPlan(actions, owned=owned, done=done_set, register_limit=register_limit)
             pending = [a for a in actions if a.id not in done_set]
             self._due = due_offsets(pending, speed)
             self._start = self._clock()
