@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 import requests
+
 from harness.scenario.generate import generate_actions, write_scenario
 
 GOAL = 10.0
