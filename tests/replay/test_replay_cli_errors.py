@@ -57,3 +57,17 @@ def test_target_that_is_not_a_url(tmp_path: Path, out_dir: Path) -> None:
     scenario = write_scenario(tmp_path / "s.tsv", simple_actions(2, 3))
     run = run_replay_cli("localhost:5001", scenario, out_dir)
     assert run.code == 2 and "--target" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_bad_scenario_line_names_file_and_line(tmp_path: Path, out_dir: Path) -> None:
+    scenario = write_scenario(tmp_path / "s.tsv", simple_actions(2, 3))
+    with open(scenario, "a", encoding="utf-8") as fh:
+        fh.write("3\t0\t0\ttweet\tfive columns\n4\tx\n")
+    url = f"http://127.0.0.1:{free_port()}"
+    run = run_replay_cli(url, scenario, out_dir)
+    assert run.code == 2 and f"{scenario}:4:" in run.stderr and "Traceback" not in run.stderr
+    skipping = run_replay_cli(url, scenario, out_dir, "--skip-bad-lines")
+    assert skipping.code == 1  # nothing listens: ConnectionErrors, but the run went on
+    assert f"{scenario}:4: skipped" in skipping.stderr
+    assert f"{scenario}:5: skipped" in skipping.stderr
+    assert len(skipping.outcomes()) == 3

@@ -126,6 +126,8 @@ def run(config: Config, args: argparse.Namespace) -> int:
     result = run_replay(config, reporter)
     if config.replay.worker:
         return int(ExitCode.OK if result.ok else ExitCode.TOOL_ERROR)
+    for line in result.skipped_lines:
+        print(line, file=sys.stderr)
     if result.stopped_early:
         print(f"replay: stopped early; continue with --resume ({result.results_path})")
     return int(ExitCode.OK if result.ok else ExitCode.FINDINGS)

@@ -33,6 +33,7 @@ class ReplayResult:
     summary: Summary | None = None
     sent: int = 0  # outcomes recorded by this invocation
     stopped_early: bool = False
+    skipped_lines: list[str] = field(default_factory=list)  # --skip-bad-lines reports
 
 
 def parse_speed(text: str) -> float | None:
@@ -79,13 +80,16 @@ def _previous_run(path: Path, actions: list[Action]) -> tuple[set[int], list[Out
     return {o.action_id for o in outcomes}, outcomes
 
 
-def _load_actions(config: Config) -> list[Action]:
+def _load_actions(config: Config) -> tuple[list[Action], list[str]]:
+    """The scenario's actions and, with ``--skip-bad-lines``, one line per skipped line."""
     from harness.scenario.parse import read_scenario
 
-    if not config.replay.scenario:
+    path = config.replay.scenario
+    if not path:
         raise UsageError("replay needs --scenario FILE")
-    scenario = read_scenario(config.replay.scenario, skip_bad_lines=config.scenario.skip_bad_lines)
-    return list(scenario.actions)
+    scenario = read_scenario(path, skip_bad_lines=config.scenario.skip_bad_lines)
+    skipped = [f"{path}:{bad.line}: skipped: {bad.problem}" for bad in scenario.bad_lines]
+    return list(scenario.actions), skipped
 
 
 def run_replay(config: Config, sink: EventSink) -> ReplayResult:
@@ -108,7 +112,7 @@ def run_replay(config: Config, sink: EventSink) -> ReplayResult:
     if rc.profile not in ("simulator", "strict"):
         raise UsageError(f"--profile: expected simulator or strict, got {rc.profile!r}")
     speed = parse_speed(rc.speed)
-    actions = _load_actions(config)
+    actions, skipped = _load_actions(config)
     done: set[int] = set()
     if rc.resume and results.exists():
         done, _ = _previous_run(results, actions)
@@ -146,7 +150,9 @@ def run_replay(config: Config, sink: EventSink) -> ReplayResult:
     to_send = sum(1 for a in actions if a.id not in done)
     sink(RunStarted(kind="replay", target=config.target, total=to_send))
     run_processes(job, local_workers, work_dir, sink)
-    return _finish(config, actions, results, done, sink)
+    result = _finish(config, actions, results, done, sink)
+    result.skipped_lines = skipped
+    return result
 
 
 def _finish(
