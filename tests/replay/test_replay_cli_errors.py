@@ -18,6 +18,8 @@ from tests.support.net import free_port
         (("--speed", "-1"), "--speed: the factor must be > 0"),
         (("--profile", "lenient"), "invalid choice"),
         (("--concurrency", "many"), "invalid int value"),
+        (("--concurrency", "0"), "--concurrency must be >= 1"),
+        (("--workers", "4", "--concurrency", "2"), "must be at least --workers"),
     ],
 )
 def test_bad_flags(tmp_path: Path, out_dir: Path, extra: tuple[str, ...], message: str) -> None:

@@ -112,6 +112,11 @@ def run_replay(config: Config, sink: EventSink) -> ReplayResult:
     if rc.profile not in ("simulator", "strict"):
         raise UsageError(f"--profile: expected simulator or strict, got {rc.profile!r}")
     speed = parse_speed(rc.speed)
+    if rc.concurrency < 1 or rc.workers < 0 or rc.register_concurrency < 0:
+        raise UsageError("--concurrency must be >= 1, --workers and --register-concurrency >= 0")
+    if rc.concurrency < rc.workers:
+        # Locust spreads the senders over the workers: a worker without one would stall.
+        raise UsageError(f"--concurrency ({rc.concurrency}) must be at least --workers")
     actions, skipped = _load_actions(config)
     done: set[int] = set()
     if rc.resume and results.exists():
