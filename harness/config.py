@@ -59,7 +59,7 @@ class ReplayConfig:
     profile: str = "simulator"  # or "strict"
     timeout: float = 0.3
     keep_alive: bool = False
-    concurrency: int = 8  # about the target's request slots: more only queues (0.3 s timeout)
+    concurrency: int = 4  # ~ the target's cores + 2: more only queues past the 0.3 s timeout
     simulator_log: str | None = None
     results: str | None = None
     resume: bool = False

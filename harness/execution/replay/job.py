@@ -55,7 +55,7 @@ class Job:
     profile: str = "simulator"
     timeout: float = 0.3
     keep_alive: bool = False
-    concurrency: int = 8
+    concurrency: int = 4
     register_concurrency: int = 1  # 0 = no limit
     max_errors: int | None = None
     workers: int = 0  # workers the master waits for
