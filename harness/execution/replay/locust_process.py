@@ -31,7 +31,7 @@ from harness.execution.replay.coordinator import (
     MSG_RELEASE_FINAL,
     Coordinator,
 )
-from harness.execution.replay.job import Job, action_from_wire, action_to_wire
+from harness.execution.replay.job import Job, action_from_wire
 from harness.execution.replay.outcome import judged_outcome, tool_error_outcome
 from harness.execution.replay.scheduler import Scheduler
 from harness.execution.replay.transport import Client, Target
@@ -246,6 +246,3 @@ def main(argv: list[str]) -> int:
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))
-
-
-__all__ = ["ReplayUser", "action_to_wire", "main"]
