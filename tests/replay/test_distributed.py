@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from harness.scenario.generate import generate_actions
 from tests.replay.conftest import (
     LOADED_MACHINE,
     assert_causal,
@@ -24,11 +25,15 @@ from tests.support.servers import serve_reference_app
 def test_master_and_two_workers_replay_causally_without_errors(
     tmp_path: Path, out_dir: Path
 ) -> None:
-    actions = simple_actions(users=12, actions=600)
-    scenario = write_scenario(tmp_path / "s.tsv", actions)
+    actions = generate_actions(users=40, actions=800, seed=11)
+    scenario = tmp_path / "generated.tsv"
+    write_scenario(scenario, actions)
     with serve_reference_app(f"sqlite:///{tmp_path / 'm.db'}", tmp_path) as server:
-        run = run_replay_cli(server.url, scenario, out_dir, "--workers", "2", *LOADED_MACHINE)
-    assert run.code == 0, run.stdout + run.stderr
+        run = run_replay_cli(
+            server.url, scenario, out_dir, "--workers", "2", "--verify", *LOADED_MACHINE
+        )
+    assert run.code == 0, run.stdout[-3000:] + run.stderr[-2000:]
+    assert "verify: passed" in run.stdout  # 0 differences
     outcomes = run.outcomes()
     assert sorted(o["action_id"] for o in outcomes) == [a.id for a in actions]
     assert all(o["verdict"] == "ok" for o in outcomes)

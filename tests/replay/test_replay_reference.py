@@ -30,6 +30,7 @@ def test_generated_scenario_replays_clean_and_verifies_exact(tmp_path: Path, out
     assert sorted(o["action_id"] for o in outcomes) == [a.id for a in actions]
     assert all(o["verdict"] == "ok" for o in outcomes)
     assert "finding" not in run.stdout
+    assert "verify: passed" in run.stdout  # 0 differences
     assert_causal(actions, outcomes)
 
 
