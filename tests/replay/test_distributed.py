@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from harness.scenario.generate import generate_actions
-from tests.replay.conftest import (
+from tests.replay.replay_support import (
     LOADED_MACHINE,
     assert_causal,
     run_replay_cli,

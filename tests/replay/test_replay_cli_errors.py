@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.replay.conftest import run_replay_cli, simple_actions, write_scenario
+from tests.replay.replay_support import run_replay_cli, simple_actions, write_scenario
 from tests.support.net import free_port
 
 

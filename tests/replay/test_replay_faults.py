@@ -10,7 +10,7 @@ import pytest
 
 from bench.simulator_client import simulator_replay
 from harness.scenario.model import Action, Command
-from tests.replay.conftest import run_replay_cli, simple_actions, write_scenario
+from tests.replay.replay_support import run_replay_cli, simple_actions, write_scenario
 from tests.support.faulty_target import faulty_target
 from tests.support.net import free_port
 

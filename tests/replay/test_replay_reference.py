@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from harness.scenario.generate import generate_actions, write_scenario
-from tests.replay.conftest import LOADED_MACHINE, assert_causal, run_replay_cli
+from tests.replay.replay_support import LOADED_MACHINE, assert_causal, run_replay_cli
 from tests.support.faulty_target import faulty_target
 from tests.support.servers import serve_reference_app
 

@@ -7,7 +7,7 @@ from collections import Counter
 from pathlib import Path
 
 from bench.simulator_client import simulator_replay
-from tests.replay.conftest import run_replay_cli, simple_actions, write_scenario
+from tests.replay.replay_support import run_replay_cli, simple_actions, write_scenario
 from tests.support.faulty_target import faulty_target
 
 

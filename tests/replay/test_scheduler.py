@@ -6,7 +6,7 @@ import threading
 
 from harness.execution.replay.scheduler import Scheduler
 from harness.scenario.model import Action, Command
-from tests.replay.conftest import simple_actions
+from tests.replay.replay_support import simple_actions
 
 
 def test_threads_drain_the_plan_in_causal_order() -> None:

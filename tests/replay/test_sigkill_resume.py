@@ -12,7 +12,7 @@ import subprocess
 from collections import Counter
 from pathlib import Path
 
-from tests.replay.conftest import (
+from tests.replay.replay_support import (
     outcome_ids,
     processes_mentioning,
     replay_command,

@@ -6,7 +6,7 @@ import subprocess
 from pathlib import Path
 
 from harness.results import read_outcomes
-from tests.replay.conftest import (
+from tests.replay.replay_support import (
     outcome_ids,
     replay_command,
     simple_actions,
