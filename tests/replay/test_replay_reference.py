@@ -45,3 +45,15 @@ def test_replay_verify_reports_a_target_that_keeps_nothing(tmp_path: Path, out_d
     assert all(o["verdict"] == "ok" for o in run.outcomes())
     findings = [line for line in run.stdout.splitlines() if line.startswith("finding [")]
     assert findings and not any("simulator." in line for line in findings)
+
+
+@pytest.mark.slow
+def test_reference_app_passes_the_strict_profile(tmp_path: Path, out_dir: Path) -> None:
+    """The reference app is the normative API: statuses and every body pass strict."""
+    actions = generate_actions(users=20, actions=300, seed=5)
+    scenario = tmp_path / "generated.tsv"
+    write_scenario(scenario, actions)
+    with serve_reference_app(f"sqlite:///{tmp_path / 'm.db'}", tmp_path) as server:
+        run = run_replay_cli(server.url, scenario, out_dir, "--profile", "strict", *LOADED_MACHINE)
+    assert run.code == 0, run.stdout[-3000:]
+    assert len(run.outcomes()) == len(actions)
