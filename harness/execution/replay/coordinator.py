@@ -86,7 +86,7 @@ class Coordinator:
             if outcome.action_id not in self._pending:
                 return  # a duplicate report (should not happen); never record twice
             self._pending.discard(outcome.action_id)
-            self._writer.outcome(outcome)
+            self._writer.write(record["outcome"])  # already the record: no second asdict
             self._log(outcome)
             self._evidence(outcome, record.get("evidence"))
             self.progress.done += 1

@@ -98,7 +98,9 @@ class ReplayUser(User):
             context={},
         )
         runner: Any = self.environment.runner
-        runner.send_message(MSG_OUTCOME, {"outcome": outcome.to_record(), "evidence": evidence})
+        # vars() instead of to_record(): dataclasses.asdict deep-copies, ~60 us per call
+        record = {"type": "outcome", **vars(outcome)}
+        runner.send_message(MSG_OUTCOME, {"outcome": record, "evidence": evidence})
 
     def _client(self) -> Client:
         if self.client_ is None:
