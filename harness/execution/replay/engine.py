@@ -19,6 +19,8 @@ from harness.execution.replay.transport import Target
 from harness.findings import Finding
 from harness.results import Outcome, ResultsWriter, header_record, read_records
 from harness.scenario.model import Action
+from harness.scenario.parse import read_scenario
+from harness.verify import run_verify
 
 
 @dataclass
@@ -67,23 +69,21 @@ def _target_latest(target: str, timeout: float) -> int:
         raise TargetUnreachable(f"{url}: no {{'latest': int}} in the answer") from None
 
 
-def _previous_run(path: Path, actions: list[Action]) -> tuple[set[int], list[Outcome]]:
+def _previous_run(path: Path, actions: list[Action]) -> set[int]:
     """Ids already completed in an earlier run of the same scenario (``--resume``)."""
-    outcomes: list[Outcome] = []
+    done: set[int] = set()
     for number, record in enumerate(read_records(path)):
         if number == 0 and record.get("kind") != "replay":
             raise InputError("not a replay results file", path=str(path))
         if number == 0 and record.get("actions") not in (None, len(actions)):
             raise InputError("written for a different scenario (action count)", path=str(path))
         if record.get("type") == "outcome":
-            outcomes.append(Outcome.from_record(record))
-    return {o.action_id for o in outcomes}, outcomes
+            done.add(int(record["action_id"]))
+    return done
 
 
 def _load_actions(config: Config) -> tuple[list[Action], list[str]]:
     """The scenario's actions and, with ``--skip-bad-lines``, one line per skipped line."""
-    from harness.scenario.parse import read_scenario
-
     path = config.replay.scenario
     if not path:
         raise UsageError("replay needs --scenario FILE")
@@ -120,7 +120,7 @@ def run_replay(config: Config, sink: EventSink) -> ReplayResult:
     actions, skipped = _load_actions(config)
     done: set[int] = set()
     if rc.resume and results.exists():
-        done, _ = _previous_run(results, actions)
+        done = _previous_run(results, actions)
     else:
         header = header_record(
             "replay", config.target, scenario=rc.scenario, actions=len(actions), profile=rc.profile
@@ -180,8 +180,7 @@ def _finish(
     ok = not findings and not stopped_early
     sink(RunFinished(kind="replay", ok=ok, summary="\n".join(summary.lines())))
     if config.replay.verify and not stopped_early:
-        from harness.verify import run_verify  # emits its own events and findings
-
+        # verify emits its own events (RunStarted/RunFinished "verify", findings)
         differences = run_verify(config.target, actions, summary.acknowledged, sink=sink)
         findings += differences
         ok = ok and not differences
