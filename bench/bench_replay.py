@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -82,7 +83,9 @@ def _timed(cmd: list[str], stdout: Path) -> tuple[float, float, int]:
     return wall, cpu, code
 
 
-def _harness(url: str, scenario: Path, work: Path, actions: list[Action]) -> dict[str, Any]:
+def _harness(
+    url: str, scenario: Path, work: Path, actions: list[Action], keep: Path
+) -> dict[str, Any]:
     out = work / "harness-out"
     cmd = [sys.executable, "-m", "harness", "replay", "--target", url, "--scenario", str(scenario)]
     cmd += ["--speed", "max", "--output-dir", str(out)]
@@ -97,6 +100,7 @@ def _harness(url: str, scenario: Path, work: Path, actions: list[Action]) -> dic
         if r["error"] is None and r["status"] in SIMULATOR_ACCEPTED[r["command"]]
     }
     differences = run_verify(url, actions, acknowledged)
+    shutil.copy(results, keep)  # for a look at the errors after the temporary files are gone
     return {
         "wall_s": round(wall, 2),
         "cpu_s": round(cpu, 2),
@@ -130,7 +134,7 @@ def run(quick: bool, out_dir: Path) -> dict[str, Any]:
         scenario = work / "scenario.tsv"
         write_scenario(scenario, actions)
         with _served(work / "h.db", work / "serve-h.log") as url:
-            harness = _harness(url, scenario, work, actions)
+            harness = _harness(url, scenario, work, actions, out_dir / "replay-results.jsonl")
         with _served(work / "s.db", work / "serve-s.log") as url:
             simulator = _simulator(url, scenario, work, len(actions))
     sleep_s = sum(a.delay_ms for a in actions) / 100_000_000
