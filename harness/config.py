@@ -60,7 +60,7 @@ class ReplayConfig:
     profile: str = "simulator"  # or "strict"
     timeout: float = 0.3
     keep_alive: bool = False
-    concurrency: int = 32
+    concurrency: int = 4  # ~ the target's cores + 2: more only queues past the 0.3 s timeout
     simulator_log: str | None = None
     results: str | None = None
     resume: bool = False
@@ -68,6 +68,13 @@ class ReplayConfig:
     workers: int = 0
     max_errors: int | None = None
     verify: bool = False
+    register_concurrency: int = 1  # registers in flight per worker (0 = no limit)
+    master: bool = False  # coordinate --workers N workers started elsewhere
+    worker: bool = False  # be one worker of the master at --master-host
+    master_host: str = "127.0.0.1"
+    master_port: int = 5557
+    master_bind: str = "*"
+    worker_wait: float = 60.0  # seconds the master waits for its workers to connect
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,158 @@
+"""Benchmark: ``replay --speed max`` against a client built like the course simulator.
+
+Same run, same target: the reference app under ``minitwit-harness serve`` (gunicorn,
+SQLite), each client on its own fresh database, replaying the same generated scenario.
+
+* harness: ``minitwit-harness replay --speed max`` (Locust, causal concurrency);
+* simulator-style: :mod:`bench.simulator_client` (sequential, new connection per
+  request, 0.3 s timeout, ``sleep(delay_ms / 1e8)`` after each action).
+
+Reports wall time of both and their ratio (goal >= 10x, aim 20x), the client CPU time per
+request of both (user + system time of the client processes, from ``getrusage``), errors
+of both, and whether ``verify`` (run afterwards, not timed) finds the replayed state exact.
+The harness's CPU includes its fixed start-up (two Python processes, importing Locust).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import requests
+
+from harness.checks.verdicts import SIMULATOR_ACCEPTED
+from harness.scenario.generate import generate_actions, write_scenario
+from harness.scenario.model import Action
+from harness.verify import run_verify
+
+GOAL = 10.0
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def _served(db: Path, log: Path) -> Iterator[str]:
+    """The reference app under gunicorn on a fresh SQLite database."""
+    port = _free_port()
+    cmd = [sys.executable, "-m", "harness", "serve", "--database-url", f"sqlite:///{db}"]
+    cmd += ["--host", "127.0.0.1", "--port", str(port), "--workers", "2"]
+    with open(log, "wb") as fh:
+        proc = subprocess.Popen(cmd, stdout=fh, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                requests.get(f"{url}/latest", timeout=1)
+                break
+            except requests.RequestException:
+                if time.monotonic() > deadline or proc.poll() is not None:
+                    raise RuntimeError(f"server did not start: {log.read_text()}") from None
+                time.sleep(0.2)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+def _timed(cmd: list[str], stdout: Path) -> tuple[float, float, int]:
+    """Wall seconds, client CPU seconds (children user+sys) and exit code of ``cmd``."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    with open(stdout, "wb") as fh:
+        code = subprocess.run(cmd, stdout=fh, stderr=subprocess.STDOUT).returncode
+    wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu, code
+
+
+def _harness(
+    url: str, scenario: Path, work: Path, actions: list[Action], keep: Path
+) -> dict[str, Any]:
+    out = work / "harness-out"
+    cmd = [sys.executable, "-m", "harness", "replay", "--target", url, "--scenario", str(scenario)]
+    cmd += ["--speed", "max", "--output-dir", str(out)]
+    wall, cpu, code = _timed(cmd, work / "harness.txt")
+    results = out / "replay" / "results.jsonl"
+    records = [json.loads(x) for x in results.read_text().splitlines()]
+    outcomes = [r for r in records if r["type"] == "outcome"]
+    # verify afterwards, outside the timing: it is not part of what the simulator does
+    acknowledged = {
+        r["action_id"]
+        for r in outcomes
+        if r["error"] is None and r["status"] in SIMULATOR_ACCEPTED[r["command"]]
+    }
+    differences = run_verify(url, actions, acknowledged)
+    shutil.copy(results, keep)  # for a look at the errors after the temporary files are gone
+    return {
+        "wall_s": round(wall, 2),
+        "cpu_s": round(cpu, 2),
+        "requests": len(outcomes),
+        "errors": sum(1 for r in outcomes if r["verdict"] != "ok"),
+        "exit_code": code,
+        "verify_differences": len(differences),
+        "verify_first": [f"{d.check}: {d.message}"[:200] for d in differences[:3]],
+    }
+
+
+def _simulator(url: str, scenario: Path, work: Path, actions: int) -> dict[str, Any]:
+    cmd = [sys.executable, "-m", "bench.simulator_client", url, str(scenario)]
+    wall, cpu, code = _timed(cmd, work / "simulator.log")
+    lines = (work / "simulator.log").read_text(errors="replace").splitlines()
+    return {
+        "wall_s": round(wall, 2),
+        "cpu_s": round(cpu, 2),
+        "requests": actions,
+        "errors": len(lines),
+        "exit_code": code,
+    }
+
+
+def run(quick: bool, out_dir: Path) -> dict[str, Any]:
+    """Run both clients against fresh reference apps; report times, ratio and CPU/request."""
+    users, count = (100, 2000) if quick else (1000, 20000)
+    actions = generate_actions(users=users, actions=count, seed=7)
+    with tempfile.TemporaryDirectory(prefix="bench-replay-") as tmp:
+        work = Path(tmp)
+        scenario = work / "scenario.tsv"
+        write_scenario(scenario, actions)
+        with _served(work / "h.db", work / "serve-h.log") as url:
+            harness = _harness(url, scenario, work, actions, out_dir / "replay-results.jsonl")
+        with _served(work / "s.db", work / "serve-s.log") as url:
+            simulator = _simulator(url, scenario, work, len(actions))
+    sleep_s = sum(a.delay_ms for a in actions) / 100_000_000
+    ratio = simulator["wall_s"] / harness["wall_s"] if harness["wall_s"] else 0.0
+    for side in (harness, simulator):
+        side["cpu_ms_per_request"] = round(1000 * side["cpu_s"] / max(side["requests"], 1), 3)
+        side["requests_per_s"] = round(side["requests"] / max(side["wall_s"], 1e-9), 1)
+    return {
+        "actions": len(actions),
+        "cores": os.cpu_count(),
+        "simulator_sleep_s": round(sleep_s, 2),
+        "harness": harness,
+        "simulator_style": simulator,
+        "wall_ratio": round(ratio, 2),
+        "cpu_per_request_ratio": round(
+            simulator["cpu_ms_per_request"] / max(harness["cpu_ms_per_request"], 1e-9), 2
+        ),
+        "goal_ratio": GOAL,
+        # exit 0 = no error outcome
+        "passed": ratio >= GOAL and harness["exit_code"] == 0 and not harness["verify_differences"],
+    }

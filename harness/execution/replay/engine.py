@@ -1,0 +1,196 @@
+"""The replay engine seen from the harness process: plan, launch, summarize, verify."""
+
+from __future__ import annotations
+
+import socket
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import requests
+
+from harness.config import Config
+from harness.errors import InputError, TargetUnreachable, UsageError
+from harness.events import EventSink, FindingReported, RunFinished, RunStarted
+from harness.execution.replay.job import Job, action_to_wire
+from harness.execution.replay.launcher import run_processes, run_worker
+from harness.execution.replay.summary import Summary, findings_from, summarize
+from harness.execution.replay.transport import Target
+from harness.findings import Finding
+from harness.results import Outcome, ResultsWriter, header_record, read_records
+from harness.scenario.model import Action
+from harness.scenario.parse import read_scenario
+from harness.verify import run_verify
+
+
+@dataclass
+class ReplayResult:
+    """What a replay did and found."""
+
+    ok: bool
+    results_path: Path
+    findings: list[Finding] = field(default_factory=list)
+    errors_by_class: dict[str, int] = field(default_factory=dict)
+    latency_ms: dict[str, dict[str, float]] = field(default_factory=dict)
+    summary: Summary | None = None
+    sent: int = 0  # outcomes recorded by this invocation
+    stopped_early: bool = False
+    skipped_lines: list[str] = field(default_factory=list)  # --skip-bad-lines reports
+
+
+def parse_speed(text: str) -> float | None:
+    """``max`` -> None (no pacing); otherwise a positive factor on the recorded delays."""
+    if text.strip().lower() == "max":
+        return None
+    try:
+        factor = float(text)
+    except ValueError:
+        raise UsageError(f"--speed: expected 'max' or a number, got {text!r}") from None
+    if not factor > 0:
+        raise UsageError(f"--speed: the factor must be > 0, got {text!r}")
+    return factor
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _target_latest(target: str, timeout: float) -> int:
+    """The target's ``/latest`` (for ``--resume-from-latest``)."""
+    url = target.rstrip("/") + "/latest"
+    try:
+        response = requests.get(url, timeout=max(timeout, 5.0))
+        return int(response.json()["latest"])
+    except requests.RequestException as exc:
+        raise TargetUnreachable(f"{url}: {type(exc).__name__}") from None
+    except (ValueError, KeyError, TypeError):
+        raise TargetUnreachable(f"{url}: no {{'latest': int}} in the answer") from None
+
+
+def _previous_run(path: Path, actions: list[Action]) -> set[int]:
+    """Ids already completed in an earlier run of the same scenario (``--resume``)."""
+    done: set[int] = set()
+    for number, record in enumerate(read_records(path)):
+        if number == 0 and record.get("kind") != "replay":
+            raise InputError("not a replay results file", path=str(path))
+        if number == 0 and record.get("actions") not in (None, len(actions)):
+            raise InputError("written for a different scenario (action count)", path=str(path))
+        if record.get("type") == "outcome":
+            done.add(int(record["action_id"]))
+    return done
+
+
+def _load_actions(config: Config) -> tuple[list[Action], list[str]]:
+    """The scenario's actions and, with ``--skip-bad-lines``, one line per skipped line."""
+    path = config.replay.scenario
+    if not path:
+        raise UsageError("replay needs --scenario FILE")
+    scenario = read_scenario(path, skip_bad_lines=config.scenario.skip_bad_lines)
+    skipped = [f"{path}:{bad.line}: skipped: {bad.problem}" for bad in scenario.bad_lines]
+    return list(scenario.actions), skipped
+
+
+def run_replay(config: Config, sink: EventSink) -> ReplayResult:
+    """Replay a scenario against ``config.target`` under the replay config; see the README."""
+    rc = config.replay
+    work_dir = Path(config.output_dir) / "replay"
+    work_dir.mkdir(parents=True, exist_ok=True)
+    results = Path(rc.results) if rc.results else work_dir / "results.jsonl"
+    if rc.worker:
+        code = run_worker(
+            Job(role="worker", master_host=rc.master_host, master_port=rc.master_port), work_dir
+        )
+        return ReplayResult(ok=code == 0, results_path=results)
+    if not config.target:
+        raise UsageError("replay needs --target URL")
+    try:
+        Target(config.target)
+    except ValueError as exc:
+        raise UsageError(f"--target: {exc}") from None
+    if rc.profile not in ("simulator", "strict"):
+        raise UsageError(f"--profile: expected simulator or strict, got {rc.profile!r}")
+    speed = parse_speed(rc.speed)
+    if rc.concurrency < 1 or rc.workers < 0 or rc.register_concurrency < 0:
+        raise UsageError("--concurrency must be >= 1, --workers and --register-concurrency >= 0")
+    if rc.concurrency < rc.workers:
+        # Locust spreads the senders over the workers: a worker without one would stall.
+        raise UsageError(f"--concurrency ({rc.concurrency}) must be at least --workers")
+    actions, skipped = _load_actions(config)
+    done: set[int] = set()
+    if rc.resume and results.exists():
+        done = _previous_run(results, actions)
+    else:
+        header = header_record(
+            "replay", config.target, scenario=rc.scenario, actions=len(actions), profile=rc.profile
+        )
+        with ResultsWriter(results) as writer:
+            writer.write(header)
+    if rc.resume_from_latest:
+        latest = _target_latest(config.target, rc.timeout)
+        done |= {a.id for a in actions if a.id <= latest}
+    job = Job(
+        role="local",
+        target=config.target,
+        results=str(results),
+        simulator_log=rc.simulator_log,
+        speed=speed,
+        profile=rc.profile,
+        timeout=rc.timeout,
+        keep_alive=rc.keep_alive,
+        concurrency=rc.concurrency,
+        register_concurrency=rc.register_concurrency,
+        max_errors=rc.max_errors,
+        worker_wait=rc.worker_wait,
+        done=sorted(done),
+        actions=[action_to_wire(a) for a in actions],
+    )
+    local_workers = 0
+    if rc.master or rc.workers > 0:
+        job.role, job.workers = "master", max(rc.workers, 1)
+        job.bind_host = rc.master_bind if rc.master else "127.0.0.1"
+        job.master_port = rc.master_port if rc.master else _free_port()
+        local_workers = 0 if rc.master else rc.workers
+    to_send = sum(1 for a in actions if a.id not in done)
+    sink(RunStarted(kind="replay", target=config.target, total=to_send))
+    run_processes(job, local_workers, work_dir, sink)
+    result = _finish(config, actions, results, done, sink)
+    result.skipped_lines = skipped
+    return result
+
+
+def _finish(
+    config: Config, actions: list[Action], results: Path, done_before: set[int], sink: EventSink
+) -> ReplayResult:
+    outcomes: list[Outcome] = []
+    evidence: list[dict[str, Any]] = []
+    for record in read_records(results):
+        if record.get("type") == "outcome":
+            outcomes.append(Outcome.from_record(record))
+        elif record.get("type") == "evidence":
+            evidence.append(record)
+    assert config.target is not None
+    summary = summarize(outcomes)
+    findings = findings_from(outcomes, evidence, config.target)
+    completed = {o.action_id for o in outcomes} | done_before
+    stopped_early = any(a.id not in completed for a in actions)
+    for finding in findings:
+        sink(FindingReported(finding))
+    ok = not findings and not stopped_early
+    sink(RunFinished(kind="replay", ok=ok, summary="\n".join(summary.lines())))
+    if config.replay.verify and not stopped_early:
+        # verify emits its own events (RunStarted/RunFinished "verify", findings)
+        differences = run_verify(config.target, actions, summary.acknowledged, sink=sink)
+        findings += differences
+        ok = ok and not differences
+    return ReplayResult(
+        ok=ok,
+        results_path=results,
+        findings=findings,
+        errors_by_class=summary.errors_by_class,
+        latency_ms=summary.latency_ms,
+        summary=summary,
+        sent=sum(1 for o in outcomes if o.action_id not in done_before),
+        stopped_early=stopped_early,
+    )

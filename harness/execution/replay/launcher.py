@@ -1,0 +1,126 @@
+"""Starts the Locust processes of a replay and follows the results file they write.
+
+The harness process never imports Locust: it writes a job file, starts
+``python -m harness.execution.replay.locust_process`` once per role (local; or a master
+plus ``--workers`` local workers; or one worker for ``--worker``), and turns every outcome
+appended to the results file into an :class:`~harness.events.ActionChecked` event.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack
+from pathlib import Path
+
+from harness.errors import HarnessError
+from harness.events import ActionChecked, EventSink
+from harness.execution.replay.job import Job
+from harness.results import Outcome
+
+MODULE = "harness.execution.replay.locust_process"
+
+
+class ResultsTail:
+    """Reads records appended to a file since the last call (whole lines only)."""
+
+    def __init__(self, path: Path, offset: int) -> None:
+        self.path = path
+        self.offset = offset
+
+    def new_records(self) -> Iterator[dict[str, object]]:
+        """The complete records written since the previous call."""
+        try:
+            with open(self.path, "rb") as fh:
+                fh.seek(self.offset)
+                chunk = fh.read()
+        except FileNotFoundError:
+            return
+        end = chunk.rfind(b"\n")
+        if end < 0:
+            return
+        self.offset += end + 1
+        for line in chunk[: end + 1].splitlines():
+            if line.strip():
+                yield json.loads(line)
+
+
+def _spawn(job: Job, job_path: Path, log_path: Path) -> subprocess.Popen[bytes]:
+    job.write(job_path)
+    with open(log_path, "ab") as log:
+        return subprocess.Popen(
+            [sys.executable, "-m", MODULE, str(job_path)],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+        )
+
+
+def _stop(proc: subprocess.Popen[bytes]) -> None:
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def _last_line(path: Path) -> str:
+    try:
+        lines = [ln for ln in path.read_text(errors="replace").splitlines() if ln.strip()]
+    except FileNotFoundError:
+        return ""
+    return lines[-1] if lines else ""
+
+
+def run_processes(
+    job: Job,
+    local_workers: int,
+    work_dir: Path,
+    sink: EventSink,
+    *,
+    on_tick: Callable[[], None] | None = None,
+) -> int:
+    """Run the coordinating process (and local workers); stream outcomes; return its code."""
+    results = Path(job.results)
+    offset = results.stat().st_size if results.exists() else 0
+    tail = ResultsTail(results, offset)
+    log_path = work_dir / "locust.log"
+    with ExitStack() as stack:
+        main_proc = _spawn(job, work_dir / f"job-{job.role}.json", log_path)
+        stack.callback(_stop, main_proc)
+        for index in range(local_workers):
+            worker = Job(role="worker", master_host="127.0.0.1", master_port=job.master_port)
+            proc = _spawn(worker, work_dir / f"job-worker-{index}.json", log_path)
+            stack.callback(_stop, proc)
+        while True:
+            code = main_proc.poll()
+            for record in tail.new_records():
+                if record.get("type") == "outcome":
+                    sink(ActionChecked(Outcome.from_record(dict(record))))
+            if on_tick is not None:
+                on_tick()
+            if code is not None:
+                break
+            time.sleep(0.1)
+    if code not in (0, 3, 4):
+        raise HarnessError(f"replay engine failed (exit {code}): {_last_line(log_path)}")
+    if code == 4:
+        raise HarnessError(f"replay: workers did not connect within {job.worker_wait:.0f}s")
+    if code == 3:
+        raise HarnessError("replay: a worker was lost mid-run; run again with --resume")
+    return code
+
+
+def run_worker(job: Job, work_dir: Path) -> int:
+    """Run one worker in the foreground (``--worker``) until its master ends the run."""
+    proc = _spawn(job, work_dir / f"job-worker-{os.getpid()}.json", work_dir / "locust.log")
+    try:
+        return proc.wait()
+    finally:
+        _stop(proc)
