@@ -78,6 +78,8 @@ class ContractConfig:
     property_phase: bool = True
     junit: str | None = None
     json: str | None = None
+    timeout: float = 5.0  # per probe, seconds
+    seed: int = 0  # Hypothesis seed of the property phase (same seed, same cases)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,135 @@
+"""Reading Schemathesis' NDJSON events: failed checks become findings with their exchange."""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from harness.checks.contract.context import STAGE
+from harness.findings import Exchange, Finding, Profile, Severity
+
+#: Schemathesis checks whose failure is an error of the target (a 5xx); the rest are warnings.
+ERROR_CHECKS = frozenset({"not_a_server_error"})
+
+_FINISHED = ("ScenarioFinished", "FuzzScenarioFinished")
+
+
+@dataclass
+class StSummary:
+    """Findings of one Schemathesis run and how it ended."""
+
+    findings: list[Finding] = field(default_factory=list)
+    cases: int = 0
+    stop_reason: str | None = None
+
+
+def endpoint(operation: str) -> str:
+    """``POST /msgs/{username}`` -> ``POST /msgs/<user>`` (the suite's endpoint names)."""
+    return re.sub(r"\{[^}]+\}", "<user>", operation)
+
+
+def _text(blob: Any) -> str | None:
+    if not isinstance(blob, dict):
+        return None
+    if "$base64" in blob:
+        return base64.b64decode(blob["$base64"]).decode("utf-8", errors="replace")
+    return str(blob.get("string", "")) or None
+
+
+def _headers(raw: Any) -> dict[str, str]:
+    if not isinstance(raw, dict):
+        return {}
+    return {k: ", ".join(v) if isinstance(v, list) else str(v) for k, v in raw.items()}
+
+
+def exchange_of(interaction: dict[str, Any]) -> Exchange:
+    """The harness' Exchange for one recorded Schemathesis interaction."""
+    req = interaction.get("request") or {}
+    resp = interaction.get("response") or {}
+    elapsed = resp.get("elapsed")
+    return Exchange(
+        method=str(req.get("method", "")),
+        url=str(req.get("uri", "")),
+        request_headers=_headers(req.get("headers")),
+        request_body=_text(req.get("body")),
+        status=resp.get("status_code"),
+        response_headers=_headers(resp.get("headers")),
+        response_body=_text(resp.get("content")),
+        error=None if resp else "no response",
+        elapsed_ms=elapsed * 1000 if isinstance(elapsed, int | float) else None,
+    )
+
+
+def _quirk_for(where: str, status: int | None, known: list[Finding]) -> Finding | None:
+    """A quirk the deterministic suite found on the same endpoint with the same status."""
+    for finding in known:
+        if finding.severity is not Severity.QUIRK or finding.where is None:
+            continue
+        same_status = any(e.status == status for e in finding.evidence)
+        if finding.where.replace("HEAD ", "GET ") == where.replace("HEAD ", "GET ") and same_status:
+            return finding
+    return None
+
+
+def _finding(
+    check: str, info: dict[str, Any], exchange: Exchange, target: str, known: list[Finding]
+) -> Finding:
+    failure = info.get("failure") or {}
+    operation = str(failure.get("operation") or f"{exchange.method} ?")
+    where = endpoint(operation)
+    title = str(failure.get("title") or check)
+    message = str(failure.get("message") or title).strip().splitlines()
+    text = f"{failure.get('code', '')} {title}: {' / '.join(message[:3])}".strip()
+    server_error = exchange.status is not None and exchange.status >= 500
+    severity = Severity.ERROR if check in ERROR_CHECKS or server_error else Severity.WARNING
+    profile = Profile.STRICT
+    quirk = _quirk_for(where, exchange.status, known) if server_error else None
+    if quirk is not None:
+        severity, profile = Severity.QUIRK, Profile.QUIRK
+        text += f" (same quirk as {quirk.check})"
+    return Finding(
+        check=f"schemathesis.{check}",
+        severity=severity,
+        profile=profile,
+        message=text,
+        stage=STAGE,
+        target=target,
+        where=where,
+        evidence=(exchange,),
+    )
+
+
+def read_failures(path: Path, target: str, known: list[Finding]) -> StSummary:
+    """Findings from an NDJSON event file, one per (check, operation, failure title)."""
+    summary = StSummary()
+    seen: set[tuple[str, str, str]] = set()
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            if line.startswith('{"EngineFinished"'):
+                summary.stop_reason = json.loads(line)["EngineFinished"].get("stop_reason")
+                continue
+            if not line.startswith(tuple('{"' + name for name in _FINISHED)):
+                continue
+            event = next(iter(json.loads(line).values()))
+            recorder = event.get("recorder") or {}
+            summary.cases += len(recorder.get("cases") or {})
+            if event.get("status") != "failure":
+                continue
+            interactions = recorder.get("interactions") or {}
+            for case_id, checks in (recorder.get("checks") or {}).items():
+                for check in checks:
+                    if check.get("status") != "failure" or case_id not in interactions:
+                        continue
+                    info = check.get("failure_info") or {}
+                    failure = info.get("failure") or {}
+                    key = (check["name"], str(failure.get("operation")), str(failure.get("title")))
+                    if key in seen:
+                        continue
+                    seen.add(key)
+                    exchange = exchange_of(interactions[case_id])
+                    summary.findings.append(_finding(check["name"], info, exchange, target, known))
+    return summary
