@@ -103,6 +103,19 @@ def _finding(
     )
 
 
+def _only_query_negative(case: Any) -> bool:
+    """Whether only the query string (or the Authorization header) was made invalid.
+
+    Every query value of the API is accepted (`latest` and `no` ignore what does not parse,
+    unknown parameters are ignored, as HTTP APIs do), so accepting it is no finding. The only
+    header is Authorization, which the configured credentials always put back.
+    """
+    meta = ((case or {}).get("value") or {}).get("meta") or {}
+    components = meta.get("components") or {}
+    negative = {name for name, c in components.items() if (c or {}).get("mode") == "negative"}
+    return negative <= {"query", "header"}
+
+
 def read_failures(path: Path, target: str, known: list[Finding]) -> StSummary:
     """Findings from an NDJSON event file, one per (check, operation, failure title)."""
     summary = StSummary()
@@ -123,6 +136,10 @@ def read_failures(path: Path, target: str, known: list[Finding]) -> StSummary:
             for case_id, checks in (recorder.get("checks") or {}).items():
                 for check in checks:
                     if check.get("status") != "failure" or case_id not in interactions:
+                        continue
+                    if check["name"] == "negative_data_rejection" and _only_query_negative(
+                        (recorder.get("cases") or {}).get(case_id)
+                    ):
                         continue
                     info = check.get("failure_info") or {}
                     failure = info.get("failure") or {}
