@@ -237,7 +237,7 @@ def create_app(deviations: Iterable[str] = ()) -> Flask:
         data, failed = body()
         if failed is not None:
             return failed
-        if not isinstance(data, dict) or "content" not in data or data["content"] is None:
+        if not isinstance(data, dict) or "content" not in data:
             return bad_request("content is required", shape=True)
         content = data["content"]
         if isinstance(content, int) and "integer-values" in on:

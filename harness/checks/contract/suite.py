@@ -15,7 +15,7 @@ SAFE: tuple[Check, ...] = (
     *http.CHECKS,
 )
 
-#: Probes likely to crash a fragile server, in increasing order of danger.
-FRAGILE: tuple[Check, ...] = (*latest.FRAGILE, *msgs.FRAGILE, *fragile.FRAGILE)
+#: Probes likely to crash a fragile server (a missing or non-integer query value).
+FRAGILE: tuple[Check, ...] = (*fragile.FRAGILE, *latest.FRAGILE, *msgs.FRAGILE)
 
 SUITE: tuple[Check, ...] = (*SAFE, *FRAGILE)
