@@ -169,6 +169,9 @@ def follow_or_unfollow(username: str) -> Response:
     key = keys[0]
     target = text_field(body, key, f"'{key}' must be a username", allow_empty=True)
     target_id = _user_id(target)
+    if key == "follow" and target_id == user_id:
+        # Spec section 4 lists "self-follow is allowed" as a quirk of the course reference.
+        raise ApiError(400, "A user cannot follow itself")
     if key == "follow":
         db.execute(
             "INSERT INTO follower (who_id, whom_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
