@@ -90,7 +90,7 @@ def validate(config: Config) -> str:
 def run(config: Config, args: argparse.Namespace) -> int:
     """Run the contract checks, print the table, write the reports, return the exit code."""
     validate(config)
-    progress = Progress(sys.stderr, config.contract.time_budget, config.contract.property_phase)
+    progress = Progress(sys.stdout, config.contract.time_budget, config.contract.property_phase)
     result = run_contract(config, progress)
     print(render(result, verbose=bool(getattr(args, "_verbose", False))))
     try:
