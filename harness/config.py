@@ -74,7 +74,7 @@ class ContractConfig:
     """``minitwit-harness contract``: conformance suite and property-based phase."""
 
     max_examples: int = 25
-    time_budget: float = 30.0  # seconds for the property phase
+    time_budget: float = 20.0  # seconds for the property phase
     fail_on: str = "error"  # or "warning"
     property_phase: bool = True
     junit: str | None = None

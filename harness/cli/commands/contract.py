@@ -41,7 +41,7 @@ def register(subparsers: Any) -> None:
         "--time-budget",
         type=float,
         metavar="SECONDS",
-        help="property phase: time budget in seconds (default 30)",
+        help="property phase: time budget in seconds (default 20)",
     )
     add_option(
         parser,
