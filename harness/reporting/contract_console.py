@@ -6,7 +6,6 @@ from collections import Counter
 from typing import TextIO
 
 from harness.checks.contract.model import ContractResult
-from harness.checks.contract.runner import summary_line
 from harness.events import Event, RunStarted
 from harness.findings import Finding, Severity
 
@@ -54,7 +53,7 @@ def render(result: ContractResult, *, verbose: bool = False) -> str:
     if result.died_after:
         lines += ["", f"The target stopped answering after {result.died_after}."]
     verdict = "PASSED" if result.ok else "FAILED"
-    lines += ["", f"{verdict}: {summary_line(result)} ({result.duration_s:.1f}s)"]
+    lines += ["", f"{verdict}: {result.summary()} ({result.duration_s:.1f}s)"]
     return "\n".join(lines)
 
 

@@ -51,6 +51,17 @@ class ContractResult:
         """Number of findings of one severity."""
         return sum(1 for f in self.findings if f.severity is severity)
 
+    def summary(self) -> str:
+        """One line: counts of checks by status and of findings by severity."""
+        by = {
+            s: sum(1 for c in self.checks if c.status == s) for s in ("passed", "failed", "not-run")
+        }
+        counts = ", ".join(f"{self.count(sev)} {sev}" for sev in Severity)
+        line = f"{by['passed']} passed, {by['failed']} failed, {by['not-run']} not run; {counts}"
+        if self.died_after:
+            line += f"; target died after {self.died_after}"
+        return line
+
 
 def is_failing(findings: list[Finding], fail_on: str) -> bool:
     """Whether findings fail the run: errors always; warnings and quirks with ``warning``."""

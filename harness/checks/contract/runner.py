@@ -170,17 +170,5 @@ def run_contract(config: Config, sink: EventSink) -> ContractResult:
         property_phase=phase,
         duration_s=time.monotonic() - started,
     )
-    sink(RunFinished("contract", ok, summary_line(result)))
+    sink(RunFinished("contract", ok, result.summary()))
     return result
-
-
-def summary_line(result: ContractResult) -> str:
-    """One line: counts of checks and findings."""
-    by = {
-        s: sum(1 for c in result.checks if c.status == s) for s in ("passed", "failed", "not-run")
-    }
-    counts = ", ".join(f"{result.count(sev)} {sev}" for sev in Severity)
-    line = f"{by['passed']} passed, {by['failed']} failed, {by['not-run']} not run; {counts}"
-    if result.died_after:
-        line += f"; target died after {result.died_after}"
-    return line
