@@ -85,6 +85,8 @@ def test_failures_become_findings_with_evidence(tmp_path: Path) -> None:
     events = write(
         tmp_path / "e.ndjson",
         {"Initialize": {}},
+        {"PhaseFinished": {"phase": {"name": "probing"}, "status": "success"}},
+        {"PhaseFinished": {"phase": {"name": "stateful"}, "status": "failure"}},
         scenario("not_a_server_error", "POST /msgs/{username}", 500, {"body"}, "a"),
         scenario("not_a_server_error", "POST /msgs/{username}", 500, {"body"}, "b"),
         scenario("response_schema_conformance", "GET /msgs", 200, set(), "c"),
@@ -92,6 +94,7 @@ def test_failures_become_findings_with_evidence(tmp_path: Path) -> None:
     )
     summary = read_failures(events, "http://t", [])
     assert summary.stop_reason == "max_time" and summary.cases == 3
+    assert summary.phases == {"stateful": "failure"}
     assert [(f.check, f.severity) for f in summary.findings] == [
         ("schemathesis.not_a_server_error", Severity.ERROR),
         ("schemathesis.response_schema_conformance", Severity.WARNING),

@@ -56,8 +56,13 @@ def initial(ctx: CheckContext) -> Iterator[Finding]:
     if value is not None:
         ctx.state["latest0"] = value
         return
-    if reply.status != 500:
+    if reply.status == 200:
+        # An answer without an integer `latest`: schema.latest says what is wrong with it.
         yield ctx.finding(Severity.WARNING, f"GET /latest: {describe(reply)}", reply)
+        return
+    if reply.status != 500:
+        # The course dashboard polls GET /latest: without it a group's progress is lost.
+        yield ctx.finding(Severity.ERROR, f"GET /latest: {describe(reply)}", reply)
         return
     # The course reference answers 500 until a request carried `latest`: give it one.
     ok, _, replies = set_and_read(ctx, lambda v: _bad_register(ctx, v))

@@ -8,6 +8,7 @@ its events as NDJSON; every failed check of a test case becomes a finding named
 
 from __future__ import annotations
 
+import base64
 import json
 import subprocess
 import sys
@@ -86,8 +87,6 @@ def fuzzing_document() -> dict[str, Any]:
 
 
 def _credentials() -> tuple[str, str, str]:
-    import base64
-
     decoded = base64.b64decode(SIMULATOR_AUTH.split()[1]).decode()
     user, sep, password = decoded.partition(":")
     return user, sep, password
@@ -158,8 +157,9 @@ def run_property_phase(config: Config, target: str, known: list[Finding]) -> Pro
         duration_s=time.monotonic() - started,
         died=summary.stop_reason == "server_unavailable",
     )
+    phases = ", ".join(f"{name} {status}" for name, status in summary.phases.items())
     outcome.detail = (
         f"{summary.cases} test cases, {len(summary.findings)} distinct failures"
-        f" (stopped: {summary.stop_reason or 'killed'})"
+        f" (phases: {phases or 'none'}; stopped: {summary.stop_reason or 'killed'})"
     )
     return outcome

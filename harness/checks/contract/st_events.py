@@ -12,6 +12,9 @@ from typing import Any
 from harness.checks.contract.context import STAGE
 from harness.findings import Exchange, Finding, Profile, Severity
 
+#: The test phases (the others are internal: probing, schema analysis, auth bootstrap).
+TEST_PHASES = ("examples", "coverage", "fuzzing", "stateful")
+
 #: Schemathesis checks whose failure is an error of the target (a 5xx); the rest are warnings.
 ERROR_CHECKS = frozenset({"not_a_server_error"})
 
@@ -25,6 +28,7 @@ class StSummary:
     findings: list[Finding] = field(default_factory=list)
     cases: int = 0
     stop_reason: str | None = None
+    phases: dict[str, str] = field(default_factory=dict)  # test phase -> success, failure, ...
 
 
 def endpoint(operation: str) -> str:
@@ -122,6 +126,12 @@ def read_failures(path: Path, target: str, known: list[Finding]) -> StSummary:
     seen: set[tuple[str, str, str]] = set()
     with open(path, encoding="utf-8") as fh:
         for line in fh:
+            if line.startswith('{"PhaseFinished"'):
+                finished = json.loads(line)["PhaseFinished"]
+                name = (finished.get("phase") or {}).get("name")
+                if name in TEST_PHASES:
+                    summary.phases[name] = str(finished.get("status"))
+                continue
             if line.startswith('{"EngineFinished"'):
                 summary.stop_reason = json.loads(line)["EngineFinished"].get("stop_reason")
                 continue
