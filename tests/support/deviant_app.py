@@ -4,7 +4,8 @@ With no deviation it implements the normative API (spec section 3) in memory. Ea
 ``DEVIATIONS`` switches on one behaviour that real implementations ship with: the quirks of
 the course reference (spec section 4) and common mistakes. Use :func:`serve_deviant_app`
 (a context manager yielding a ``RunningServer``) or run it directly:
-``python -m tests.support.deviant_app --port 5099 --deviations null-empty-list,html-escape``.
+``python -m tests.support.deviant_app --port 5099 --deviations null-empty-list,html-escape``
+(or ``DEVIATIONS=null-empty-list,html-escape`` in the environment).
 """
 
 from __future__ import annotations
@@ -332,9 +333,9 @@ def main(argv: list[str] | None = None) -> None:
 
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--port", type=int, required=True)
-    parser.add_argument("--deviations", default="")
+    parser.add_argument("--deviations", default=os.environ.get("DEVIATIONS", ""))
     args = parser.parse_args(argv)
-    names = [d for d in args.deviations.split(",") if d]
+    names = [d.strip() for d in args.deviations.split(",") if d.strip()]
     make_server("127.0.0.1", args.port, create_app(names), threaded=True).serve_forever()
 
 
