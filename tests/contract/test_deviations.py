@@ -77,3 +77,13 @@ def test_clean_app_has_no_findings(tmp_path: Path) -> None:
     assert result.findings == []
     assert result.ok
     assert {c.status for c in result.checks if c.name != "schemathesis"} == {"passed"}
+
+
+def test_all_quirks_at_once_like_the_course_reference(tmp_path: Path) -> None:
+    """Every quirk switched on together: each is labelled, none becomes an error."""
+    with serve_deviant_app(QUIRKS, tmp_path) as server:
+        result, _ = run(server.url)
+    quirk_checks = {f.check for f in result.findings if f.severity is Q}
+    assert {EXPECTED[d][0] for d in QUIRKS} <= quirk_checks
+    assert [f.message for f in result.findings if f.severity is E] == []
+    assert result.ok

@@ -146,3 +146,42 @@ def test_endpoint_names_match_the_suite() -> None:
     """OpenAPI path templates map to the suite's endpoint names."""
     assert endpoint("GET /fllws/{username}") == "GET /fllws/<user>"
     assert endpoint("GET /latest") == "GET /latest"
+
+
+def _quirk(check: str, where: str, status: int) -> Finding:
+    return Finding(
+        check,
+        Severity.QUIRK,
+        Profile.QUIRK,
+        "q",
+        "contract",
+        where=where,
+        evidence=(Exchange(where.split()[0], "http://t", status=status),),
+    )
+
+
+def test_quirk_labels_only_where_the_quirk_lives(tmp_path: Path) -> None:
+    """HEAD /msgs answering 500 is a quirk; GET /msgs answering 500 is still an error."""
+    events = write(
+        tmp_path / "e.ndjson",
+        scenario("not_a_server_error", "HEAD /msgs", 500, set(), "a"),
+        scenario("not_a_server_error", "GET /msgs", 500, set(), "b"),
+    )
+    known = [_quirk("http.head", "HEAD /msgs", 500)]
+    found = {f.where: f.severity for f in read_failures(events, "http://t", known).findings}
+    assert found == {"HEAD /msgs": Severity.QUIRK, "GET /msgs": Severity.ERROR}
+
+
+def test_html_error_bodies_and_415_are_quirks(tmp_path: Path) -> None:
+    """An HTML 404 body is the HTML-bodies quirk; a 415 repeats the Content-Type quirk."""
+    events = write(
+        tmp_path / "e.ndjson",
+        scenario("content_type_conformance", "GET /fllws/{username}", 404, set(), "a"),
+        scenario("status_code_conformance", "POST /fllws/{username}", 415, set(), "b"),
+    )
+    known = [_quirk("http.missing-content-type", "POST /register", 415)]
+    findings = read_failures(events, "http://t", known).findings
+    assert [(f.severity, f.message.rsplit("(", 1)[-1]) for f in findings] == [
+        (Severity.QUIRK, "same quirk as http.error-body-json)"),
+        (Severity.QUIRK, "same quirk as http.missing-content-type)"),
+    ]

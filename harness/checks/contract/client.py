@@ -121,7 +121,7 @@ class Client:
             elapsed_ms=resp.elapsed.total_seconds() * 1000,
         )
         self.last_answered = exchange
-        return Reply(exchange, _parse(resp.content))
+        return Reply(exchange, parse_json(resp.content))
 
     def alive(self, attempts: int = 3) -> bool:
         """Whether the target still answers anything on ``GET /latest``."""
@@ -159,7 +159,7 @@ def _error_class(exc: requests.RequestException) -> str:
     return type(exc).__name__
 
 
-def _parse(content: bytes) -> Any:
+def parse_json(content: bytes) -> Any:
     """The JSON value of a body, or NO_JSON."""
     if not content.strip():
         return NO_JSON

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from harness.checks.contract.bodies import judge_error_body
+from harness.checks.contract.client import Reply, parse_json
 from harness.checks.contract.context import STAGE
 from harness.findings import Exchange, Finding, Profile, Severity
 
@@ -17,6 +19,9 @@ TEST_PHASES = ("examples", "coverage", "fuzzing", "stateful")
 
 #: Schemathesis checks whose failure is an error of the target (a 5xx); the rest are warnings.
 ERROR_CHECKS = frozenset({"not_a_server_error"})
+
+#: Suite checks whose quirk holds for every endpoint (the suite probes one of them).
+API_WIDE_QUIRKS = frozenset({"http.missing-content-type"})
 
 _FINISHED = ("ScenarioFinished", "FuzzScenarioFinished")
 
@@ -68,14 +73,29 @@ def exchange_of(interaction: dict[str, Any]) -> Exchange:
     )
 
 
-def _quirk_for(where: str, status: int | None, known: list[Finding]) -> Finding | None:
-    """A quirk the deterministic suite found on the same endpoint with the same status."""
+def _quirk_for(where: str, exchange: Exchange, known: list[Finding]) -> str | None:
+    """The suite's check whose quirk this failure repeats, or None.
+
+    A 4xx/5xx repeats a quirk the suite found on the same endpoint with the same status (or
+    anywhere, for a quirk of the whole API such as the 415); below 500, an HTML error body
+    of a status the course reference answers with HTML is that quirk by definition.
+    """
+    status = exchange.status
+    if status is None or status < 400:
+        return None
     for finding in known:
-        if finding.severity is not Severity.QUIRK or finding.where is None:
+        if finding.severity is not Severity.QUIRK:
             continue
-        same_status = any(e.status == status for e in finding.evidence)
-        if finding.where.replace("HEAD ", "GET ") == where.replace("HEAD ", "GET ") and same_status:
-            return finding
+        if not any(e.status == status for e in finding.evidence):
+            continue
+        if finding.where == where or finding.check in API_WIDE_QUIRKS:
+            return finding.check
+    if status >= 500:
+        return None  # a 500 only counts as a quirk where the suite saw that quirk
+    body = (exchange.response_body or "").encode()
+    verdict = judge_error_body(Reply(exchange, parse_json(body)))
+    if verdict is not None and verdict.severity is Severity.QUIRK:
+        return verdict.check
     return None
 
 
@@ -91,10 +111,10 @@ def _finding(
     server_error = exchange.status is not None and exchange.status >= 500
     severity = Severity.ERROR if check in ERROR_CHECKS or server_error else Severity.WARNING
     profile = Profile.STRICT
-    quirk = _quirk_for(where, exchange.status, known) if server_error else None
+    quirk = _quirk_for(where, exchange, known)
     if quirk is not None:
         severity, profile = Severity.QUIRK, Profile.QUIRK
-        text += f" (same quirk as {quirk.check})"
+        text += f" (same quirk as {quirk})"
     return Finding(
         check=f"schemathesis.{check}",
         severity=severity,
