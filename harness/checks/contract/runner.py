@@ -59,6 +59,8 @@ class _Run:
             not_run, detail = True, f"precondition failed: {exc}"
         except TargetGone as exc:
             own.append(self._died(check, exc.exchange))
+        except Exception as exc:  # a bug of this check must not cost the other checks
+            not_run, detail = True, f"harness error in this check: {type(exc).__name__}: {exc}"
         for finding in own:
             self.report(finding)
         self._fold_bodies(own)
