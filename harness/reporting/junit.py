@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from harness.checks.contract.model import CheckStatus
@@ -31,34 +32,35 @@ def _describe(finding: Finding) -> str:
     return "\n".join(lines)
 
 
-def junit_tree(
-    suite: str,
-    checks: Sequence[CheckStatus],
-    findings: Sequence[Finding],
-    *,
-    fail_on: str = "error",
-    classname: str | None = None,
-) -> ET.ElementTree[ET.Element]:
-    """The XML tree: ``testsuites`` with one ``testsuite`` named ``suite``."""
+@dataclass(frozen=True)
+class JUnitSuite:
+    """One ``testsuite``: a stage's check statuses and its findings."""
+
+    name: str
+    checks: Sequence[CheckStatus]
+    findings: Sequence[Finding]
+
+
+def _group(suite: JUnitSuite) -> dict[str, list[Finding]]:
+    """Findings by check; those of checks without a status (schemathesis.*) go to their phase."""
     by_check: dict[str, list[Finding]] = {}
-    for finding in findings:
+    for finding in suite.findings:
         by_check.setdefault(finding.check, []).append(finding)
-    # Findings of checks without a status (e.g. schemathesis.*) belong to their phase.
-    names = {c.name for c in checks}
+    names = {c.name for c in suite.checks}
     for name in list(by_check):
         if name not in names and "." in name and name.split(".")[0] in names:
             by_check.setdefault(name.split(".")[0], []).extend(by_check.pop(name))
-    root = ET.Element("testsuites")
-    ts = ET.SubElement(root, "testsuite", name=suite)
+    return by_check
+
+
+def _add_suite(root: ET.Element, suite: JUnitSuite, fail_on: str) -> None:
+    by_check = _group(suite)
+    ts = ET.SubElement(root, "testsuite", name=suite.name)
     failures = skipped = 0
     total_time = 0.0
-    for check in checks:
+    for check in suite.checks:
         case = ET.SubElement(
-            ts,
-            "testcase",
-            classname=classname or suite,
-            name=check.name,
-            time=f"{check.duration_s:.3f}",
+            ts, "testcase", classname=suite.name, name=check.name, time=f"{check.duration_s:.3f}"
         )
         total_time += check.duration_s
         mine = by_check.get(check.name, [])
@@ -75,13 +77,31 @@ def junit_tree(
         rest = [f for f in mine if f not in bad]
         if rest:
             ET.SubElement(case, "system-out").text = "\n".join(_describe(f) for f in rest)
-    ts.set("tests", str(len(checks)))
+    ts.set("tests", str(len(suite.checks)))
     ts.set("failures", str(failures))
     ts.set("errors", "0")
     ts.set("skipped", str(skipped))
     ts.set("time", f"{total_time:.3f}")
+
+
+def junit_tree(
+    suites: Sequence[JUnitSuite], *, fail_on: str = "error"
+) -> ET.ElementTree[ET.Element]:
+    """The XML tree: ``testsuites`` with one ``testsuite`` per stage."""
+    root = ET.Element("testsuites")
+    for suite in suites:
+        _add_suite(root, suite, fail_on)
     ET.indent(root)
     return ET.ElementTree(root)
+
+
+def write_junit_suites(
+    path: str | Path, suites: Sequence[JUnitSuite], *, fail_on: str = "error"
+) -> None:
+    """Write a JUnit XML file with several test suites (the gate: one per stage)."""
+    out = Path(path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    junit_tree(suites, fail_on=fail_on).write(out, encoding="utf-8", xml_declaration=True)
 
 
 def write_junit(
@@ -92,9 +112,5 @@ def write_junit(
     *,
     fail_on: str = "error",
 ) -> None:
-    """Write the JUnit XML file."""
-    out = Path(path)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    junit_tree(suite, checks, findings, fail_on=fail_on).write(
-        out, encoding="utf-8", xml_declaration=True
-    )
+    """Write a JUnit XML file with one test suite."""
+    write_junit_suites(path, [JUnitSuite(suite, checks, findings)], fail_on=fail_on)

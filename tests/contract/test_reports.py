@@ -15,7 +15,7 @@ from harness.reporting.findings_json import (
     read_findings_json,
     write_findings_json,
 )
-from harness.reporting.junit import write_junit
+from harness.reporting.junit import JUnitSuite, write_junit, write_junit_suites
 
 EXCHANGE = Exchange("POST", "http://t/msgs/a%20b", {"A": "b"}, '{"content": "ü"}', 500, {}, "<h1>")
 FINDINGS = [
@@ -109,3 +109,17 @@ def test_junit_fail_on_warning(tmp_path: Path) -> None:
     assert cases["schema.messages"].find("failure") is not None
     assert cases["msgs.tweet-unknown-user-404"].find("failure") is not None
     assert list(cases["latest.initial"]) == []
+
+
+def test_junit_several_suites(tmp_path: Path) -> None:
+    """The gate writes one testsuite per stage into one file."""
+    path = tmp_path / "j.xml"
+    write_junit_suites(
+        path,
+        [
+            JUnitSuite("contract", CHECKS, FINDINGS),
+            JUnitSuite("replay", [CheckStatus("replay.ok", "passed")], []),
+        ],
+    )
+    suites = ET.parse(path).getroot().findall("testsuite")
+    assert [(s.get("name"), s.get("tests")) for s in suites] == [("contract", "6"), ("replay", "1")]
