@@ -124,11 +124,33 @@ class _Run:
         if not outcome.ran:
             self.status(PROPERTY_CHECK, "not-run", outcome.detail, outcome.duration_s)
             return "not-run"
-        if outcome.died:
-            self.died_after = "the property phase (Schemathesis)"
-        status: Status = "failed" if outcome.findings else "passed"
+        died = self._died_in_phase(outcome.died)
+        status: Status = "failed" if outcome.findings or died else "passed"
         self.status(PROPERTY_CHECK, status, outcome.detail, outcome.duration_s)
         return status
+
+    def _died_in_phase(self, reported: bool) -> bool:
+        """Whether the target stopped answering during the property phase (then a finding)."""
+        exchange: Exchange | None = None
+        try:
+            self.ctx.client.send("GET", "/latest", auth=None, latest=None)
+        except TargetGone as exc:
+            exchange = exc.exchange
+        if exchange is None and not reported:
+            return False
+        self.died_after = "the property phase (Schemathesis)"
+        evidence = (Reply(exchange),) if exchange is not None else ()
+        self.report(
+            self.ctx.finding(
+                Severity.ERROR,
+                "target stopped answering during the property phase",
+                *evidence,
+                where="GET /latest",
+                simulator=True,
+                check=PROPERTY_CHECK,
+            )
+        )
+        return True
 
 
 def restore_latest(ctx: CheckContext) -> None:
