@@ -50,9 +50,21 @@ def register(subparsers: Any) -> None:
         action="store_false",
         help="run only the deterministic suite",
     )
-    add_option(parser, "contract.seed", "--seed", type=int, help="property phase seed (default 0)")
     add_option(
-        parser, "contract.timeout", "--timeout", type=float, help="seconds per request (default 5)"
+        parser,
+        "contract.seed",
+        "--seed",
+        type=int,
+        metavar="N",
+        help="property phase seed (default 0)",
+    )
+    add_option(
+        parser,
+        "contract.timeout",
+        "--timeout",
+        type=float,
+        metavar="SECONDS",
+        help="seconds per request (default 5)",
     )
     add_option(
         parser,
