@@ -15,7 +15,7 @@ from tests.support.deviant_app import serve_deviant_app
 def test_property_phase_folds_failures_into_findings(tmp_path: Path) -> None:
     """A date as a string violates the response schema; the quirky 500 stays a quirk."""
     with serve_deviant_app(["pub-date-iso", "tweet-unknown-user-500"], tmp_path) as server:
-        result, _ = run(server.url, property_phase=True, time_budget=6, max_examples=10)
+        result, _ = run(server.url, property_phase=True, time_budget=5, max_examples=10)
     st = [f for f in result.findings if f.check.startswith("schemathesis.")]
     schema = [f for f in st if f.check == "schemathesis.response_schema_conformance"]
     assert schema and all(f.severity is Severity.WARNING for f in schema)
