@@ -33,6 +33,7 @@ EXPECTED: dict[str, tuple[str, Severity]] = {
     "auth-200-text": ("auth.required-403", E),
     "register-needs-auth": ("auth.register-open", W),
     "missing-no-400": ("msgs.no-optional", W),
+    "no-default-20": ("msgs.no-default-100", W),
     "unknown-user-400": ("msgs.tweet-unknown-user-404", W),
     "pub-date-iso": ("schema.messages", W),
     "html-escape": ("msgs.content-preserved", E),

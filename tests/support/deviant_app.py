@@ -53,6 +53,7 @@ DEVIATIONS: dict[str, str] = {
     "auth-200-text": "auth failures answer 200 with a text body",
     "register-needs-auth": "/register demands the simulator credentials",
     "missing-no-400": "GET /msgs* without no answers 400",
+    "no-default-20": "without no, lists hold 20 items instead of 100",
     "unknown-user-400": "an unknown user answers 400 instead of 404",
     "pub-date-iso": "pub_date is an ISO 8601 string",
     "html-escape": "message content is stored HTML-escaped",
@@ -158,7 +159,9 @@ def create_app(deviations: Iterable[str] = ()) -> Flask:
     def limit() -> tuple[int | None, Response | None]:
         raw = request.args.get("no")
         if raw is None:
-            return (None, error(400, "missing no")) if "missing-no-400" in on else (100, None)
+            if "missing-no-400" in on:
+                return None, error(400, "missing no")
+            return (20 if "no-default-20" in on else 100), None
         try:
             value = int(raw)
         except ValueError:

@@ -137,6 +137,21 @@ def no_optional(ctx: CheckContext) -> Iterator[Finding]:
             yield found
 
 
+def no_default(ctx: CheckContext) -> Iterator[Finding]:
+    """Without `no`, GET /msgs answers 100 messages when more exist (tops them up if needed)."""
+    have = len(_messages(ctx.call("GET", "/msgs", no="101")))
+    if have <= 100:
+        user = ctx.register("msg")
+        for i in range(101 - have):
+            ctx.tweet(user, f"default limit {i}")
+    listed = ctx.call("GET", "/msgs", no=None)
+    got = len(_messages(listed))
+    if listed.status == 200 and got != 100:
+        yield ctx.finding(
+            Severity.WARNING, f"GET /msgs without no gave {got} messages, not 100", listed
+        )
+
+
 def no_invalid(ctx: CheckContext) -> Iterator[Finding]:
     """A non-integer `no` falls back to 100."""
     user = ctx.register("msg")
@@ -206,6 +221,7 @@ CHECKS: tuple[Check, ...] = (
     Check("msgs.empty-list", empty_list, "no messages is []"),
     Check("msgs.no-limit", no_limit, "no=N limits the list"),
     Check("msgs.no-optional", no_optional, "no is optional"),
+    Check("msgs.no-default-100", no_default, "no defaults to 100"),
     Check("msgs.tweet-unknown-user-404", tweet_unknown_user, "unknown author gets 404"),
     Check("msgs.get-unknown-user-404", get_unknown_user, "unknown user gets 404"),
     Check("msgs.bad-body-400", bad_body, "missing or null content gets 400"),
