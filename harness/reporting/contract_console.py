@@ -5,7 +5,10 @@ from __future__ import annotations
 from collections import Counter
 from typing import TextIO
 
+from harness.checks.contract.bodies import BODY_CHECKS
 from harness.checks.contract.model import ContractResult
+from harness.checks.contract.property_phase import PROPERTY_CHECK
+from harness.checks.contract.suite import SUITE
 from harness.events import Event, RunStarted
 from harness.findings import Finding, Severity
 
@@ -55,6 +58,15 @@ def render(result: ContractResult, *, verbose: bool = False) -> str:
     verdict = "PASSED" if result.ok else "FAILED"
     lines += ["", f"{verdict}: {result.summary()} ({result.duration_s:.1f}s)"]
     return "\n".join(lines)
+
+
+def check_list() -> str:
+    """Every check of a run, in run order, with what it verifies (``--list-checks``)."""
+    rows = [(c.name, c.doc + (" (fragile: runs last)" if c.fragile else "")) for c in SUITE]
+    rows += list(BODY_CHECKS.items())
+    rows.append((PROPERTY_CHECK, "Schemathesis on the OpenAPI document (schemathesis.<check>)"))
+    width = max(len(name) for name, _ in rows)
+    return "\n".join(f"{name:<{width}}  {doc}" for name, doc in rows)
 
 
 class Progress:

@@ -117,3 +117,12 @@ def test_unwritable_report_is_exit_2(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert "PASSED" in done.stdout
     assert len(done.stderr.strip().splitlines()) == 1 and "cannot write" in done.stderr
+
+
+def test_list_checks_needs_no_target() -> None:
+    """--list-checks prints every check in run order and exits 0."""
+    done = contract("--list-checks")
+    assert done.returncode == 0, done.stderr
+    names = [line.split()[0] for line in done.stdout.splitlines()]
+    assert names[: len(SUITE)] == [c.name for c in SUITE]
+    assert names[-1] == "schemathesis"

@@ -41,7 +41,7 @@ def test_target_dying_before_the_property_phase(tmp_path: Path) -> None:
     with serve_deviant_app([], tmp_path) as server:
 
         def kill_before_phase(event: Event) -> None:
-            if isinstance(event, CheckFinished) and event.name == BODY_CHECKS[-1]:
+            if isinstance(event, CheckFinished) and event.name == list(BODY_CHECKS)[-1]:
                 server.process.kill()
                 server.process.wait(timeout=10)
 

@@ -22,16 +22,17 @@ SUCCESS_SCHEMAS: dict[str, str] = {
 #: Statuses whose HTML bodies are a quirk of the course reference (spec section 4).
 HTML_QUIRK_STATUSES = frozenset({404, 405, 415, 500})
 
-#: Names of the body checks that run on every response; the runner reports them as checks.
-BODY_CHECKS: tuple[str, ...] = (
-    "schema.latest",
-    "schema.messages",
-    "schema.follows",
-    "http.empty-204",
-    "http.error-body-json",
-    "http.json-content-type",
-    "http.server-error",
-)
+#: The body checks that judge every response (name -> what they verify); the runner reports
+#: them as checks after the suite.
+BODY_CHECKS: dict[str, str] = {
+    "schema.latest": "GET /latest bodies match the latest schema",
+    "schema.messages": "message lists match the messages schema",
+    "schema.follows": "follow lists match the follows schema",
+    "http.empty-204": "204 answers have an empty body",
+    "http.error-body-json": "4xx/5xx bodies are {status, error_msg} JSON",
+    "http.json-content-type": "JSON bodies are sent as application/json",
+    "http.server-error": "no answer is a 5xx",
+}
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from harness.cli.options import add_command, add_option, add_target
 from harness.config import Config
 from harness.constants import ExitCode
 from harness.errors import HarnessError, UsageError
-from harness.reporting.contract_console import Progress, render
+from harness.reporting.contract_console import Progress, check_list, render
 from harness.reporting.findings_json import findings_document, write_findings_json
 from harness.reporting.junit import write_junit
 
@@ -78,6 +78,9 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "-v", "--verbose", dest="_verbose", action="store_true", help="show evidence requests"
     )
+    parser.add_argument(
+        "--list-checks", dest="_list", action="store_true", help="list the checks and exit"
+    )
 
 
 def validate(config: Config) -> str:
@@ -101,6 +104,9 @@ def validate(config: Config) -> str:
 
 def run(config: Config, args: argparse.Namespace) -> int:
     """Run the contract checks, print the table, write the reports, return the exit code."""
+    if getattr(args, "_list", False):
+        print(check_list())
+        return int(ExitCode.OK)
     validate(config)
     progress = Progress(sys.stdout, config.contract.time_budget, config.contract.property_phase)
     result = run_contract(config, progress)
