@@ -92,11 +92,13 @@ class ContractConfig:
     """``minitwit-harness contract``: conformance suite and property-based phase."""
 
     max_examples: int = 25
-    time_budget: float = 40.0
+    time_budget: float = 20.0  # seconds for the property phase
     fail_on: str = "error"  # or "warning"
     property_phase: bool = True
     junit: str | None = None
     json: str | None = None
+    timeout: float = 5.0  # per probe, seconds
+    seed: int = 0  # Hypothesis seed of the property phase (same seed, same cases)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,140 @@
+"""Judging response bodies: JSON Schema validation of success bodies and error bodies."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import schemas
+from harness.checks.contract.client import Reply
+from harness.findings import Severity
+
+#: Body schema of a successful answer, by endpoint (method and route template).
+SUCCESS_SCHEMAS: dict[str, str] = {
+    "GET /latest": "latest",
+    "GET /msgs": "messages",
+    "GET /msgs/<user>": "messages",
+    "GET /fllws/<user>": "follows",
+}
+
+#: Statuses whose HTML bodies are a quirk of the course reference (spec section 4).
+HTML_QUIRK_STATUSES = frozenset({404, 405, 415, 500})
+
+#: The body checks that judge every response (name -> what they verify); the runner reports
+#: them as checks after the suite.
+BODY_CHECKS: dict[str, str] = {
+    "schema.latest": "GET /latest bodies match the latest schema",
+    "schema.messages": "message lists match the messages schema",
+    "schema.follows": "follow lists match the follows schema",
+    "http.empty-204": "204 answers have an empty body",
+    "http.error-body-json": "4xx/5xx bodies are {status, error_msg} JSON",
+    "http.json-content-type": "JSON bodies are sent as application/json",
+    "http.server-error": "no answer is a 5xx",
+}
+
+
+@dataclass(frozen=True)
+class BodyVerdict:
+    """One problem with a body: which body check, how bad, and why."""
+
+    check: str
+    severity: Severity
+    message: str
+
+
+@cache
+def _validator(name: str) -> Any:
+    return schemas.validator(name)
+
+
+def schema_problem(name: str, data: Any) -> str | None:
+    """The first violation of JSON Schema ``name`` by ``data``, or None when it is valid."""
+    errors = sorted(_validator(name).iter_errors(data), key=lambda e: list(e.absolute_path))
+    if not errors:
+        return None
+    err = errors[0]
+    path = "".join(f"[{p!r}]" for p in err.absolute_path) or "body"
+    return f"{path}: {err.message}"
+
+
+def _looks_html(reply: Reply) -> bool:
+    body = (reply.exchange.response_body or "").lstrip().lower()
+    return reply.content_type == "text/html" or body.startswith(("<!doctype", "<html", "<"))
+
+
+def _malformed_request(reply: Reply) -> bool:
+    """Whether the request had an empty or non-JSON body (the framework's own 400)."""
+    body = reply.exchange.request_body
+    if reply.exchange.method not in ("POST", "PUT", "PATCH"):
+        return False
+    if body is None or not body.strip():
+        return True
+    try:
+        json.loads(body)
+    except ValueError:
+        return True
+    return False
+
+
+def judge_error_body(reply: Reply) -> BodyVerdict | None:
+    """Whether a 4xx/5xx answer has the normative body ``{"status": int, "error_msg": str}``."""
+    status = reply.status
+    if status is None or status < 400 or reply.exchange.method == "HEAD":
+        return None
+    if _looks_html(reply):
+        quirk = status in HTML_QUIRK_STATUSES or (status == 400 and _malformed_request(reply))
+        if quirk:
+            return BodyVerdict(
+                "http.error-body-json",
+                Severity.QUIRK,
+                f"{status} answered with an HTML body (quirk of the course reference)",
+            )
+        return BodyVerdict(
+            "http.error-body-json", Severity.WARNING, f"{status} answered with an HTML body"
+        )
+    if not reply.has_json:
+        return BodyVerdict("http.error-body-json", Severity.WARNING, f"{status} body is not JSON")
+    problem = schema_problem("error", reply.data)
+    if problem is None and reply.data.get("status") != status:
+        problem = f"'status' is {reply.data.get('status')!r}, the HTTP status is {status}"
+    if problem is not None:
+        return BodyVerdict(
+            "http.error-body-json", Severity.WARNING, f"{status} error body: {problem}"
+        )
+    if reply.content_type != "application/json":
+        return BodyVerdict(
+            "http.json-content-type",
+            Severity.WARNING,
+            f"JSON error body sent as {reply.content_type or 'no Content-Type'}",
+        )
+    return None
+
+
+def judge_body(reply: Reply, where: str) -> BodyVerdict | None:
+    """The automatic judgement every response gets (schemas, error bodies, 5xx)."""
+    status = reply.status
+    if status is None:
+        return None
+    if status >= 500:
+        return BodyVerdict("http.server-error", Severity.ERROR, f"{where} answered {status}")
+    if status >= 400:
+        return judge_error_body(reply)
+    if status == 204 and (reply.exchange.response_body or "").strip():
+        return BodyVerdict("http.empty-204", Severity.WARNING, "204 answered with a body")
+    name = SUCCESS_SCHEMAS.get(where)
+    if status != 200 or name is None or reply.exchange.method == "HEAD":
+        return None
+    if not reply.has_json:
+        return BodyVerdict(f"schema.{name}", Severity.WARNING, f"{where} body is not JSON")
+    problem = schema_problem(name, reply.data)
+    if problem is not None:
+        return BodyVerdict(f"schema.{name}", Severity.WARNING, f"{where} body: {problem}")
+    if reply.content_type != "application/json":
+        return BodyVerdict(
+            "http.json-content-type",
+            Severity.WARNING,
+            f"JSON body sent as {reply.content_type or 'no Content-Type'}",
+        )
+    return None

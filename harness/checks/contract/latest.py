@@ -1,0 +1,205 @@
+"""`latest`: recorded from every authorised request, shared, read back by GET /latest.
+
+On a shared server every value set here is unique to the run and read back at once; the
+runner restores the value it found at the start (see ``runner.restore_latest``).
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable, Iterator
+
+from harness.checks.contract.client import Reply
+from harness.checks.contract.context import CheckContext, describe, json_of
+from harness.checks.contract.model import Check
+from harness.checks.contract.quirks import quirk_message
+from harness.findings import Finding, Severity
+
+#: How often a read-back is retried with a new value when someone else moved `latest`.
+ATTEMPTS = 2
+
+
+def fresh_value() -> int:
+    """A large value no simulator run reaches, unique to this probe."""
+    return 10**12 + secrets.randbelow(10**12)
+
+
+def read_latest(ctx: CheckContext) -> tuple[int | None, Reply]:
+    """GET /latest (no credentials, no `latest` parameter, like the course dashboard)."""
+    reply = ctx.call("GET", "/latest", auth=None, latest=None)
+    data = json_of(reply)
+    value = data.get("latest") if isinstance(data, dict) else None
+    ok = reply.status == 200 and isinstance(value, int) and not isinstance(value, bool)
+    return (value if ok else None), reply
+
+
+def set_and_read(
+    ctx: CheckContext, send: Callable[[str], Reply], raw: Callable[[int], str] = str
+) -> tuple[bool, int, list[Reply]]:
+    """Send a request carrying a fresh value, read it back; retry once if it did not stick."""
+    replies: list[Reply] = []
+    value = 0
+    for _ in range(ATTEMPTS):
+        value = fresh_value()
+        replies.append(send(raw(value)))
+        got, reply = read_latest(ctx)
+        replies.append(reply)
+        ctx.state["latest_set"] = value
+        if got == value:
+            return True, value, replies
+    return False, value, replies
+
+
+def initial(ctx: CheckContext) -> Iterator[Finding]:
+    """GET /latest answers 200 {"latest": int} (-1 before any request carried a value)."""
+    value, reply = read_latest(ctx)
+    if value is not None:
+        ctx.state["latest0"] = value
+        return
+    if reply.status == 200:
+        # An answer without an integer `latest`: schema.latest says what is wrong with it.
+        yield ctx.finding(Severity.WARNING, f"GET /latest: {describe(reply)}", reply)
+        return
+    if reply.status != 500:
+        # The course dashboard polls GET /latest: without it a group's progress is lost.
+        yield ctx.finding(Severity.ERROR, f"GET /latest: {describe(reply)}", reply)
+        return
+    # The course reference answers 500 until a request carried `latest`: give it one.
+    ok, _, replies = set_and_read(ctx, lambda v: _bad_register(ctx, v))
+    if ok:
+        yield ctx.finding(
+            Severity.QUIRK,
+            quirk_message("latest-500-before-first", "GET /latest answered 500"),
+            reply,
+            *replies,
+        )
+    else:
+        yield ctx.finding(Severity.ERROR, "GET /latest answers 500", reply, *replies)
+
+
+def _bad_register(ctx: CheckContext, value: str) -> Reply:
+    """A register that changes nothing (the username is taken) but carries `latest`."""
+    user = ctx.state.get("latest_user")
+    if user is None:
+        user = ctx.state["latest_user"] = ctx.register("latest")
+    body = {"username": user, "email": "l@example.org", "pwd": "pw"}
+    return ctx.call("POST", "/register", latest=value, json_body=body)
+
+
+def recorded(ctx: CheckContext) -> Iterator[Finding]:
+    """Each simulator request kind records its `latest` value."""
+    user = ctx.register("latest")
+    other = ctx.register("latest")
+    senders: dict[str, Callable[[str], Reply]] = {
+        "POST /register": lambda v: ctx.call(
+            "POST",
+            "/register",
+            latest=v,
+            json_body={"username": ctx.name("latest"), "email": "l@example.org", "pwd": "pw"},
+        ),
+        "POST /msgs/<user>": lambda v: ctx.call(
+            "POST", "/msgs/<user>", user=user, latest=v, json_body={"content": "latest"}
+        ),
+        "POST /fllws/<user>": lambda v: ctx.call(
+            "POST", "/fllws/<user>", user=user, latest=v, json_body={"follow": other}
+        ),
+        "GET /msgs": lambda v: ctx.call("GET", "/msgs", latest=v, no="1"),
+    }
+    for where, send in senders.items():
+        ok, value, replies = set_and_read(ctx, send)
+        if not ok:
+            yield ctx.finding(
+                Severity.ERROR,
+                f"latest={value} sent with {where} was not recorded: "
+                f"GET /latest gave {describe(replies[-1])}",
+                *replies,
+                where=where,
+            )
+
+
+def recorded_on_error(ctx: CheckContext) -> Iterator[Finding]:
+    """A refused but authorised request (400: username taken) still records `latest`."""
+    ok, value, replies = set_and_read(ctx, lambda v: _bad_register(ctx, v))
+    if not ok:
+        yield ctx.finding(
+            Severity.WARNING,
+            f"latest={value} sent with a refused register was not recorded",
+            *replies,
+        )
+
+
+def signed(ctx: CheckContext) -> Iterator[Finding]:
+    """A value with an explicit sign (+N) parses as a decimal integer and is recorded."""
+    ok, value, replies = set_and_read(ctx, lambda v: _bad_register(ctx, v), lambda v: f"+{v}")
+    if not ok:
+        yield ctx.finding(
+            Severity.WARNING, f"latest=+{value} was not recorded as {value}", *replies
+        )
+
+
+def ignores_invalid(ctx: CheckContext) -> Iterator[Finding]:
+    """Values that do not parse as integers, and -1, leave `latest` alone."""
+    ok, value, replies = set_and_read(ctx, lambda v: _bad_register(ctx, v))
+    if not ok:
+        return  # latest.recorded-on-error reports that
+    for raw in ("abc", "-1", "1.5", ""):
+        sent = ctx.call("GET", "/msgs", latest=raw, no="1")
+        got, reply = read_latest(ctx)
+        if got != value:
+            yield ctx.finding(
+                Severity.WARNING,
+                f"latest={raw!r} changed GET /latest from {value} to {describe(reply)}",
+                *replies,
+                sent,
+                reply,
+            )
+            return
+
+
+def unauthorised_ignored(ctx: CheckContext) -> Iterator[Finding]:
+    """A request refused with 403 does not record its `latest` value."""
+    ok, _, _ = set_and_read(ctx, lambda v: _bad_register(ctx, v))
+    if not ok:
+        return
+    moved = fresh_value()
+    sent = ctx.call("GET", "/msgs", auth=None, latest=str(moved))
+    got, reply = read_latest(ctx)
+    if got == moved:
+        ctx.state["latest_set"] = moved
+        observed = f"latest={moved} of a request refused with {sent.status} was recorded"
+        yield ctx.finding(
+            Severity.QUIRK, quirk_message("latest-before-auth", observed), sent, reply
+        )
+
+
+def shared(ctx: CheckContext) -> Iterator[Finding]:
+    """Every worker answers the same value (stored in the database, not per process)."""
+    ok, value, replies = set_and_read(ctx, lambda v: _bad_register(ctx, v))
+    if not ok:
+        return
+    for _ in range(8):
+        got, reply = read_latest(ctx)
+        if got != value:
+            yield ctx.finding(
+                Severity.ERROR,
+                f"GET /latest answered {describe(reply)} right after {value} was recorded "
+                "(not shared between workers?)",
+                *replies,
+                reply,
+            )
+            return
+
+
+CHECKS: tuple[Check, ...] = (
+    Check("latest.initial", initial, "GET /latest answers 200 {latest: int}"),
+    Check("latest.recorded", recorded, "every request kind records latest"),
+    Check("latest.recorded-on-error", recorded_on_error, "refused requests record latest"),
+    Check("latest.signed", signed, "a signed decimal value is recorded"),
+    Check("latest.unauthorised-ignored", unauthorised_ignored, "403s do not record latest"),
+    Check("latest.shared", shared, "every worker answers the same latest"),
+)
+
+#: Run last: a non-integer `latest` crashes fragile servers.
+FRAGILE: tuple[Check, ...] = (
+    Check("latest.ignores-invalid", ignores_invalid, "unparsable values and -1 are ignored", True),
+)

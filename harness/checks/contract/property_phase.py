@@ -1,0 +1,165 @@
+"""The property-based phase: ``schemathesis run`` on our OpenAPI document, folded into findings.
+
+Schemathesis runs in its own process (its CLI is its stable interface; a separate process
+also keeps Hypothesis' global state out of ours and lets a hard timeout end it). It writes
+its events as NDJSON; every failed check of a test case becomes a finding named
+``schemathesis.<check>`` with the request and response as evidence.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import schemas
+from harness.checks.contract.st_events import read_failures
+from harness.config import Config
+from harness.constants import SIMULATOR_AUTH
+from harness.findings import Finding
+
+PROPERTY_CHECK = "schemathesis"
+
+#: use_after_free needs DELETE; 405s are judged by http.method-not-allowed-405 (with safe
+#: methods only: never DELETE); missing_required_header insists on 401 for a missing
+#: Authorization header where the normative API answers 403 (auth.required-403 judges it).
+EXCLUDED_CHECKS = ("use_after_free", "unsupported_method", "missing_required_header")
+
+#: Schema-valid requests may be refused for reasons a schema cannot say: a taken username
+#: (400), an unknown user or target (404).
+POSITIVE_STATUSES = ("2xx", "400", "403", "404")
+
+#: Seconds the process may take beyond its time budget before it is killed.
+GRACE_S = 20.0
+
+
+@dataclass
+class PropertyOutcome:
+    """What the phase found; ``detail`` is one line for the check's status."""
+
+    findings: list[Finding] = field(default_factory=list)
+    detail: str = ""
+    duration_s: float = 0.0
+    died: bool = False
+    ran: bool = True
+
+
+def settings_toml(timeout: float) -> str:
+    """The schemathesis.toml of the phase."""
+    user, _, password = _credentials()
+    positive = ", ".join(f'"{s}"' for s in POSITIVE_STATUSES)
+    return "\n".join(
+        [
+            "workers = 1",
+            f"request-timeout = {timeout}",
+            "[auth.basic]",
+            f'username = "{user}"',
+            f'password = "{password}"',
+            "[parameters]",
+            '"query.latest" = -1  # never move the latest value a dashboard plots',
+            "[phases.coverage]",
+            "unexpected-methods = []  # no undeclared methods: this suite never sends DELETE",
+            "[checks.positive_data_acceptance]",
+            f"expected-statuses = [{positive}]",
+            "",
+        ]
+    )
+
+
+def fuzzing_document() -> dict[str, Any]:
+    """Our OpenAPI document, with `no` accepting anything.
+
+    The normative API accepts every `no` (non-integers fall back to 100; negative values are
+    unspecified and not judged), so a "schema-violating `no` accepted" is no finding.
+    """
+    document = schemas.openapi()
+    parameters = document.get("components", {}).get("parameters", {})
+    for parameter in parameters.values():
+        if parameter.get("name") == "no" and parameter.get("in") == "query":
+            parameter["schema"] = {}
+    return document
+
+
+def _credentials() -> tuple[str, str, str]:
+    decoded = base64.b64decode(SIMULATOR_AUTH.split()[1]).decode()
+    user, sep, password = decoded.partition(":")
+    return user, sep, password
+
+
+def command(config: Config, target: str, workdir: Path) -> list[str]:
+    """The ``schemathesis run`` command line."""
+    contract = config.contract
+    return [
+        sys.executable,
+        "-m",
+        "schemathesis.cli",
+        "--config-file",
+        str(workdir / "schemathesis.toml"),
+        "run",
+        str(workdir / "openapi.json"),
+        "--url",
+        target.rstrip("/"),
+        "--max-examples",
+        str(contract.max_examples),
+        "--max-time",
+        str(max(1, int(contract.time_budget))),
+        "--exclude-checks",
+        ",".join(EXCLUDED_CHECKS),
+        "--seed",
+        str(contract.seed),
+        "--no-shrink",
+        "--output-sanitize",
+        "false",
+        "--report",
+        "ndjson",
+        "--report-ndjson-path",
+        str(workdir / "events.ndjson"),
+    ]
+
+
+def run_property_phase(config: Config, target: str, known: list[Finding]) -> PropertyOutcome:
+    """Run Schemathesis against ``target``; ``known`` findings relabel matching 5xx as quirks."""
+    started = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix="mth-st-") as tmp:
+        workdir = Path(tmp)
+        (workdir / "openapi.json").write_text(json.dumps(fuzzing_document()), encoding="utf-8")
+        (workdir / "schemathesis.toml").write_text(
+            settings_toml(config.contract.timeout), encoding="utf-8"
+        )
+        try:
+            proc = subprocess.run(
+                command(config, target, workdir),
+                capture_output=True,
+                text=True,
+                timeout=config.contract.time_budget + GRACE_S,
+                cwd=workdir,
+            )
+            exit_code: int | None = proc.returncode
+            tail = (proc.stderr or proc.stdout).strip().splitlines()[-1:] or [""]
+        except subprocess.TimeoutExpired:
+            exit_code, tail = None, ["killed after exceeding its time budget"]
+        events = workdir / "events.ndjson"
+        if not events.exists():
+            return PropertyOutcome(
+                detail=f"schemathesis did not run (exit {exit_code}): {tail[0]}",
+                duration_s=time.monotonic() - started,
+                ran=False,
+            )
+        summary = read_failures(events, target, known)
+    outcome = PropertyOutcome(
+        findings=summary.findings,
+        duration_s=time.monotonic() - started,
+        died=summary.stop_reason == "server_unavailable",
+    )
+    phases = ", ".join(f"{name} {status}" for name, status in summary.phases.items())
+    outcome.detail = (
+        f"{summary.cases} test cases, {len(summary.findings)} distinct failures"
+        f" (phases: {phases or 'none'}; stopped: {summary.stop_reason or 'killed'})"
+    )
+    return outcome

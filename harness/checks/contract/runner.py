@@ -1,0 +1,198 @@
+"""The contract run: deterministic suite, body checks, property phase, death detection."""
+
+from __future__ import annotations
+
+import secrets
+import time
+
+from harness.checks.contract.bodies import BODY_CHECKS
+from harness.checks.contract.client import Client, Reply, TargetGone
+from harness.checks.contract.context import CheckContext, Precondition
+from harness.checks.contract.model import Check, CheckStatus, ContractResult, Status, is_failing
+from harness.checks.contract.property_phase import PROPERTY_CHECK, run_property_phase
+from harness.checks.contract.suite import SUITE
+from harness.config import Config
+from harness.errors import UsageError
+from harness.events import CheckFinished, EventSink, FindingReported, RunFinished, RunStarted
+from harness.findings import Exchange, Finding, Severity
+
+
+def run_prefix() -> str:
+    """A username prefix unique to one run (so runs never collide on a shared server)."""
+    return f"mth-{secrets.token_hex(4)}"
+
+
+class _Run:
+    """The state of one run: findings so far, statuses, the probe the target died after."""
+
+    def __init__(self, ctx: CheckContext, sink: EventSink) -> None:
+        self.ctx = ctx
+        self.sink = sink
+        self.findings: list[Finding] = []
+        self.statuses: list[CheckStatus] = []
+        self.died_after: str | None = None
+        self._seen_body: set[tuple[str, str, str]] = set()
+
+    def report(self, finding: Finding) -> None:
+        self.findings.append(finding)
+        self.sink(FindingReported(finding))
+
+    def status(self, name: str, status: Status, detail: str = "", duration: float = 0.0) -> None:
+        self.statuses.append(CheckStatus(name, status, detail, duration))
+        skipped = detail if status == "not-run" else None
+        self.sink(CheckFinished(name, passed=status == "passed", skipped_reason=skipped))
+
+    def run_check(self, check: Check) -> None:
+        """Run one check; a dead target ends it and names the probe."""
+        if self.died_after is not None:
+            self.status(check.name, "not-run", f"target stopped answering after {self.died_after}")
+            return
+        self.ctx.begin(check.name)
+        started = time.monotonic()
+        own: list[Finding] = []
+        detail = ""
+        not_run = False
+        try:
+            for finding in check.fn(self.ctx):
+                own.append(finding)
+        except Precondition as exc:
+            not_run, detail = True, f"precondition failed: {exc}"
+        except TargetGone as exc:
+            own.append(self._died(check, exc.exchange))
+        except Exception as exc:  # a bug of this check must not cost the other checks
+            not_run, detail = True, f"harness error in this check: {type(exc).__name__}: {exc}"
+        for finding in own:
+            self.report(finding)
+        self._fold_bodies(own)
+        duration = time.monotonic() - started
+        if own:
+            self.status(check.name, "failed", own[0].message, duration)
+        elif not_run:
+            self.status(check.name, "not-run", detail, duration)
+        else:
+            self.status(check.name, "passed", "", duration)
+
+    def _died(self, check: Check, exchange: Exchange) -> Finding:
+        path = exchange.url.removeprefix(self.ctx.client.base_url)
+        probe = f"{check.name} ({exchange.method} {path})"
+        self.died_after = probe
+        message = f"target stopped answering at probe {probe}: {exchange.error}"
+        where = f"{exchange.method} {path.split('?')[0]}"
+        return self.ctx.finding(
+            Severity.ERROR, message, Reply(exchange), simulator=True, where=where
+        )
+
+    def _fold_bodies(self, own: list[Finding]) -> None:
+        """Body verdicts of this check become findings of the body checks, once per kind."""
+        proof = {id(e) for f in own for e in f.evidence}
+        for pending in self.ctx.pending:
+            if id(pending.exchange) in proof:
+                continue  # the check already judged this answer itself
+            verdict = pending.verdict
+            key = (verdict.check, str(verdict.severity), verdict.message)
+            if key in self._seen_body:
+                continue
+            self._seen_body.add(key)
+            self.report(
+                self.ctx.finding(
+                    verdict.severity,
+                    verdict.message,
+                    Reply(pending.exchange),
+                    where=pending.where,
+                    check=verdict.check,
+                )
+            )
+
+    def body_statuses(self) -> None:
+        """One status per body check, from the findings folded into it."""
+        for name in BODY_CHECKS:
+            mine = [f for f in self.findings if f.check == name]
+            self.status(name, "failed" if mine else "passed", mine[0].message if mine else "")
+
+    def property_phase(self, config: Config) -> str:
+        """Run Schemathesis unless disabled or the target died; return the phase's status."""
+        if not config.contract.property_phase:
+            self.status(PROPERTY_CHECK, "not-run", "property phase disabled")
+            return "skipped"
+        if self.died_after is not None:
+            detail = f"target stopped answering after {self.died_after}"
+            self.status(PROPERTY_CHECK, "not-run", detail)
+            return "not-run"
+        outcome = run_property_phase(config, self.ctx.target, self.findings)
+        for finding in outcome.findings:
+            self.report(finding)
+        if not outcome.ran:
+            self.status(PROPERTY_CHECK, "not-run", outcome.detail, outcome.duration_s)
+            return "not-run"
+        died = self._died_in_phase(outcome.died)
+        status: Status = "failed" if outcome.findings or died else "passed"
+        self.status(PROPERTY_CHECK, status, outcome.detail, outcome.duration_s)
+        return status
+
+    def _died_in_phase(self, reported: bool) -> bool:
+        """Whether the target stopped answering during the property phase (then a finding)."""
+        exchange: Exchange | None = None
+        try:
+            self.ctx.client.send("GET", "/latest", auth=None, latest=None)
+        except TargetGone as exc:
+            exchange = exc.exchange
+        if exchange is None and not reported:
+            return False
+        self.died_after = "the property phase (Schemathesis)"
+        evidence = (Reply(exchange),) if exchange is not None else ()
+        self.report(
+            self.ctx.finding(
+                Severity.ERROR,
+                "target stopped answering during the property phase",
+                *evidence,
+                where="GET /latest",
+                simulator=True,
+                check=PROPERTY_CHECK,
+            )
+        )
+        return True
+
+
+def restore_latest(ctx: CheckContext) -> None:
+    """Put back the `latest` value found at the start, unless someone else moved it since."""
+    original = ctx.state.get("latest0")
+    ours = ctx.state.get("latest_set")
+    if not isinstance(original, int) or original == -1 or ours is None:
+        return
+    try:
+        now = ctx.client.send("GET", "/latest", auth=None, latest=None)
+        if isinstance(now.data, dict) and now.data.get("latest") == ours:
+            # A register with an empty body changes nothing but records `latest`.
+            ctx.client.send("POST", "/register", json_body={}, latest=str(original))
+    except TargetGone:
+        return
+
+
+def run_contract(config: Config, sink: EventSink) -> ContractResult:
+    """Run the whole contract suite against ``config.target``."""
+    if not config.target:
+        raise UsageError("--target URL is required")
+    started = time.monotonic()
+    client = Client(config.target, timeout=config.contract.timeout)
+    client.ensure_reachable()
+    ctx = CheckContext(client=client, prefix=run_prefix(), target=config.target)
+    total = len(SUITE) + len(BODY_CHECKS) + 1
+    sink(RunStarted("contract", config.target, total=total))
+    run = _Run(ctx, sink)
+    for check in SUITE:
+        run.run_check(check)
+    run.body_statuses()
+    phase = run.property_phase(config)
+    restore_latest(ctx)
+    ok = not is_failing(run.findings, config.contract.fail_on)
+    result = ContractResult(
+        target=config.target,
+        ok=ok,
+        findings=run.findings,
+        checks=run.statuses,
+        died_after=run.died_after,
+        property_phase=phase,
+        duration_s=time.monotonic() - started,
+    )
+    sink(RunFinished("contract", ok, result.summary()))
+    return result

@@ -1,0 +1,182 @@
+"""Reading Schemathesis' NDJSON events: failed checks become findings with their exchange."""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from harness.checks.contract.bodies import judge_error_body
+from harness.checks.contract.client import Reply, parse_json
+from harness.checks.contract.context import STAGE
+from harness.findings import Exchange, Finding, Profile, Severity
+
+#: The test phases (the others are internal: probing, schema analysis, auth bootstrap).
+TEST_PHASES = ("examples", "coverage", "fuzzing", "stateful")
+
+#: Schemathesis checks whose failure is an error of the target (a 5xx); the rest are warnings.
+ERROR_CHECKS = frozenset({"not_a_server_error"})
+
+#: Suite checks whose quirk holds for every endpoint (the suite probes one of them).
+API_WIDE_QUIRKS = frozenset({"http.missing-content-type"})
+
+_FINISHED = ("ScenarioFinished", "FuzzScenarioFinished")
+
+
+@dataclass
+class StSummary:
+    """Findings of one Schemathesis run and how it ended."""
+
+    findings: list[Finding] = field(default_factory=list)
+    cases: int = 0
+    stop_reason: str | None = None
+    phases: dict[str, str] = field(default_factory=dict)  # test phase -> success, failure, ...
+
+
+def endpoint(operation: str) -> str:
+    """``POST /msgs/{username}`` -> ``POST /msgs/<user>`` (the suite's endpoint names)."""
+    return re.sub(r"\{[^}]+\}", "<user>", operation)
+
+
+def _text(blob: Any) -> str | None:
+    if not isinstance(blob, dict):
+        return None
+    if "$base64" in blob:
+        return base64.b64decode(blob["$base64"]).decode("utf-8", errors="replace")
+    return str(blob.get("string", "")) or None
+
+
+def _headers(raw: Any) -> dict[str, str]:
+    if not isinstance(raw, dict):
+        return {}
+    return {k: ", ".join(v) if isinstance(v, list) else str(v) for k, v in raw.items()}
+
+
+def exchange_of(interaction: dict[str, Any]) -> Exchange:
+    """The harness' Exchange for one recorded Schemathesis interaction."""
+    req = interaction.get("request") or {}
+    resp = interaction.get("response") or {}
+    elapsed = resp.get("elapsed")
+    return Exchange(
+        method=str(req.get("method", "")),
+        url=str(req.get("uri", "")),
+        request_headers=_headers(req.get("headers")),
+        request_body=_text(req.get("body")),
+        status=resp.get("status_code"),
+        response_headers=_headers(resp.get("headers")),
+        response_body=_text(resp.get("content")),
+        error=None if resp else "no response",
+        elapsed_ms=elapsed * 1000 if isinstance(elapsed, int | float) else None,
+    )
+
+
+def _quirk_for(where: str, exchange: Exchange, known: list[Finding]) -> str | None:
+    """The suite's check whose quirk this failure repeats, or None.
+
+    A 4xx/5xx repeats a quirk the suite found on the same endpoint with the same status (or
+    anywhere, for a quirk of the whole API such as the 415); below 500, an HTML error body
+    of a status the course reference answers with HTML is that quirk by definition.
+    """
+    status = exchange.status
+    if status is None or status < 400:
+        return None
+    for finding in known:
+        if finding.severity is not Severity.QUIRK:
+            continue
+        if not any(e.status == status for e in finding.evidence):
+            continue
+        if finding.where == where or finding.check in API_WIDE_QUIRKS:
+            return finding.check
+    if status >= 500:
+        return None  # a 500 only counts as a quirk where the suite saw that quirk
+    body = (exchange.response_body or "").encode()
+    verdict = judge_error_body(Reply(exchange, parse_json(body)))
+    if verdict is not None and verdict.severity is Severity.QUIRK:
+        return verdict.check
+    return None
+
+
+def _finding(
+    check: str, info: dict[str, Any], exchange: Exchange, target: str, known: list[Finding]
+) -> Finding:
+    failure = info.get("failure") or {}
+    operation = str(failure.get("operation") or f"{exchange.method} ?")
+    where = endpoint(operation)
+    title = str(failure.get("title") or check)
+    message = str(failure.get("message") or title).strip().splitlines()
+    text = f"{failure.get('code', '')} {title}: {' / '.join(message[:3])}".strip()
+    server_error = exchange.status is not None and exchange.status >= 500
+    severity = Severity.ERROR if check in ERROR_CHECKS or server_error else Severity.WARNING
+    profile = Profile.STRICT
+    quirk = _quirk_for(where, exchange, known)
+    if quirk is not None:
+        severity, profile = Severity.QUIRK, Profile.QUIRK
+        text += f" (same quirk as {quirk})"
+    return Finding(
+        check=f"schemathesis.{check}",
+        severity=severity,
+        profile=profile,
+        message=text,
+        stage=STAGE,
+        target=target,
+        where=where,
+        evidence=(exchange,),
+    )
+
+
+def _only_query_negative(case: Any) -> bool:
+    """Whether only the query string (or the Authorization header) was made invalid.
+
+    Every query value of the API is accepted (`latest` and `no` ignore what does not parse,
+    unknown parameters are ignored, as HTTP APIs do), so accepting it is no finding. The only
+    header is Authorization, which the configured credentials always put back.
+    """
+    meta = ((case or {}).get("value") or {}).get("meta") or {}
+    components = meta.get("components") or {}
+    negative = {name for name, c in components.items() if (c or {}).get("mode") == "negative"}
+    return negative <= {"query", "header"}
+
+
+def read_failures(path: Path, target: str, known: list[Finding]) -> StSummary:
+    """Findings from an NDJSON event file, one per (check, operation, failure title)."""
+    summary = StSummary()
+    seen: set[tuple[str, str, str]] = set()
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            if line.startswith('{"PhaseFinished"'):
+                finished = json.loads(line)["PhaseFinished"]
+                name = (finished.get("phase") or {}).get("name")
+                if name in TEST_PHASES:
+                    summary.phases[name] = str(finished.get("status"))
+                continue
+            if line.startswith('{"EngineFinished"'):
+                summary.stop_reason = json.loads(line)["EngineFinished"].get("stop_reason")
+                continue
+            if not line.startswith(tuple('{"' + name for name in _FINISHED)):
+                continue
+            event = next(iter(json.loads(line).values()))
+            recorder = event.get("recorder") or {}
+            summary.cases += len(recorder.get("cases") or {})
+            if event.get("status") != "failure":
+                continue
+            interactions = recorder.get("interactions") or {}
+            for case_id, checks in (recorder.get("checks") or {}).items():
+                for check in checks:
+                    if check.get("status") != "failure" or case_id not in interactions:
+                        continue
+                    if check["name"] == "negative_data_rejection" and _only_query_negative(
+                        (recorder.get("cases") or {}).get(case_id)
+                    ):
+                        continue
+                    info = check.get("failure_info") or {}
+                    failure = info.get("failure") or {}
+                    key = (check["name"], str(failure.get("operation")), str(failure.get("title")))
+                    if key in seen:
+                        continue
+                    seen.add(key)
+                    exchange = exchange_of(interactions[case_id])
+                    summary.findings.append(_finding(check["name"], info, exchange, target, known))
+    return summary

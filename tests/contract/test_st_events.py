@@ -1,0 +1,187 @@
+"""Reading Schemathesis NDJSON events into findings (in-process, synthetic events)."""
+
+from __future__ import annotations
+
+import base64
+import json
+from pathlib import Path
+from typing import Any
+
+from harness.checks.contract.st_events import endpoint, read_failures
+from harness.findings import Exchange, Finding, Profile, Severity
+
+
+def _b64(text: str) -> dict[str, str]:
+    return {"$base64": base64.b64encode(text.encode()).decode()}
+
+
+def scenario(
+    check: str, operation: str, status: int, negative: set[str], case: str
+) -> dict[str, Any]:
+    """One failed ScenarioFinished event as Schemathesis 4 writes it."""
+    method, path = operation.split(" ", 1)
+    components = {
+        loc: {"mode": "negative" if loc in negative else "positive"} for loc in ("query", "body")
+    }
+    return {
+        "ScenarioFinished": {
+            "status": "failure",
+            "recorder": {
+                "label": operation,
+                "cases": {
+                    case: {
+                        "value": {
+                            "method": method,
+                            "path": path,
+                            "meta": {"components": components},
+                        }
+                    }
+                },
+                "checks": {
+                    case: [
+                        {"name": "status_code_conformance", "status": "success"},
+                        {
+                            "name": check,
+                            "status": "failure",
+                            "failure_info": {
+                                "failure": {
+                                    "code": "ST1",
+                                    "title": f"{check} failed",
+                                    "operation": operation,
+                                    "message": "why\nmore",
+                                }
+                            },
+                        },
+                    ]
+                },
+                "interactions": {
+                    case: {
+                        "request": {
+                            "method": method,
+                            "uri": f"http://t{path}",
+                            "headers": {"A": ["1"]},
+                            "body": _b64('{"content": "ü"}'),
+                        },
+                        "response": {
+                            "status_code": status,
+                            "headers": {"content-type": ["text/html"]},
+                            "content": _b64("<h1>boom</h1>"),
+                            "elapsed": 0.002,
+                        },
+                    }
+                },
+            },
+        }
+    }
+
+
+def write(path: Path, *events: dict[str, Any]) -> Path:
+    path.write_text("".join(json.dumps(e) + "\n" for e in events), encoding="utf-8")
+    return path
+
+
+def test_failures_become_findings_with_evidence(tmp_path: Path) -> None:
+    """Each failed check is one finding, deduplicated, with the decoded exchange."""
+    events = write(
+        tmp_path / "e.ndjson",
+        {"Initialize": {}},
+        {"PhaseFinished": {"phase": {"name": "probing"}, "status": "success"}},
+        {"PhaseFinished": {"phase": {"name": "stateful"}, "status": "failure"}},
+        scenario("not_a_server_error", "POST /msgs/{username}", 500, {"body"}, "a"),
+        scenario("not_a_server_error", "POST /msgs/{username}", 500, {"body"}, "b"),
+        scenario("response_schema_conformance", "GET /msgs", 200, set(), "c"),
+        {"EngineFinished": {"stop_reason": "max_time"}},
+    )
+    summary = read_failures(events, "http://t", [])
+    assert summary.stop_reason == "max_time" and summary.cases == 3
+    assert summary.phases == {"stateful": "failure"}
+    assert [(f.check, f.severity) for f in summary.findings] == [
+        ("schemathesis.not_a_server_error", Severity.ERROR),
+        ("schemathesis.response_schema_conformance", Severity.WARNING),
+    ]
+    crash = summary.findings[0]
+    assert crash.where == "POST /msgs/<user>" and crash.message.startswith("ST1 ")
+    [ex] = crash.evidence
+    assert (ex.method, ex.status, ex.request_body, ex.response_body) == (
+        "POST",
+        500,
+        '{"content": "ü"}',
+        "<h1>boom</h1>",
+    )
+    assert ex.request_headers == {"A": "1"} and ex.elapsed_ms == 2.0
+
+
+def test_known_quirk_relabels_server_errors(tmp_path: Path) -> None:
+    """A 500 on an endpoint where the suite found a quirk with a 500 stays a quirk."""
+    quirk = Finding(
+        "msgs.tweet-unknown-user-404",
+        Severity.QUIRK,
+        Profile.QUIRK,
+        "500",
+        "contract",
+        where="POST /msgs/<user>",
+        evidence=(Exchange("POST", "http://t/msgs/x", status=500),),
+    )
+    events = write(
+        tmp_path / "e.ndjson",
+        scenario("not_a_server_error", "POST /msgs/{username}", 500, set(), "a"),
+    )
+    [finding] = read_failures(events, "http://t", [quirk]).findings
+    assert (finding.severity, finding.profile) == (Severity.QUIRK, Profile.QUIRK)
+    assert "msgs.tweet-unknown-user-404" in finding.message
+
+
+def test_accepted_odd_query_values_are_no_finding(tmp_path: Path) -> None:
+    """`latest`, `no` and unknown query parameters accept anything; a bad body must be refused."""
+    events = write(
+        tmp_path / "e.ndjson",
+        scenario("negative_data_rejection", "GET /msgs", 200, {"query"}, "a"),
+        scenario("negative_data_rejection", "POST /register", 204, {"body"}, "b"),
+    )
+    [finding] = read_failures(events, "http://t", []).findings
+    assert finding.where == "POST /register" and finding.severity is Severity.WARNING
+
+
+def test_endpoint_names_match_the_suite() -> None:
+    """OpenAPI path templates map to the suite's endpoint names."""
+    assert endpoint("GET /fllws/{username}") == "GET /fllws/<user>"
+    assert endpoint("GET /latest") == "GET /latest"
+
+
+def _quirk(check: str, where: str, status: int) -> Finding:
+    return Finding(
+        check,
+        Severity.QUIRK,
+        Profile.QUIRK,
+        "q",
+        "contract",
+        where=where,
+        evidence=(Exchange(where.split()[0], "http://t", status=status),),
+    )
+
+
+def test_quirk_labels_only_where_the_quirk_lives(tmp_path: Path) -> None:
+    """HEAD /msgs answering 500 is a quirk; GET /msgs answering 500 is still an error."""
+    events = write(
+        tmp_path / "e.ndjson",
+        scenario("not_a_server_error", "HEAD /msgs", 500, set(), "a"),
+        scenario("not_a_server_error", "GET /msgs", 500, set(), "b"),
+    )
+    known = [_quirk("http.head", "HEAD /msgs", 500)]
+    found = {f.where: f.severity for f in read_failures(events, "http://t", known).findings}
+    assert found == {"HEAD /msgs": Severity.QUIRK, "GET /msgs": Severity.ERROR}
+
+
+def test_html_error_bodies_and_415_are_quirks(tmp_path: Path) -> None:
+    """An HTML 404 body is the HTML-bodies quirk; a 415 repeats the Content-Type quirk."""
+    events = write(
+        tmp_path / "e.ndjson",
+        scenario("content_type_conformance", "GET /fllws/{username}", 404, set(), "a"),
+        scenario("status_code_conformance", "POST /fllws/{username}", 415, set(), "b"),
+    )
+    known = [_quirk("http.missing-content-type", "POST /register", 415)]
+    findings = read_failures(events, "http://t", known).findings
+    assert [(f.severity, f.message.rsplit("(", 1)[-1]) for f in findings] == [
+        (Severity.QUIRK, "same quirk as http.error-body-json)"),
+        (Severity.QUIRK, "same quirk as http.missing-content-type)"),
+    ]
