@@ -84,8 +84,18 @@ class ContractConfig:
 class AllowlistConfig:
     """``minitwit-harness allowlist``: IP allowlist and proxy-trust probes."""
 
-    allowed_sources: tuple[str, ...] = ()
-    denied_sources: tuple[str, ...] = ()
+    allowed_sources: tuple[str, ...] = ()  # local addresses the target must let in
+    denied_sources: tuple[str, ...] = ()  # local addresses the target must refuse
+    # Read-only probe requests: one that needs the simulator credentials, one that does not.
+    paths: tuple[str, ...] = ("/msgs?no=1", "/latest")
+    timeout: float = 5.0
+    spoofing: bool = True  # also send the header tricks from denied sources
+    json: str | None = None  # write the matrix and findings here
+
+    @property
+    def enabled(self) -> bool:
+        """Whether allowlist expectations are configured (the gate runs the stage then)."""
+        return bool(self.allowed_sources or self.denied_sources)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,118 @@
+"""The allowlist probe stage: plan, send from each source, judge, report findings."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from harness.config import Config
+from harness.constants import FORMAT_VERSION
+from harness.errors import HarnessError
+from harness.events import (
+    CheckFinished,
+    EventSink,
+    FindingReported,
+    RunFinished,
+    RunStarted,
+    null_sink,
+)
+from harness.findings import Finding, Severity
+from harness.probes.judge import STAGE, MatrixRow, Verdict, findings_for, judge
+from harness.probes.send import Target, check_reachable, check_source, send
+from harness.probes.tricks import plan_probes
+
+ALLOWLIST_FORMAT = "minitwit-harness.allowlist"
+
+
+@dataclass(frozen=True)
+class AllowlistResult:
+    """The outcome of one allowlist stage: the matrix and the findings it produced."""
+
+    target: str
+    matrix: list[MatrixRow]
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when no finding is an error (warnings do not fail the stage)."""
+        return not any(f.severity is Severity.ERROR for f in self.findings)
+
+    def counts(self) -> dict[str, int]:
+        """Rows per verdict."""
+        out = {str(v): 0 for v in Verdict}
+        for row in self.matrix:
+            out[str(row.verdict)] += 1
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        """The versioned JSON form (matrix rows without their full exchanges)."""
+        return {
+            "format": ALLOWLIST_FORMAT,
+            "version": FORMAT_VERSION,
+            "target": self.target,
+            "ok": self.ok,
+            "counts": self.counts(),
+            "matrix": [
+                {
+                    "source": r.probe.source,
+                    "trick": r.probe.trick,
+                    "path": r.probe.path,
+                    "claimed": r.probe.claimed,
+                    "headers": [list(h) for h in r.probe.headers],
+                    "expected": str(r.probe.expect),
+                    "observed": str(r.observed),
+                    "detail": r.detail,
+                    "verdict": str(r.verdict),
+                }
+                for r in self.matrix
+            ],
+            "findings": [f.to_dict() for f in self.findings],
+        }
+
+
+def write_json(result: AllowlistResult, path: str | Path) -> None:
+    """Write the result as versioned JSON; an unwritable path is a one-line error."""
+    out = Path(path)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n")
+    except OSError as exc:
+        raise HarnessError(f"cannot write {out}: {exc.strerror}") from None
+
+
+def run_allowlist(config: Config, sink: EventSink = null_sink) -> AllowlistResult:
+    """Probe ``config.target`` from every configured source; raise HarnessError if it can't."""
+    settings = config.allowlist
+    target = Target.parse(config.target)
+    probes = plan_probes(
+        settings.allowed_sources,
+        settings.denied_sources,
+        settings.paths,
+        spoofing=settings.spoofing,
+    )
+    for source in dict.fromkeys(p.source for p in probes):
+        check_source(source, target)
+    check_reachable(target, settings.timeout)
+    sink(RunStarted(kind=STAGE, target=target.base_url, total=len(probes)))
+    exchanges = [send(target, probe, settings.timeout) for probe in probes]
+    rows = judge(probes, exchanges)
+    findings = findings_for(rows, target.base_url)
+    for finding in findings:
+        sink(FindingReported(finding))
+    result = AllowlistResult(target.base_url, rows, findings)
+    checks = {f.check for f in findings}
+    for name in (
+        "allowlist.allowed-source-locked-out",
+        "allowlist.denied-source-let-in",
+        "allowlist.spoofed-header-accepted",
+        "allowlist.open",
+    ):
+        sink(CheckFinished(name=name, passed=name not in checks))
+    counts = result.counts()
+    summary = f"{len(rows)} probes: {counts['pass']} passed, {counts['fail']} failed"
+    sink(RunFinished(kind=STAGE, ok=result.ok, summary=summary))
+    if settings.json:
+        write_json(result, settings.json)
+    return result
