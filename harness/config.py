@@ -86,6 +86,9 @@ class AllowlistConfig:
 
     allowed_sources: tuple[str, ...] = ()  # local addresses the target must let in
     denied_sources: tuple[str, ...] = ()  # local addresses the target must refuse
+    # Allowed addresses the spoofing probes claim besides the allowed sources, e.g. the
+    # simulator's real (non-local) address.
+    spoof_as: tuple[str, ...] = ()
     # Read-only probe requests: one that needs the simulator credentials, one that does not.
     paths: tuple[str, ...] = ("/msgs?no=1", "/latest")
     timeout: float = 5.0

@@ -90,6 +90,7 @@ def run_allowlist(config: Config, sink: EventSink = null_sink) -> AllowlistResul
         settings.allowed_sources,
         settings.denied_sources,
         settings.paths,
+        spoof_as=settings.spoof_as,
         spoofing=settings.spoofing,
     )
     for source in dict.fromkeys(p.source for p in probes):

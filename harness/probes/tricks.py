@@ -82,27 +82,46 @@ SPOOF_TRICKS: dict[str, TrickFn] = {
 }
 
 
-def check_sources(allowed: Sequence[str], denied: Sequence[str]) -> None:
-    """Raise a one-line UsageError unless both lists hold distinct IP addresses."""
-    if not allowed or not denied:
-        raise UsageError(
-            "allowlist probes need at least one --allowed-source and one --denied-source"
-        )
+FOREIGN_CLAIMS = {4: "192.0.2.1", 6: "2001:db8::1"}  # documentation addresses (RFC 5737/3849)
+
+
+def _ip(address: str, what: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address:
+    try:
+        return ipaddress.ip_address(address)
+    except ValueError:
+        raise UsageError(f"{what} {address!r} is not an IP address") from None
+
+
+def check_sources(allowed: Sequence[str], denied: Sequence[str], spoof_as: Sequence[str]) -> None:
+    """Raise a one-line UsageError unless the addresses are valid and the lists disjoint."""
+    if not allowed and not denied:
+        raise UsageError("allowlist probes need an --allowed-source or a --denied-source")
     for address in (*allowed, *denied):
-        try:
-            ipaddress.ip_address(address)
-        except ValueError:
-            raise UsageError(f"source {address!r} is not an IP address") from None
+        _ip(address, "source")
+    for address in spoof_as:
+        _ip(address, "--spoof-as")
     both = sorted(set(allowed) & set(denied))
     if both:
         raise UsageError(f"source {both[0]} is both an allowed and a denied source")
 
 
 def plan_probes(
-    allowed: Sequence[str], denied: Sequence[str], paths: Sequence[str], *, spoofing: bool = True
+    allowed: Sequence[str],
+    denied: Sequence[str],
+    paths: Sequence[str],
+    *,
+    spoof_as: Sequence[str] = (),
+    spoofing: bool = True,
 ) -> list[Probe]:
-    """Every probe of one run, in the order they are sent."""
-    check_sources(allowed, denied)
+    """Every probe of one run, in the order they are sent.
+
+    Denied sources claim each allowed source and each ``spoof_as`` address with every
+    trick; allowed sources claim a denied source (or a documentation address) in
+    ``X-Forwarded-For``, which must not lock them out.
+    """
+    check_sources(allowed, denied, spoof_as)
+    if not paths or not all(p.startswith("/") for p in paths):
+        raise UsageError("probe paths must start with '/'")
     probes: list[Probe] = []
     for path in paths:
         for source in allowed:
@@ -111,13 +130,14 @@ def plan_probes(
             probes.append(Probe(source, DIRECT, path, (), Expect.DENIED))
     if not spoofing:
         return probes
+    claims = list(dict.fromkeys((*allowed, *spoof_as)))
     for path in paths:
         for source in allowed:
-            claim = denied[0]
+            claim = denied[0] if denied else FOREIGN_CLAIMS[_ip(source, "source").version]
             headers: Headers = (("X-Forwarded-For", claim),)
             probes.append(Probe(source, FOREIGN, path, headers, Expect.ALLOWED, claim))
         for source in denied:
-            for claim in allowed:
+            for claim in claims:
                 for name, trick in SPOOF_TRICKS.items():
                     probes.append(
                         Probe(source, name, path, trick(claim, source), Expect.DENIED, claim)

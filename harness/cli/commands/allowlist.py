@@ -42,6 +42,15 @@ def register(subparsers: Any) -> None:
     )
     add_option(
         parser,
+        "allowlist.spoof_as",
+        "--spoof-as",
+        help="allowed address the spoofing probes also claim, e.g. the simulator's real one",
+        action="extend",
+        nargs="+",
+        metavar="ADDR",
+    )
+    add_option(
+        parser,
         "allowlist.paths",
         "--path",
         help="probe request path, query included (repeatable; default: /msgs?no=1 and /latest)",
