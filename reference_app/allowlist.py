@@ -73,8 +73,10 @@ def parse_networks(value: str | None, setting: str) -> tuple[IPNetwork, ...] | N
         try:
             networks.append(_normalise_network(ipaddress.ip_network(entry, strict=True)))
         except ValueError as exc:
+            # ipaddress says why for near misses (host bits set, prefix too long).
+            why = "" if "does not appear" in str(exc) else f" ({exc})"
             raise AllowlistSettingError(
-                f"{setting}: {entry!r} is not an IP address or network ({exc})"
+                f"{setting}: {entry!r} is not an IP address or network{why}"
             ) from None
     return tuple(networks)
 
