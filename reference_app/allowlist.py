@@ -13,7 +13,9 @@ import ipaddress
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from flask import Flask, Response, jsonify, request
+from flask import Flask, Response, request
+
+from reference_app.errors import error_response
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -141,19 +143,25 @@ def denial_message(client: IPAddress | None) -> str:
 
 
 def init_app(app: Flask) -> None:
-    """Check the settings now (fail at start) and guard every request of ``app``."""
+    """Check the settings now (fail at start) and guard every request of ``app``.
+
+    Endpoints named in ``ALLOWLIST_EXEMPT`` (default: ``metrics``, which monitoring scrapes
+    from its own host) stay open; everything else, unknown paths included, is guarded.
+    """
     policy = AllowlistPolicy.from_settings(
         app.config.get("ACCEPTED_IPS"), app.config.get("TRUSTED_PROXIES")
     )
     app.extensions["allowlist"] = policy
     if policy.accepted is None:
         return
+    exempt = frozenset(app.config.get("ALLOWLIST_EXEMPT", ("metrics",)))
 
     @app.before_request
-    def _enforce_allowlist() -> tuple[Response, int] | None:
+    def _enforce_allowlist() -> Response | None:
+        if request.endpoint in exempt:
+            return None
         forwarded = request.headers.getlist("X-Forwarded-For")
         client = client_address(request.remote_addr, forwarded, policy.trusted)
         if policy.allows(client):
             return None
-        body = {"status": 403, "error_msg": denial_message(client)}
-        return jsonify(body), 403
+        return error_response(403, denial_message(client))

@@ -72,11 +72,22 @@ class AllowlistResult:
         }
 
 
-def write_json(result: AllowlistResult, path: str | Path) -> None:
-    """Write the result as versioned JSON; an unwritable path is a one-line error."""
+def _prepare_output(path: str | Path) -> Path:
+    """Create the folder of ``path`` now, so a bad path fails before any probe is sent."""
     out = Path(path)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise HarnessError(f"cannot write {out}: {exc.strerror}") from None
+    if out.is_dir():
+        raise HarnessError(f"cannot write {out}: it is a directory")
+    return out
+
+
+def write_json(result: AllowlistResult, path: str | Path) -> None:
+    """Write the result as versioned JSON; an unwritable path is a one-line error."""
+    out = _prepare_output(path)
+    try:
         out.write_text(json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n")
     except OSError as exc:
         raise HarnessError(f"cannot write {out}: {exc.strerror}") from None
@@ -96,6 +107,8 @@ def run_allowlist(config: Config, sink: EventSink = null_sink) -> AllowlistResul
     for source in dict.fromkeys(p.source for p in probes):
         check_source(source, target)
     check_reachable(target, settings.timeout)
+    if settings.json:
+        _prepare_output(settings.json)
     sink(RunStarted(kind=STAGE, target=target.base_url, total=len(probes)))
     exchanges = [send(target, probe, settings.timeout) for probe in probes]
     rows = judge(probes, exchanges)
