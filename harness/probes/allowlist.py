@@ -24,6 +24,12 @@ from harness.probes.send import Target, check_reachable, check_source, send
 from harness.probes.tricks import plan_probes
 
 ALLOWLIST_FORMAT = "minitwit-harness.allowlist"
+CHECKS = (
+    "allowlist.allowed-source-locked-out",
+    "allowlist.denied-source-let-in",
+    "allowlist.open",
+    "allowlist.spoofed-header-accepted",
+)
 
 
 @dataclass(frozen=True)
@@ -45,6 +51,14 @@ class AllowlistResult:
         for row in self.matrix:
             out[str(row.verdict)] += 1
         return out
+
+    def summary(self) -> str:
+        """One line: how many probes, and how they were judged."""
+        counts = self.counts()
+        return (
+            f"{len(self.matrix)} probes: {counts['pass']} passed, {counts['fail']} failed, "
+            f"{counts['moot']} not judged"
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """The versioned JSON form (matrix rows without their full exchanges)."""
@@ -93,6 +107,16 @@ def write_json(result: AllowlistResult, path: str | Path) -> None:
         raise HarnessError(f"cannot write {out}: {exc.strerror}") from None
 
 
+def _report_checks(findings: list[Finding], spoofed: bool, sink: EventSink) -> None:
+    """One CheckFinished per kind of allowlist problem."""
+    failed = {f.check for f in findings}
+    for name in CHECKS:
+        skipped = None
+        if name == "allowlist.spoofed-header-accepted" and not spoofed:
+            skipped = "no spoofing probes (spoofing off or no denied source)"
+        sink(CheckFinished(name=name, passed=name not in failed, skipped_reason=skipped))
+
+
 def run_allowlist(config: Config, sink: EventSink = null_sink) -> AllowlistResult:
     """Probe ``config.target`` from every configured source; raise HarnessError if it can't."""
     settings = config.allowlist
@@ -116,17 +140,8 @@ def run_allowlist(config: Config, sink: EventSink = null_sink) -> AllowlistResul
     for finding in findings:
         sink(FindingReported(finding))
     result = AllowlistResult(target.base_url, rows, findings)
-    checks = {f.check for f in findings}
-    for name in (
-        "allowlist.allowed-source-locked-out",
-        "allowlist.denied-source-let-in",
-        "allowlist.spoofed-header-accepted",
-        "allowlist.open",
-    ):
-        sink(CheckFinished(name=name, passed=name not in checks))
-    counts = result.counts()
-    summary = f"{len(rows)} probes: {counts['pass']} passed, {counts['fail']} failed"
-    sink(RunFinished(kind=STAGE, ok=result.ok, summary=summary))
+    _report_checks(findings, settings.spoofing and bool(settings.denied_sources), sink)
+    sink(RunFinished(kind=STAGE, ok=result.ok, summary=result.summary()))
     if settings.json:
         write_json(result, settings.json)
     return result

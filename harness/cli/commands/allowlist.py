@@ -83,5 +83,6 @@ def run(config: Config, args: argparse.Namespace) -> int:
     print(f"allowlist probes against {result.target}")
     print(render_matrix(result.matrix))
     print()
+    print(result.summary())
     print(render_findings(result.findings))
     return int(ExitCode.OK if result.ok else ExitCode.FINDINGS)
