@@ -56,12 +56,3 @@ def test_forwarded_for_trusted_from_anyone_is_a_spoofed_header(tmp_path: Path) -
     spoofed = next(f for f in result.findings if f.check == "allowlist.spoofed-header-accepted")
     assert "claiming 127.0.0.5" in spoofed.message
     assert any(e.request_headers.get("X-Forwarded-For") == "127.0.0.5" for e in spoofed.evidence)
-
-
-def test_denial_answers_name_the_address(tmp_path: Path) -> None:
-    with serve_with(tmp_path, accepted="127.0.0.5") as app:
-        result = probe(app.url, ["127.0.0.5"], ["127.0.0.9"])
-    denied = next(r for r in result.matrix if r.probe.source == "127.0.0.9")
-    assert denied.exchange.status == 403
-    assert denied.exchange.response_body is not None
-    assert "127.0.0.9 is not allowed" in denied.exchange.response_body
