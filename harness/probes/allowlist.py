@@ -18,10 +18,10 @@ from harness.events import (
     RunStarted,
     null_sink,
 )
-from harness.findings import Finding, Severity
-from harness.probes.judge import STAGE, MatrixRow, Verdict, findings_for, judge
+from harness.findings import Exchange, Finding, Severity
+from harness.probes.judge import NOT_SENT, STAGE, MatrixRow, Verdict, findings_for, judge
 from harness.probes.send import Target, check_reachable, check_source, send
-from harness.probes.tricks import plan_probes
+from harness.probes.tricks import DIRECT, Probe, plan_probes
 
 ALLOWLIST_FORMAT = "minitwit-harness.allowlist"
 CHECKS = (
@@ -107,6 +107,26 @@ def write_json(result: AllowlistResult, path: str | Path) -> None:
         raise HarnessError(f"cannot write {out}: {exc.strerror}") from None
 
 
+def _send_all(target: Target, probes: list[Probe], timeout: float) -> list[Exchange]:
+    """Send in plan order; skip the tricks of a source whose plain probe got no answer.
+
+    Headers cannot matter when the connection itself is refused or dropped, and a dropping
+    firewall would make every trick wait for the full timeout.
+    """
+    dropped: set[tuple[str, str]] = set()
+    exchanges: list[Exchange] = []
+    for probe in probes:
+        key = (probe.source, probe.path)
+        if probe.trick != DIRECT and key in dropped:
+            exchanges.append(Exchange("GET", target.url(probe.path), error=NOT_SENT))
+            continue
+        exchange = send(target, probe, timeout)
+        if probe.trick == DIRECT and exchange.status is None:
+            dropped.add(key)
+        exchanges.append(exchange)
+    return exchanges
+
+
 def _report_checks(findings: list[Finding], spoofed: bool, sink: EventSink) -> None:
     """One CheckFinished per kind of allowlist problem."""
     failed = {f.check for f in findings}
@@ -134,7 +154,7 @@ def run_allowlist(config: Config, sink: EventSink = null_sink) -> AllowlistResul
     if settings.json:
         _prepare_output(settings.json)
     sink(RunStarted(kind=STAGE, target=target.base_url, total=len(probes)))
-    exchanges = [send(target, probe, settings.timeout) for probe in probes]
+    exchanges = _send_all(target, probes, settings.timeout)
     rows = judge(probes, exchanges)
     findings = findings_for(rows, target.base_url)
     for finding in findings:

@@ -19,6 +19,8 @@ from harness.probes.tricks import DIRECT, Expect, Probe
 AUTH_MESSAGE = "You are not authorized to use this resource!"
 STAGE = "allowlist"
 MAX_EVIDENCE = 3
+#: Error of a probe not sent because its source's plain probe got no answer at all.
+NOT_SENT = "NotSent"
 
 
 class Observed(StrEnum):
@@ -36,7 +38,7 @@ class Verdict(StrEnum):
 
     PASS = "pass"
     FAIL = "fail"
-    MOOT = "moot"  # not judged: the plain probe from that source already failed
+    MOOT = "moot"  # not judged: the plain probe from that source failed, or was dropped
 
 
 @dataclass(frozen=True)
@@ -90,7 +92,9 @@ def judge(probes: Sequence[Probe], exchanges: Sequence[Exchange]) -> list[Matrix
     }
     rows: list[MatrixRow] = []
     for probe, obs, exchange in zip(probes, observed, exchanges, strict=True):
-        if probe.trick != DIRECT and not plain_ok.get((probe.source, probe.path), True):
+        if exchange.error == NOT_SENT or (
+            probe.trick != DIRECT and not plain_ok.get((probe.source, probe.path), True)
+        ):
             verdict = Verdict.MOOT
         else:
             verdict = Verdict.PASS if _passes(probe.expect, obs) else Verdict.FAIL
