@@ -9,6 +9,7 @@ import pytest
 from reference_app.allowlist import (
     AllowlistPolicy,
     AllowlistSettingError,
+    NetworkSet,
     client_address,
     parse_address,
     parse_networks,
@@ -91,7 +92,7 @@ def test_unset_or_star_accepts_everyone(accepted: str | None) -> None:
     assert policy.allows(None)
 
 
-TRUSTED = parse_networks("127.0.0.2, ::1", "TRUSTED_PROXIES") or ()
+TRUSTED = NetworkSet(parse_networks("127.0.0.2, ::1", "TRUSTED_PROXIES") or ())
 
 
 @pytest.mark.parametrize(
@@ -136,6 +137,7 @@ def test_client_address_walks_forwarded_for_right_to_left(
         ("::1", True),
         ("::2", False),
         ("2001:db8::1", False),
+        ("0.0.0.1", False),  # the same integer as ::1, another family
     ],
 )
 def test_policy_matches_families_separately(client: str, allowed: bool) -> None:
