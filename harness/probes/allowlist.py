@@ -20,7 +20,7 @@ from harness.events import (
 )
 from harness.findings import Exchange, Finding, Severity
 from harness.probes.judge import NOT_SENT, STAGE, MatrixRow, Verdict, findings_for, judge
-from harness.probes.send import Target, check_reachable, check_source, send
+from harness.probes.send import Target, check_reachable, check_route, check_source, send
 from harness.probes.tricks import DIRECT, Probe, plan_probes
 
 ALLOWLIST_FORMAT = "minitwit-harness.allowlist"
@@ -151,6 +151,8 @@ def run_allowlist(config: Config, sink: EventSink = null_sink) -> AllowlistResul
     for source in dict.fromkeys(p.source for p in probes):
         check_source(source, target)
     check_reachable(target, settings.timeout)
+    for source in dict.fromkeys(p.source for p in probes):
+        check_route(source, target, settings.timeout)
     if settings.json:
         _prepare_output(settings.json)
     sink(RunStarted(kind=STAGE, target=target.base_url, total=len(probes)))

@@ -6,6 +6,7 @@ repeated header lines as they are, both of which the spoofing probes need.
 
 from __future__ import annotations
 
+import errno
 import http.client
 import socket
 import time
@@ -18,6 +19,8 @@ from harness.findings import Exchange
 from harness.probes.tricks import Probe
 
 MAX_BODY = 2048
+#: Errors that mean "no route from this source" (a loopback source and a remote target).
+_NO_ROUTE = {errno.EINVAL, errno.ENETUNREACH, errno.EADDRNOTAVAIL, errno.EAFNOSUPPORT}
 
 
 @dataclass(frozen=True)
@@ -75,6 +78,24 @@ def check_source(source: str, target: Target) -> None:
             raise UsageError(
                 f"source {source} is not a usable address of this machine: {exc.strerror}"
             ) from None
+
+
+def check_route(source: str, target: Target, timeout: float) -> None:
+    """Fail before probing when ``source`` has no route to the target at all.
+
+    A refused or timed-out connection is left to the probes (a firewall may deny that way);
+    errors like EINVAL (a loopback source towards a remote host) are errors of the setup.
+    """
+    conn = _connection(target, source, min(timeout, 1.0))
+    try:
+        conn.connect()
+    except OSError as exc:
+        if exc.errno in _NO_ROUTE:
+            raise UsageError(
+                f"source {source} cannot reach target {target.base_url}: {exc.strerror}"
+            ) from None
+    finally:
+        conn.close()
 
 
 def _connection(target: Target, source: str | None, timeout: float) -> http.client.HTTPConnection:
@@ -139,12 +160,18 @@ def send(target: Target, probe: Probe, timeout: float) -> Exchange:
             elapsed_ms=(time.perf_counter() - started) * 1000,
         )
     except (OSError, http.client.HTTPException) as exc:
-        return Exchange(
-            method="GET",
-            url=target.url(probe.path),
-            request_headers=shown,
-            error=_error_class(exc),
-            elapsed_ms=(time.perf_counter() - started) * 1000,
-        )
+        return _failed(target, probe, shown, exc, started)
     finally:
         conn.close()
+
+
+def _failed(
+    target: Target, probe: Probe, shown: dict[str, str], exc: Exception, started: float
+) -> Exchange:
+    return Exchange(
+        method="GET",
+        url=target.url(probe.path),
+        request_headers=shown,
+        error=_error_class(exc),
+        elapsed_ms=(time.perf_counter() - started) * 1000,
+    )
