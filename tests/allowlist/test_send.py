@@ -35,6 +35,7 @@ def test_source_without_route_to_target_is_a_setup_error() -> None:
         check_route("127.0.0.5", target, 1.0)
 
 
+@pytest.mark.nginx
 def test_probe_leaves_from_its_source_with_headers_verbatim(tmp_path: Path) -> None:
     with (
         serve_with(tmp_path, accepted="*") as app,

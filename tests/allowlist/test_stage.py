@@ -55,3 +55,13 @@ def test_spoof_check_is_skipped_without_denied_sources(tmp_path: Path) -> None:
 
 def test_config_without_sources_is_not_enabled() -> None:
     assert not build_config({}, env={}).allowlist.enabled
+
+
+def test_expectations_from_environment_and_config_file(tmp_path: Path) -> None:
+    env = {"MINITWIT_ALLOWLIST_DENIED_SOURCES": "127.0.0.9, ::1"}
+    assert build_config({}, env=env).allowlist.denied_sources == ("127.0.0.9", "::1")
+    file = tmp_path / "gate.toml"
+    file.write_text('[allowlist]\nallowed_sources = ["127.0.0.5"]\npaths = ["/msgs?no=5"]\n')
+    settings = build_config({}, env={}, config_file=file).allowlist
+    assert settings.enabled
+    assert (settings.allowed_sources, settings.paths) == (("127.0.0.5",), ("/msgs?no=5",))
