@@ -170,11 +170,12 @@ def findings_for(rows: Sequence[MatrixRow], target: str | None = None) -> list[F
     spoofed = [r for r in failed if r.probe.expect is Expect.DENIED and r.probe.trick != DIRECT]
     for source, group in _by_source(spoofed).items():
         tricks = ", ".join(dict.fromkeys(r.probe.trick for r in group))
+        claims = " or ".join(dict.fromkeys(str(r.probe.claimed) for r in group))
         findings.append(
             _finding(
                 "allowlist.spoofed-header-accepted",
                 f"spoofed header accepted: denied source {source} got in by claiming "
-                f"{group[0].probe.claimed} ({tricks})",
+                f"{claims} ({tricks})",
                 group,
                 target,
             )
