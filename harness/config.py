@@ -36,8 +36,10 @@ class ServeConfig:
     log_file: str | None = None
     log_max_bytes: int = 10 * 1024 * 1024
     log_backups: int = 5
-    accepted_ips: str = "*"
-    trusted_proxies: str = ""
+    # None: the app's own ACCEPTED_IPS / TRUSTED_PROXIES environment variables apply (default
+    # "*" and none), so that a plain ``ACCEPTED_IPS=... minitwit-harness serve`` works.
+    accepted_ips: str | None = None
+    trusted_proxies: str | None = None
 
 
 @dataclass(frozen=True)
@@ -105,8 +107,21 @@ class ContractConfig:
 class AllowlistConfig:
     """``minitwit-harness allowlist``: IP allowlist and proxy-trust probes."""
 
-    allowed_sources: tuple[str, ...] = ()
-    denied_sources: tuple[str, ...] = ()
+    allowed_sources: tuple[str, ...] = ()  # local addresses the target must let in
+    denied_sources: tuple[str, ...] = ()  # local addresses the target must refuse
+    # Allowed addresses the spoofing probes claim besides the allowed sources, e.g. the
+    # simulator's real (non-local) address.
+    spoof_as: tuple[str, ...] = ()
+    # Read-only probe requests: one that needs the simulator credentials, one that does not.
+    paths: tuple[str, ...] = ("/msgs?no=1", "/latest")
+    timeout: float = 5.0
+    spoofing: bool = True  # also send the header tricks from denied sources
+    json: str | None = None  # write the matrix and findings here
+
+    @property
+    def enabled(self) -> bool:
+        """Whether allowlist expectations are configured (the gate runs the stage then)."""
+        return bool(self.allowed_sources or self.denied_sources)
 
 
 @dataclass(frozen=True)
@@ -268,12 +283,15 @@ def build_config(
     return Config(**top_kwargs)
 
 
-def app_environment(serve: ServeConfig) -> dict[str, str]:
+def app_environment(serve: ServeConfig, environ: Mapping[str, str] | None = None) -> dict[str, str]:
     """The environment variables that configure the reference app for ``serve``."""
+    environ = os.environ if environ is None else environ
+    accepted = serve.accepted_ips
+    trusted = serve.trusted_proxies
     out = {
         "DATABASE_URL": serve.database_url,
-        "ACCEPTED_IPS": serve.accepted_ips,
-        "TRUSTED_PROXIES": serve.trusted_proxies,
+        "ACCEPTED_IPS": accepted if accepted is not None else environ.get("ACCEPTED_IPS", "*"),
+        "TRUSTED_PROXIES": trusted if trusted is not None else environ.get("TRUSTED_PROXIES", ""),
         "LOG_MAX_BYTES": str(serve.log_max_bytes),
         "LOG_BACKUPS": str(serve.log_backups),
     }

@@ -1,20 +1,88 @@
-"""``minitwit-harness allowlist``: not built yet (placeholder until its issue lands)."""
+"""``minitwit-harness allowlist``: prove an IP allowlist and the proxy trust around it."""
 
 from __future__ import annotations
 
 import argparse
 from typing import Any
 
-from harness.cli.options import add_command
+from harness.cli.options import add_command, add_option, add_target
 from harness.config import Config
-from harness.errors import HarnessError
+from harness.constants import ExitCode
+from harness.probes.allowlist import run_allowlist
+from harness.probes.render import render_findings, render_matrix
 
 
 def register(subparsers: Any) -> None:
     """Add the ``allowlist`` subcommand."""
-    add_command(subparsers, "allowlist", run, "allowlist (not built yet)")
+    parser = add_command(
+        subparsers,
+        "allowlist",
+        run,
+        "probe an IP allowlist from local source addresses, with header-spoofing tricks",
+    )
+    add_target(parser, required=True)
+    add_option(
+        parser,
+        "allowlist.allowed_sources",
+        "--allowed-source",
+        help="local address the target must let in (repeatable; all of 127.0.0.0/8 and ::1 "
+        "are usable on loopback)",
+        action="extend",
+        nargs="+",
+        metavar="ADDR",
+    )
+    add_option(
+        parser,
+        "allowlist.denied_sources",
+        "--denied-source",
+        help="local address the target must refuse (repeatable)",
+        action="extend",
+        nargs="+",
+        metavar="ADDR",
+    )
+    add_option(
+        parser,
+        "allowlist.spoof_as",
+        "--spoof-as",
+        help="allowed address the spoofing probes also claim, e.g. the simulator's real one",
+        action="extend",
+        nargs="+",
+        metavar="ADDR",
+    )
+    add_option(
+        parser,
+        "allowlist.paths",
+        "--path",
+        help="probe request path, query included (repeatable; default: /msgs?no=1 and /latest)",
+        action="extend",
+        nargs="+",
+        metavar="PATH",
+    )
+    add_option(
+        parser, "allowlist.timeout", "--timeout", help="seconds per probe (default 5)", type=float
+    )
+    add_option(
+        parser,
+        "allowlist.spoofing",
+        "--no-spoofing",
+        help="only the plain probes, no header tricks",
+        action="store_false",
+    )
+    add_option(
+        parser,
+        "allowlist.json",
+        "--json",
+        help="write the matrix and findings here",
+        metavar="FILE",
+    )
 
 
 def run(config: Config, args: argparse.Namespace) -> int:
-    """Fail clearly: the command is not built yet."""
-    raise HarnessError("'allowlist' is not built yet")
+    """Run the probes, print the matrix and the findings; exit 1 on findings."""
+    result = run_allowlist(config)
+    print(f"allowlist probes against {result.target}")
+    print(render_matrix(result.matrix))
+    print()
+    print(result.summary())
+    print(render_findings(result.findings))
+    return int(ExitCode.OK if result.ok else ExitCode.FINDINGS)

@@ -79,6 +79,35 @@ def register(subparsers: Any) -> None:
         type=int,
         metavar="N",
     )
+    _add_allowlist_options(parser)
+
+
+def _add_allowlist_options(parser: argparse.ArgumentParser) -> None:
+    add_option(
+        parser,
+        "serve.accepted_ips",
+        "--accepted-ips",
+        help="client addresses/CIDRs the API answers, comma-separated, '*' for all "
+        "(default: $ACCEPTED_IPS, else '*')",
+        metavar="LIST",
+    )
+    add_option(
+        parser,
+        "serve.trusted_proxies",
+        "--trusted-proxies",
+        help="proxies whose X-Forwarded-For is honoured (default: $TRUSTED_PROXIES, else none)",
+        metavar="LIST",
+    )
+
+
+def _check_allowlist(env: dict[str, str]) -> None:
+    """An invalid ACCEPTED_IPS / TRUSTED_PROXIES stops serve before any worker starts."""
+    from reference_app.allowlist import AllowlistPolicy, AllowlistSettingError
+
+    try:
+        AllowlistPolicy.from_settings(env["ACCEPTED_IPS"], env["TRUSTED_PROXIES"])
+    except AllowlistSettingError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def validate(serve: ServeConfig) -> None:
@@ -120,6 +149,7 @@ def run(config: Config, args: argparse.Namespace) -> int:
 
     serve = config.serve
     validate(serve)
+    _check_allowlist(app_environment(serve))
     try:
         applied, version = upgrade_database(serve.database_url)
     except DatabaseProblem as exc:
