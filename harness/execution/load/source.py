@@ -1,0 +1,144 @@
+"""The traffic source of one load process: scenario writes in per-user causal order.
+
+Locust-free and clock-free. The scenario is cut into *lanes*, one per scenario account:
+the account's register first, then its own actions in file order. A Locust user owns the
+lanes it claims (so Locust users own disjoint accounts) and sends a lane's actions strictly
+in order. A follow/unfollow waits until its target is known registered in this process;
+while every owned lane waits, the Locust user claims another lane (whose first action, a
+register, is always ready). When every lane of a round is claimed, a new round starts with
+fresh names, so writes never run out. Names carry a per-process tag and the round number
+(``"Roger Histand ~3fa9c1.0"``), which keeps processes (Locust workers) disjoint too.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import deque
+from collections.abc import Sequence
+
+from harness.scenario.model import Action, Command
+
+
+@dataclasses.dataclass
+class Lane:
+    """One account's actions, renamed for a round, consumed front to back."""
+
+    account: str
+    actions: deque[Action]
+
+
+class Registry:
+    """Accounts this process knows to exist (a register answered 204 or 400)."""
+
+    def __init__(self) -> None:
+        self._names: set[str] = set()
+        self._order: list[str] = []
+
+    def add(self, name: str) -> None:
+        """Remember that ``name`` exists."""
+        if name not in self._names:
+            self._names.add(name)
+            self._order.append(name)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._names
+
+    def __len__(self) -> int:
+        return len(self._order)
+
+    def pick(self, index: int) -> str | None:
+        """The account at ``index`` modulo the count (for reads), or None when empty."""
+        return self._order[index % len(self._order)] if self._order else None
+
+
+def _templates(actions: Sequence[Action]) -> list[list[Action]]:
+    """Per account (in order of first appearance): its register first, then its actions."""
+    registers: dict[str, Action] = {}
+    own: dict[str, list[Action]] = {}
+    for action in actions:
+        if action.command is Command.REGISTER:
+            registers.setdefault(action.user, action)
+            own.setdefault(action.user, [])
+            continue
+        own.setdefault(action.user, []).append(action)
+        if action.target is not None:
+            own.setdefault(action.target, [])
+    lanes = []
+    for account, rest in own.items():
+        reg = registers.get(account) or Action(
+            id=rest[0].id if rest else 0,
+            delay_ms=0,
+            ts_ms=0,
+            command=Command.REGISTER,
+            user=account,
+            email="load@example.invalid",
+            pwd="load",
+        )
+        lanes.append([reg, *rest])
+    return lanes
+
+
+class WriteSource:
+    """Hands out lanes to Locust users; one per process, shared by its users."""
+
+    def __init__(self, actions: Sequence[Action], tag: str) -> None:
+        self._templates = _templates(actions)
+        if not self._templates:
+            raise ValueError("the scenario has no actions")
+        self._tag = tag
+        self.round = 0
+        self._next = 0
+        self.registry = Registry()
+
+    def _name(self, name: str) -> str:
+        return f"{name} ~{self._tag}.{self.round}"
+
+    def claim(self) -> Lane:
+        """The next unclaimed lane; a new round with fresh names when all are claimed."""
+        if self._next == len(self._templates):
+            self.round += 1
+            self._next = 0
+        template = self._templates[self._next]
+        self._next += 1
+        renamed = deque(
+            dataclasses.replace(
+                a,
+                user=self._name(a.user),
+                target=None if a.target is None else self._name(a.target),
+            )
+            for a in template
+        )
+        return Lane(renamed[0].user, renamed)
+
+    def ready(self, action: Action) -> bool:
+        """Whether ``action`` may be sent now (its target, if any, is registered)."""
+        return action.target is None or action.target in self.registry
+
+
+class Writer:
+    """The lanes one Locust user owns, and the next write it may send."""
+
+    def __init__(self, source: WriteSource) -> None:
+        self._source = source
+        self._lanes: deque[Lane] = deque()
+
+    @property
+    def lanes(self) -> int:
+        """How many lanes this writer owns right now."""
+        return len(self._lanes)
+
+    def next_write(self) -> Action:
+        """Pop the next sendable action, rotating over owned lanes; claim one if all wait."""
+        for _ in range(len(self._lanes)):
+            lane = self._lanes[0]
+            self._lanes.rotate(-1)
+            if lane.actions and self._source.ready(lane.actions[0]):
+                action = lane.actions.popleft()
+                if not lane.actions:
+                    self._lanes.remove(lane)
+                return action
+        lane = self._source.claim()
+        action = lane.actions.popleft()
+        if lane.actions:
+            self._lanes.append(lane)
+        return action
