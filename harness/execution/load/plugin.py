@@ -123,7 +123,7 @@ def _write_summary(environment: Environment, counts: _Counts) -> None:
         "endpoints": {
             f"{e.method} {e.name}": [e.num_requests, e.num_failures] for e in stats.entries.values()
         },
-        "errors": {err.error: err.occurrences for err in stats.errors.values()},
+        "errors": {f"{e.method} {e.name}: {e.error}": e.occurrences for e in stats.errors.values()},
         "workers": {f"worker-{indexes.get(k, k)}": v for k, v in counts.by_worker.items()},
     }
     Path(opts.mt_summary).parent.mkdir(parents=True, exist_ok=True)

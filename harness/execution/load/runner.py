@@ -115,8 +115,11 @@ def _run_processes(plan: LoadPlan) -> None:
                     p.kill()
                     p.wait()
     if procs[0].returncode != 0 or not plan.summary_path.exists():
-        tail = (logs / "main.log").read_text(errors="replace").strip().splitlines()[-1:]
-        raise HarnessError(f"Locust failed (exit {procs[0].returncode}): {' '.join(tail)}")
+        lines = (logs / "main.log").read_text(errors="replace").strip().splitlines()
+        errors = [line for line in lines if "Error" in line or "error" in line] or lines or [""]
+        raise HarnessError(
+            f"Locust failed (exit {procs[0].returncode}; see {logs / 'main.log'}): {errors[-1]}"
+        )
 
 
 def merge_parts(parts: Sequence[Path], out: Path, header: dict[str, Any]) -> list[Outcome]:
@@ -136,10 +139,10 @@ def run_load(config: Config, sink: EventSink = null_sink) -> LoadResult:
     thresholds = parse_thresholds(config.load.thresholds)
     run_dir = Path(config.output_dir) / "load"
     plan = plan_load(config, Path("-"), run_dir)  # validate every flag before any work
-    _check_reachable(plan.target, plan.timeout)
     shutil.rmtree(plan.parts_dir, ignore_errors=True)
     run_dir.mkdir(parents=True, exist_ok=True)
     plan = dataclasses.replace(plan, scenario_path=_scenario_file(config, run_dir))
+    _check_reachable(plan.target, plan.timeout)
     plan.summary_path.unlink(missing_ok=True)
     sink(RunStarted("load", plan.target))
     _run_processes(plan)

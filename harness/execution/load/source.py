@@ -3,7 +3,7 @@
 Locust-free and clock-free. The scenario is cut into *lanes*, one per scenario account:
 the account's register first, then its own actions in file order. A Locust user owns the
 lanes it claims (so Locust users own disjoint accounts) and sends a lane's actions strictly
-in order. A follow/unfollow waits until its target is known registered in this process;
+in order. An action waits until its actor and its target are known registered in this process;
 while every owned lane waits, the Locust user claims another lane (whose first action, a
 register, is always ready). When every lane of a round is claimed, a new round starts with
 fresh names, so writes never run out. Names carry a per-process tag and the round number
@@ -111,8 +111,12 @@ class WriteSource:
         return Lane(renamed[0].user, renamed)
 
     def ready(self, action: Action) -> bool:
-        """Whether ``action`` may be sent now (its target, if any, is registered)."""
-        return action.target is None or action.target in self.registry
+        """Whether ``action`` may be sent now: its actor and target (if any) are registered."""
+        if action.command is Command.REGISTER:
+            return True
+        return action.user in self.registry and (
+            action.target is None or action.target in self.registry
+        )
 
 
 class Writer:

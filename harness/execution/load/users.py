@@ -23,10 +23,10 @@ from .state import LoadState
 
 #: Read endpoints: stats name and path (``{u}`` is the percent-encoded account).
 READ_PATHS: dict[str, tuple[str, str]] = {
-    "msgs": ("GET /msgs", "/msgs?no=100"),
-    "msgs_user": ("GET /msgs/<user>", "/msgs/{u}?no=100"),
-    "fllws": ("GET /fllws/<user>", "/fllws/{u}?no=100"),
-    "latest": ("GET /latest", "/latest"),
+    "msgs": ("/msgs", "/msgs?no=100"),
+    "msgs_user": ("/msgs/<user>", "/msgs/{u}?no=100"),
+    "fllws": ("/fllws/<user>", "/fllws/{u}?no=100"),
+    "latest": ("/latest", "/latest"),
 }
 
 
@@ -72,7 +72,7 @@ class SimulatorLoadUser(FastHttpUser):
             planned.method,
             planned.path,
             planned.body,
-            name=planned.name,
+            name=planned.name.partition(" ")[2],  # Locust shows the method itself
             action_id=action.id,
             command=str(action.command),
             user=action.user,
