@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from harness.results import read_outcomes
+from harness.execution.load.parts import read_part
 from tests.support.servers import RunningServer
 
 LOCUSTFILE = Path(__file__).resolve().parents[2] / "scenarios" / "locustfile.py"
@@ -37,5 +37,5 @@ def test_plain_locust_headless_run(served_app: RunningServer, tmp_path: Path) ->
     # Locust's own summary lists the simulator endpoints ...
     assert "POST     /msgs/<user>" in proc.stderr + proc.stdout
     # ... and the harness wrote every request's raw outcome.
-    outcomes = list(read_outcomes(parts / "part-local.jsonl"))
+    outcomes = list(read_part(parts / "part-local.tsv"))
     assert outcomes and all(o.verdict == "ok" for o in outcomes)

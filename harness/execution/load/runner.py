@@ -24,8 +24,9 @@ from harness.config import Config
 from harness.errors import HarnessError, TargetUnreachable
 from harness.events import CheckFinished, EventSink, RunFinished, RunStarted, null_sink
 from harness.findings import Finding, Profile, Severity
-from harness.results import Outcome, ResultsWriter, header_record, read_outcomes
+from harness.results import Outcome, ResultsWriter, header_record
 
+from .parts import read_part
 from .plan import LoadPlan, main_command, plan_load, worker_command
 from .stats import (
     EndpointStats,
@@ -125,7 +126,7 @@ def _run_processes(plan: LoadPlan) -> None:
 def merge_parts(parts: Sequence[Path], out: Path, header: dict[str, Any]) -> list[Outcome]:
     """Merge the part files into one results file (outcomes ordered by start time)."""
     outcomes = sorted(
-        (o for part in parts for o in read_outcomes(part)), key=lambda o: (o.started, o.worker)
+        (o for part in parts for o in read_part(part)), key=lambda o: (o.started, o.worker or "")
     )
     with ResultsWriter(out) as writer:
         writer.write(header)
@@ -158,7 +159,7 @@ def run_load(config: Config, sink: EventSink = null_sink) -> LoadResult:
         run_time=plan.run_time,
         label=config.label,
     )
-    outcomes = merge_parts(sorted(plan.parts_dir.glob("part-*.jsonl")), results_path, header)
+    outcomes = merge_parts(sorted(plan.parts_dir.glob("part-*.tsv")), results_path, header)
     if not outcomes:
         raise HarnessError(f"no request completed against {plan.target} (see {run_dir}/logs)")
     judged = evaluate(thresholds, outcomes, window_seconds(outcomes))

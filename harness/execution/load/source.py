@@ -46,6 +46,10 @@ class Registry:
     def __len__(self) -> int:
         return len(self._order)
 
+    def since(self, seen: int) -> list[str]:
+        """Accounts added after the first ``seen`` ones (in order of registration)."""
+        return self._order[seen:]
+
     def pick(self, index: int) -> str | None:
         """The account at ``index`` modulo the count (for reads), or None when empty."""
         return self._order[index % len(self._order)] if self._order else None
@@ -100,49 +104,75 @@ class WriteSource:
             self._next = 0
         template = self._templates[self._next]
         self._next += 1
+        # Built directly: dataclasses.replace() is several times slower, and this runs once
+        # per action sent.
         renamed = deque(
-            dataclasses.replace(
-                a,
+            Action(
+                id=a.id,
+                delay_ms=a.delay_ms,
+                ts_ms=a.ts_ms,
+                command=a.command,
                 user=self._name(a.user),
+                email=a.email,
+                pwd=a.pwd,
+                content=a.content,
                 target=None if a.target is None else self._name(a.target),
+                line=a.line,
             )
             for a in template
         )
         return Lane(renamed[0].user, renamed)
 
-    def ready(self, action: Action) -> bool:
-        """Whether ``action`` may be sent now: its actor and target (if any) are registered."""
+    def missing(self, action: Action) -> str | None:
+        """The account ``action`` waits for (its actor, then its target), or None if ready."""
         if action.command is Command.REGISTER:
-            return True
-        return action.user in self.registry and (
-            action.target is None or action.target in self.registry
-        )
+            return None
+        if action.user not in self.registry:
+            return action.user
+        if action.target is not None and action.target not in self.registry:
+            return action.target
+        return None
 
 
 class Writer:
-    """The lanes one Locust user owns, and the next write it may send."""
+    """The lanes one Locust user owns, and the next write it may send.
+
+    A lane whose next action waits for an account is parked under that account's name and
+    woken when the registry learns it exists, so a call costs O(1) however many lanes wait.
+    """
 
     def __init__(self, source: WriteSource) -> None:
         self._source = source
-        self._lanes: deque[Lane] = deque()
+        self._ready: deque[Lane] = deque()
+        self._parked: dict[str, list[Lane]] = {}
+        self._seen = 0
 
     @property
     def lanes(self) -> int:
         """How many lanes this writer owns right now."""
-        return len(self._lanes)
+        return len(self._ready) + sum(len(v) for v in self._parked.values())
+
+    def _wake(self) -> None:
+        names = self._source.registry.since(self._seen)
+        self._seen += len(names)
+        for name in names:
+            self._ready.extend(self._parked.pop(name, ()))
 
     def next_write(self) -> Action:
         """Pop the next sendable action, rotating over owned lanes; claim one if all wait."""
-        for _ in range(len(self._lanes)):
-            lane = self._lanes[0]
-            self._lanes.rotate(-1)
-            if lane.actions and self._source.ready(lane.actions[0]):
-                action = lane.actions.popleft()
-                if not lane.actions:
-                    self._lanes.remove(lane)
-                return action
+        self._wake()
+        while self._ready:
+            lane = self._ready.popleft()
+            waits_for = self._source.missing(lane.actions[0])
+            if waits_for is not None:
+                self._parked.setdefault(waits_for, []).append(lane)
+                continue
+            action = lane.actions.popleft()
+            if lane.actions:
+                self._ready.append(lane)
+            return action
         lane = self._source.claim()
         action = lane.actions.popleft()
         if lane.actions:
-            self._lanes.append(lane)
+            self._ready.append(lane)
         return action

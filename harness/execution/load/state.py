@@ -1,7 +1,7 @@
 """Per-process state of a load run inside a Locust process (local or worker), Locust-free.
 
 Holds the write source, the options every user reads, the request budget, and the part
-results file this process writes (one ``outcome`` record per request, flushed each time).
+file this process writes (one line per request with its raw response time).
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from harness.results import ResultsWriter, header_record
 from harness.scenario.model import Action
 
+from .parts import PartWriter
 from .source import WriteSource
 
 READS: tuple[str, ...] = ("msgs", "msgs_user", "fllws", "latest")
@@ -41,17 +41,16 @@ class LoadState:
     options: LoadOptions
     source: WriteSource
     worker: str
-    writer: ResultsWriter
+    writer: PartWriter
     rng: random.Random = field(default_factory=random.Random)
     sent: int = 0
     started: float = field(default_factory=time.time)
 
     @classmethod
     def open(cls, options: LoadOptions, actions: list[Action], worker: str) -> LoadState:
-        """Create the state and its part file ``<results_dir>/part-<worker>.jsonl``."""
-        path = Path(options.results_dir) / f"part-{worker}.jsonl"
-        writer = ResultsWriter(path)
-        writer.write(header_record("load-part", options.target, worker=worker))
+        """Create the state and its part file ``<results_dir>/part-<worker>.tsv``."""
+        path = Path(options.results_dir) / f"part-{worker}.tsv"
+        writer = PartWriter(path, worker, options.target)
         return cls(options, WriteSource(actions, secrets.token_hex(3)), worker, writer)
 
     def budget_left(self) -> bool:
@@ -70,24 +69,9 @@ class LoadState:
         latency_ms: float,
         started: float,
     ) -> None:
-        """Write one outcome record (built directly: this runs once per request)."""
+        """Write one request's raw outcome to this process' part file."""
         self.sent += 1
-        self.writer.write(
-            {
-                "type": "outcome",
-                "action_id": action_id,
-                "command": command,
-                "user": user,
-                "status": status,
-                "error": error,
-                "verdict": "ok" if check is None else "error",
-                "check": check,
-                "latency_ms": latency_ms,
-                "started": started,
-                "finished": started + latency_ms / 1000,
-                "worker": self.worker,
-            }
-        )
+        self.writer.write(action_id, command, user, status, error, check, latency_ms, started)
 
     def pick_read(self) -> tuple[str, str | None]:
         """A read command and, for per-user reads, a registered account of this process."""
