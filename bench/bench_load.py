@@ -63,6 +63,12 @@ def _mark(environment, name):
     _marks[name] = (time.process_time(), environment.stats.total.num_requests)
 
 
+@events.init.add_listener
+def _clock(**_):
+    # Locust arms --run-time before the gevent loop first runs; refresh its cached clock.
+    gevent.get_hub().loop.update_now()
+
+
 @events.test_start.add_listener
 def _start(environment, **_):
     gevent.spawn_later(WARMUP_S, _mark, environment, "begin")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -31,9 +32,18 @@ class _CopiedQuirks(BaseHTTPRequestHandler):
         """Quiet."""
 
 
-@pytest.fixture
-def quirky_server() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _CopiedQuirks)
+class _SlowTweets(_CopiedQuirks):
+    """A correct server, except that tweets take longer than the simulator's timeout."""
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        if self.path.startswith("/msgs/"):
+            time.sleep(0.6)
+        self._answer(204)
+
+
+def _serve(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -41,6 +51,16 @@ def quirky_server() -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.fixture
+def quirky_server() -> Iterator[str]:
+    yield from _serve(_CopiedQuirks)
+
+
+@pytest.fixture
+def slow_server() -> Iterator[str]:
+    yield from _serve(_SlowTweets)
 
 
 @pytest.mark.slow
@@ -61,3 +81,20 @@ def test_status_200_on_tweet_fails_as_simulator_tweet_status(
     checks = {o.check for o in run.outcomes() if o.verdict == "error"}
     assert "simulator.tweet-status" in checks
     assert "simulator.tweet-status" in run.stdout  # errors by check on the console
+
+
+@pytest.mark.slow
+def test_a_slow_answer_is_a_read_timeout(slow_server: str, tmp_path: Path) -> None:
+    run = run_load_cli(
+        slow_server,
+        tmp_path,
+        *("--users", "3", "--run-time", "2", "--read-ratio", "0", "--timeout", "0.3"),
+        *("--threshold", "error_rate(follow)<1%", "--threshold", "error_rate(tweet)<1%"),
+    )
+    assert run.returncode == 1, run.stderr
+    assert "PASS  error_rate(follow)<1%" in run.stdout
+    assert "FAIL  error_rate(tweet)<1%  observed 100.000%" in run.stdout
+    tweets = [o for o in run.outcomes() if o.command == "tweet"]
+    assert tweets and all(o.error == "ReadTimeout" for o in tweets)
+    assert all(o.check == "simulator.ReadTimeout" and o.status is None for o in tweets)
+    assert all(280 <= o.latency_ms < 600 for o in tweets)  # cut at the 0.3 s timeout

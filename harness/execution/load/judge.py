@@ -41,10 +41,16 @@ def judge(profile: str, command: str, status: int | None, error: str | None) -> 
 
 
 def error_class(exc: BaseException) -> str:
-    """The simulator's name for a transport error (ConnectionError, ReadTimeout, or the class)."""
+    """The simulator's name for a transport error (ConnectionError, ReadTimeout, or the class).
+
+    geventhttpclient wraps the cause (``RetriesExceeded(original=...)``) and has its own
+    ``ConnectionError`` family (e.g. ``EmptyResponse``: closed without an answer).
+    """
+    while getattr(exc, "original", None) is not None:
+        exc = exc.original  # type: ignore[attr-defined]
     if isinstance(exc, TimeoutError | socket.timeout) or type(exc).__name__ == "Timeout":
         return READ_TIMEOUT
-    if isinstance(exc, ConnectionError | OSError):
+    if isinstance(exc, OSError) or any(c.__name__ == "ConnectionError" for c in type(exc).__mro__):
         return CONNECTION_ERROR
     return type(exc).__name__
 

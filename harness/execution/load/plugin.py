@@ -130,6 +130,15 @@ def _write_summary(environment: Environment, counts: _Counts) -> None:
     Path(opts.mt_summary).write_text(json.dumps(summary, indent=2) + "\n")
 
 
+def _refresh_clock(**_: Any) -> None:
+    """Refresh gevent's cached loop time after the (slow) imports of start-up.
+
+    libev caches "now" per loop iteration; Locust arms its ``--run-time`` timer before the
+    loop first runs, so on a busy machine a stale clock made short runs end at once.
+    """
+    gevent.get_hub().loop.update_now()
+
+
 def install(environment_events: Any = events) -> None:
     """Register the hooks (call once from the locustfile)."""
     if getattr(environment_events, "_minitwit_installed", False):
@@ -137,6 +146,7 @@ def install(environment_events: Any = events) -> None:
     environment_events._minitwit_installed = True
     counts = _Counts()
     environment_events.init_command_line_parser.add_listener(add_arguments)
+    environment_events.init.add_listener(_refresh_clock)
     environment_events.test_start.add_listener(_on_test_start)
     environment_events.worker_report.add_listener(counts.on_report)
 

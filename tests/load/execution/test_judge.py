@@ -51,6 +51,34 @@ def test_error_classes_use_the_simulators_names(exc: BaseException, name: str) -
     assert error_class(exc) == name
 
 
+class ConnectionError(Exception):
+    """Like ``geventhttpclient.useragent.ConnectionError`` (not the builtin)."""
+
+
+class EmptyResponse(ConnectionError):
+    """Like geventhttpclient's: the server closed the connection without an answer."""
+
+
+class RetriesExceeded(ConnectionError):
+    """Like geventhttpclient's: wraps the last error as ``original``."""
+
+    def __init__(self, original: BaseException) -> None:
+        super().__init__("url", 0)
+        self.original = original
+
+
+@pytest.mark.parametrize(
+    ("exc", "name"),
+    [
+        (RetriesExceeded(TimeoutError("timed out")), "ReadTimeout"),
+        (RetriesExceeded(ConnectionRefusedError()), "ConnectionError"),
+        (EmptyResponse(), "ConnectionError"),
+    ],
+)
+def test_wrapped_client_errors_are_unwrapped(exc: BaseException, name: str) -> None:
+    assert error_class(exc) == name
+
+
 def test_failure_message_names_the_check() -> None:
     assert failure_message("simulator.tweet-status", 200, None) == (
         "simulator.tweet-status: got 200"
