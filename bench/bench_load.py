@@ -10,6 +10,7 @@ sustained rate against the reference app (closed loop) with its raw p99.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -103,6 +104,12 @@ http {{
 
 USERS = 20
 WARMUP_S = 1.5
+#: The client runs on the last CPU, nginx on CPU 0: they never compete for one core.
+CLIENT_CPU = max(os.sched_getaffinity(0))
+
+
+def _pin(cpu: int) -> None:
+    os.sched_setaffinity(0, {cpu})
 
 
 def _locust(
@@ -117,7 +124,14 @@ def _locust(
     cmd += [f"--host={host}", "--loglevel=WARNING", "--exit-code-on-error=0"]
     cmd += [f"--probe-out={out}", *extra]
     with open(work / "locust.log", "ab") as log:
-        subprocess.run(cmd, stdout=log, stderr=subprocess.STDOUT, check=True, timeout=seconds + 60)
+        subprocess.run(
+            cmd,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            check=True,
+            timeout=seconds + 60,
+            preexec_fn=lambda: _pin(CLIENT_CPU),
+        )
     data: dict[str, float] = json.loads(out.read_text())
     return data
 
@@ -129,16 +143,28 @@ def _median(values: list[float]) -> float:
 def _compare(
     host: str, quick: bool, work: Path, variants: dict[str, tuple[str, list[str]]]
 ) -> dict[str, Any]:
-    """Alternate the variants a few times (the machine is noisy) and take medians."""
-    rounds, seconds = (3, 4) if quick else (5, 8)
-    samples: dict[str, list[float]] = {name: [] for name in variants}
-    for _ in range(rounds):
-        for name, (locustfile, extra) in variants.items():
+    """Run the two variants back to back, several rounds, order alternating.
+
+    The machine is shared and noisy: each round's ratio compares two adjacent runs (slow
+    drift in the machine's load cancels out) and the result is the median of the rounds.
+    """
+    rounds, seconds = (3, 4) if quick else (7, 6)
+    names = list(variants)
+    samples: dict[str, list[float]] = {name: [] for name in names}
+    ratios = []
+    for i in range(rounds):
+        for name in names if i % 2 == 0 else reversed(names):
+            locustfile, extra = variants[name]
             m = _locust(locustfile, host, seconds, work, extra)
             samples[name].append(m["requests"] / m["cpu_s"] if m["cpu_s"] > 0 else 0.0)
+        ratios.append(samples[names[1]][-1] / samples[names[0]][-1])
     return {
-        name: {"rps_per_core": round(_median(v), 1), "samples": [round(x) for x in v]}
-        for name, v in samples.items()
+        **{
+            name: {"rps_per_core": round(_median(v), 1), "samples": [round(x) for x in v]}
+            for name, v in samples.items()
+        },
+        "ratio": round(_median(ratios), 3),
+        "round_ratios": [round(r, 3) for r in ratios],
     }
 
 
@@ -149,6 +175,7 @@ def _client_efficiency(quick: bool, work: Path) -> dict[str, Any]:
         ["/usr/sbin/nginx", "-c", str(work / "nginx.conf"), "-p", str(work)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        preexec_fn=lambda: _pin(0),
     )
     host = f"http://127.0.0.1:{port}"
     plain_file = work / "plain_locustfile.py"
@@ -175,9 +202,7 @@ def _client_efficiency(quick: bool, work: Path) -> dict[str, Any]:
     finally:
         nginx.terminate()
         nginx.wait(timeout=10)
-    plain, harness = result["plain_fasthttpuser"], result["harness"]
-    ratio = harness["rps_per_core"] / plain["rps_per_core"] if plain["rps_per_core"] else 0.0
-    return {**result, "ratio": round(ratio, 3), "users": USERS, "keep_alive": True}
+    return {**result, "users": USERS, "keep_alive": True}
 
 
 def _reference_app(quick: bool, work: Path) -> dict[str, Any]:

@@ -5,6 +5,7 @@ Imports Locust: only locustfiles import this module (never ``import harness``).
 
 from __future__ import annotations
 
+import gc
 import json
 from pathlib import Path
 from typing import Any
@@ -84,6 +85,9 @@ def _on_test_start(environment: Environment, **_: Any) -> None:
         )
         state = LoadState.open(options, _actions(opts), _worker_name(environment))
         setattr(environment, _STATE_ATTR, state)
+        # The scenario, Locust and its imports live for the whole run: keep them out of
+        # the cyclic garbage collector's full passes, which otherwise rescan them all.
+        gc.freeze()
     if not isinstance(runner, WorkerRunner):
         gevent.spawn(_watch_cap, environment, opts.mt_max_requests)
 
