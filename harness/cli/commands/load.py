@@ -17,21 +17,21 @@ def register(subparsers: Any) -> None:
         subparsers, "load", run, "load test on Locust: simulator traffic, reads, thresholds"
     )
     add_target(parser, required=True)
-    add_option(parser, "load.users", "--users", type=int, help="Locust users (default 10)")
-    add_option(parser, "load.spawn_rate", "--spawn-rate", type=float, help="users started/s")
-    add_option(parser, "load.run_time", "--run-time", type=float, help="seconds (default 30)")
-    add_option(
+    opt = add_option
+    opt(parser, "load.users", "--users", type=int, metavar="N", help="Locust users (default 10)")
+    opt(parser, "load.spawn_rate", "--spawn-rate", type=float, metavar="N", help="users/s")
+    opt(parser, "load.run_time", "--run-time", type=float, metavar="S", help="seconds (30)")
+    opt(
         parser,
         "load.rate",
         "--rate",
         type=float,
-        help="target requests/s in total (constant arrival rate; users default to rate/5)",
+        metavar="RPS",
+        help="target requests/s in total (constant arrival rate; users default to RPS/5)",
     )
-    add_option(parser, "load.read_ratio", "--read-ratio", type=float, help="share of reads 0..1")
-    add_option(
-        parser, "load.workers", "--workers", type=int, help="N local Locust workers + a master"
-    )
-    add_option(
+    opt(parser, "load.read_ratio", "--read-ratio", type=float, metavar="F", help="reads 0..1")
+    opt(parser, "load.workers", "--workers", type=int, metavar="N", help="N local workers")
+    opt(
         parser,
         "load.thresholds",
         "--threshold",
@@ -39,17 +39,13 @@ def register(subparsers: Any) -> None:
         metavar="EXPR",
         help="e.g. 'p95(tweet)<100ms', 'p99<250ms', 'error_rate<0.1%%', 'rps>50' (repeatable)",
     )
-    add_option(
-        parser, "load.profile", "--profile", choices=["simulator", "strict"], help="verdicts"
-    )
-    add_option(parser, "load.scenario", "--scenario", metavar="FILE", help="scenario file")
-    add_option(parser, "load.timeout", "--timeout", type=float, help="per request (s, 0.3)")
-    add_option(
-        parser, "load.keep_alive", "--keep-alive", action="store_true", help="reuse connections"
-    )
-    add_option(parser, "load.max_requests", "--max-requests", type=int, help="request cap")
-    add_option(parser, "load.results", "--results", metavar="FILE", help="results file")
-    add_option(parser, "output_dir", "--output-dir", metavar="DIR", help="harness-output")
+    opt(parser, "load.profile", "--profile", choices=["simulator", "strict"], help="verdicts")
+    opt(parser, "load.scenario", "--scenario", metavar="FILE", help="scenario (else generated)")
+    opt(parser, "load.timeout", "--timeout", type=float, metavar="S", help="per request (0.3)")
+    opt(parser, "load.keep_alive", "--keep-alive", action="store_true", help="reuse connections")
+    opt(parser, "load.max_requests", "--max-requests", type=int, metavar="N", help="request cap")
+    opt(parser, "load.results", "--results", metavar="FILE", help="results file")
+    opt(parser, "output_dir", "--output-dir", metavar="DIR", help="default harness-output")
 
 
 def run(config: Config, args: argparse.Namespace) -> int:
