@@ -40,4 +40,4 @@ def test_rate_paces_the_run_to_the_target_throughput(
     assert run.records()[0]["users"] == 6  # rate / 5 users, each paced to 5 requests/s
     achieved = len(outcomes) / window_seconds(outcomes)
     # Unpaced, 6 users send hundreds of requests/s to the reference app.
-    assert 15 <= achieved <= 40, achieved
+    assert 10 <= achieved <= 40, achieved

@@ -38,7 +38,7 @@ class _SlowTweets(_CopiedQuirks):
     def do_POST(self) -> None:
         self.rfile.read(int(self.headers.get("Content-Length", 0)))
         if self.path.startswith("/msgs/"):
-            time.sleep(0.6)
+            time.sleep(1.5)
         self._answer(204)
 
 
@@ -97,4 +97,4 @@ def test_a_slow_answer_is_a_read_timeout(slow_server: str, tmp_path: Path) -> No
     tweets = [o for o in run.outcomes() if o.command == "tweet"]
     assert tweets and all(o.error == "ReadTimeout" for o in tweets)
     assert all(o.check == "simulator.ReadTimeout" and o.status is None for o in tweets)
-    assert all(280 <= o.latency_ms < 600 for o in tweets)  # cut at the 0.3 s timeout
+    assert all(280 <= o.latency_ms < 1400 for o in tweets)  # cut at the 0.3 s timeout
