@@ -1,4 +1,7 @@
-"""A bounded headless load run against the reference app: thresholds pass (0) or fail (1)."""
+"""A bounded headless load run against the reference app: thresholds pass (0) or fail (1).
+
+The passing run uses both backends of the reference app (SQLite and PostgreSQL).
+"""
 
 from __future__ import annotations
 
@@ -9,10 +12,7 @@ import pytest
 from tests.load.support import run_load_cli
 from tests.support.servers import RunningServer
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.parametrize("database_url", ["sqlite"], indirect=True),
-]
+pytestmark = pytest.mark.slow
 
 
 def test_passing_thresholds_exit_0_with_raw_results(
@@ -45,6 +45,7 @@ def test_passing_thresholds_exit_0_with_raw_results(
     assert len(outcomes) == run.locust_summary()["total_requests"]
 
 
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_failing_thresholds_exit_1_and_name_the_failures(
     served_app: RunningServer, tmp_path: Path
 ) -> None:
