@@ -16,6 +16,7 @@ import dataclasses
 from collections import deque
 from collections.abc import Sequence
 
+from harness.planning.requests import user_path
 from harness.scenario.model import Action, Command
 
 
@@ -31,17 +32,21 @@ class Registry:
     """Accounts this process knows to exist (a register answered 204 or 400)."""
 
     def __init__(self) -> None:
-        self._names: set[str] = set()
+        self._paths: dict[str, str] = {}
         self._order: list[str] = []
 
     def add(self, name: str) -> None:
-        """Remember that ``name`` exists."""
-        if name not in self._names:
-            self._names.add(name)
+        """Remember that ``name`` exists (and its path segment, encoded once for reads)."""
+        if name not in self._paths:
+            self._paths[name] = user_path(name)
             self._order.append(name)
 
+    def path_segment(self, name: str) -> str:
+        """The percent-encoded path segment of a registered account."""
+        return self._paths[name]
+
     def __contains__(self, name: object) -> bool:
-        return name in self._names
+        return name in self._paths
 
     def __len__(self) -> int:
         return len(self._order)

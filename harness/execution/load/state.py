@@ -75,9 +75,10 @@ class LoadState:
 
     def pick_read(self) -> tuple[str, str | None]:
         """A read command and, for per-user reads, a registered account of this process."""
-        command = READS[self.rng.randrange(len(READS))]
+        rng = self.rng
+        command = READS[int(rng.random() * len(READS))]
         if command in ("msgs_user", "fllws"):
-            user = self.source.registry.pick(self.rng.randrange(1 << 30))
+            user = self.source.registry.pick(int(rng.random() * (1 << 30)))
             if user is None:
                 return "msgs", None
             return command, user

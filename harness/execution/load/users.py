@@ -14,7 +14,7 @@ from locust.exception import StopUser
 from locust.user.wait_time import constant_throughput
 
 from harness.constants import SIMULATOR_AUTH
-from harness.planning.requests import request_for, user_path
+from harness.planning.requests import request_for
 
 from .judge import error_class, failure_message, judge
 from .plugin import state_of
@@ -63,7 +63,7 @@ class SimulatorLoadUser(FastHttpUser):
             command, user = state.pick_read()
             name, path = READ_PATHS[command]
             if user is not None:
-                path = path.format(u=user_path(user))
+                path = path.format(u=state.source.registry.path_segment(user))
             self._send("GET", path, None, name=name, action_id=-1, command=command, user=user)
             return
         action = self._writer.next_write()
