@@ -7,6 +7,7 @@ into one results file, and thresholds are judged from those raw timings.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 import shutil
@@ -105,7 +106,8 @@ def _run_processes(plan: LoadPlan) -> None:
         except subprocess.TimeoutExpired:
             raise HarnessError(f"Locust did not stop within --run-time + {GRACE_S:.0f}s") from None
         for p in procs[1:]:
-            p.wait(timeout=15)
+            with contextlib.suppress(subprocess.TimeoutExpired):  # killed just below
+                p.wait(timeout=15)
     finally:
         for p in procs:
             if p.poll() is None:
