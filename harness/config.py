@@ -128,15 +128,19 @@ class AllowlistConfig:
 class LoadConfig:
     """``minitwit-harness load``: Locust load test with thresholds."""
 
-    users: int = 10
+    users: int | None = None  # default: 10, or rate/5 under --rate (5 req/s per user)
     spawn_rate: float = 10.0
     run_time: float = 30.0
-    rate: float | None = None
+    rate: float | None = None  # target requests/s in total (constant arrival rate)
     read_ratio: float = 0.5
     workers: int = 0
     thresholds: tuple[str, ...] = ()
     profile: str = "simulator"
     scenario: str | None = None
+    timeout: float = 0.3  # per request, like the simulator
+    keep_alive: bool = False  # the simulator opens a new connection per request
+    max_requests: int = 1_000_000  # request cap of a run (besides run_time)
+    results: str | None = None  # default: <output_dir>/load/results.jsonl
 
 
 @dataclass(frozen=True)

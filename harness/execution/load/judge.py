@@ -1,0 +1,60 @@
+"""Judging load responses: one engine, two profiles (simulator, strict), and error classes.
+
+Locust-free. The simulator profile is exactly ``harness.checks.verdicts``; the strict
+profile adds the normative success status of every endpoint (reads included).
+"""
+
+from __future__ import annotations
+
+import socket
+
+from harness.checks.verdicts import (
+    CONNECTION_ERROR,
+    READ_TIMEOUT,
+    Verdict,
+    simulator_verdict,
+)
+
+PROFILES: tuple[str, ...] = ("simulator", "strict")
+
+#: Normative success statuses (spec section 3); names of the fresh load accounts never clash.
+NORMATIVE_STATUS: dict[str, int] = {
+    "register": 204,
+    "tweet": 204,
+    "follow": 204,
+    "unfollow": 204,
+    "msgs": 200,
+    "msgs_user": 200,
+    "fllws": 200,
+    "latest": 200,
+}
+
+
+def judge(profile: str, command: str, status: int | None, error: str | None) -> Verdict:
+    """The verdict on one response under ``profile``; the check name says which rule failed."""
+    verdict = simulator_verdict(command, status, error)
+    if profile != "strict" or not verdict.ok:
+        return verdict
+    if status != NORMATIVE_STATUS[command]:
+        return Verdict(False, f"strict.{command}-status")
+    return verdict
+
+
+def error_class(exc: BaseException) -> str:
+    """The simulator's name for a transport error (ConnectionError, ReadTimeout, or the class).
+
+    geventhttpclient wraps the cause (``RetriesExceeded(original=...)``) and has its own
+    ``ConnectionError`` family (e.g. ``EmptyResponse``: closed without an answer).
+    """
+    while getattr(exc, "original", None) is not None:
+        exc = exc.original  # type: ignore[attr-defined]
+    if isinstance(exc, TimeoutError | socket.timeout) or type(exc).__name__ == "Timeout":
+        return READ_TIMEOUT
+    if isinstance(exc, OSError) or any(c.__name__ == "ConnectionError" for c in type(exc).__mro__):
+        return CONNECTION_ERROR
+    return type(exc).__name__
+
+
+def failure_message(check: str, status: int | None, error: str | None) -> str:
+    """What Locust shows for a failed check, e.g. ``simulator.tweet-status: got 200``."""
+    return f"{check}: got {status}" if error is None else f"{check}: {error}"

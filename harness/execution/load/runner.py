@@ -1,0 +1,214 @@
+"""``run_load``: run Locust (local, or a master and N local workers) and judge raw timings.
+
+Locust runs in its own processes (never in this one). Each Locust process writes a part
+results file with every raw response time; after the processes exit, the parts are merged
+into one results file, and thresholds are judged from those raw timings.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import json
+import shutil
+import socket
+import subprocess
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import requests
+
+from harness.checks.thresholds import ThresholdResult, evaluate, parse_thresholds
+from harness.config import Config
+from harness.errors import HarnessError, TargetUnreachable
+from harness.events import CheckFinished, EventSink, RunFinished, RunStarted, null_sink
+from harness.findings import Finding, Profile, Severity
+from harness.results import Outcome, ResultsWriter, header_record
+
+from .parts import read_part
+from .plan import LoadPlan, main_command, plan_load, worker_command
+from .stats import (
+    EndpointStats,
+    endpoint_stats,
+    errors_by_check,
+    requests_by_worker,
+    window_seconds,
+)
+
+#: Seconds a run may take beyond --run-time (start-up, worker connection, shutdown).
+GRACE_S = 60.0
+
+
+@dataclass
+class LoadResult:
+    """The outcome of one load run."""
+
+    ok: bool
+    results_path: Path
+    thresholds: list[ThresholdResult]
+    endpoints: list[EndpointStats]
+    requests: int
+    errors_by_check: dict[str, int]
+    by_worker: dict[str, int]
+    locust_summary: dict[str, Any]
+    findings: list[Finding] = field(default_factory=list)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _check_reachable(target: str, timeout: float) -> None:
+    try:
+        requests.get(f"{target}/latest", timeout=max(timeout, 5.0))
+    except requests.RequestException as exc:
+        reason = type(exc).__name__
+        raise TargetUnreachable(f"target {target} is unreachable ({reason})") from None
+
+
+def _scenario_file(config: Config, run_dir: Path) -> Path:
+    """The scenario the Locust processes read: the user's (checked here) or a generated one."""
+    if config.load.scenario:
+        from harness.scenario.parse import read_scenario
+
+        scenario = read_scenario(config.load.scenario)
+        if not scenario.actions:
+            raise HarnessError(f"{config.load.scenario}: the scenario has no actions")
+        return Path(config.load.scenario)
+    from harness.scenario.generate import generate_actions, write_scenario
+
+    path = run_dir / "scenario.tsv"
+    s = config.scenario
+    write_scenario(path, generate_actions(s.users, s.actions, s.seed))
+    return path
+
+
+def _run_processes(plan: LoadPlan) -> None:
+    """Start Locust, wait for it to stop by itself (bounded), always clean up."""
+    logs = plan.run_dir / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    port = _free_port() if plan.workers else None
+    commands = [main_command(plan, port)]
+    if port is not None:
+        commands += [worker_command(port) for _ in range(plan.workers)]
+    procs: list[subprocess.Popen[bytes]] = []
+    try:
+        for i, cmd in enumerate(commands):
+            name = "main" if i == 0 else f"worker{i}"
+            with open(logs / f"{name}.log", "wb") as log:
+                procs.append(subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT))
+        try:
+            procs[0].wait(timeout=plan.run_time + GRACE_S)
+        except subprocess.TimeoutExpired:
+            raise HarnessError(f"Locust did not stop within --run-time + {GRACE_S:.0f}s") from None
+        for p in procs[1:]:
+            with contextlib.suppress(subprocess.TimeoutExpired):  # killed just below
+                p.wait(timeout=15)
+    finally:
+        for p in procs:
+            if p.poll() is None:
+                p.terminate()
+                try:
+                    p.wait(timeout=5)
+                except subprocess.TimeoutExpired:
+                    p.kill()
+                    p.wait()
+    if procs[0].returncode != 0 or not plan.summary_path.exists():
+        lines = (logs / "main.log").read_text(errors="replace").strip().splitlines()
+        errors = [line for line in lines if "Error" in line or "error" in line] or lines or [""]
+        raise HarnessError(
+            f"Locust failed (exit {procs[0].returncode}; see {logs / 'main.log'}): {errors[-1]}"
+        )
+
+
+def merge_parts(parts: Sequence[Path], out: Path, header: dict[str, Any]) -> list[Outcome]:
+    """Merge the part files into one results file (outcomes ordered by start time)."""
+    outcomes = sorted(
+        (o for part in parts for o in read_part(part)), key=lambda o: (o.started, o.worker or "")
+    )
+    with ResultsWriter(out) as writer:
+        writer.write(header)
+        for o in outcomes:
+            writer.outcome(o)
+    return outcomes
+
+
+def run_load(config: Config, sink: EventSink = null_sink) -> LoadResult:
+    """Run one bounded load test and judge its thresholds from raw timings."""
+    thresholds = parse_thresholds(config.load.thresholds)
+    run_dir = Path(config.output_dir) / "load"
+    plan = plan_load(config, Path("-"), run_dir)  # validate every flag before any work
+    shutil.rmtree(plan.parts_dir, ignore_errors=True)
+    run_dir.mkdir(parents=True, exist_ok=True)
+    plan = dataclasses.replace(plan, scenario_path=_scenario_file(config, run_dir))
+    _check_reachable(plan.target, plan.timeout)
+    plan.summary_path.unlink(missing_ok=True)
+    sink(RunStarted("load", plan.target))
+    _run_processes(plan)
+    results_path = Path(config.load.results or run_dir / "results.jsonl")
+    header = header_record(
+        "load",
+        plan.target,
+        users=plan.users,
+        workers=plan.workers,
+        rate=plan.rate,
+        read_ratio=plan.read_ratio,
+        profile=plan.profile,
+        run_time=plan.run_time,
+        label=config.label,
+    )
+    outcomes = merge_parts(sorted(plan.parts_dir.glob("part-*.tsv")), results_path, header)
+    if not outcomes:
+        raise HarnessError(f"no request completed against {plan.target} (see {run_dir}/logs)")
+    judged = evaluate(thresholds, outcomes, window_seconds(outcomes))
+    rows = endpoint_stats(outcomes)
+    findings = [
+        Finding(
+            check="load.threshold",
+            severity=Severity.ERROR,
+            profile=Profile(plan.profile),
+            message=r.describe(),
+            stage="load",
+            target=plan.target,
+            where=r.threshold.selector or "all",
+        )
+        for r in judged
+        if not r.passed
+    ]
+    for r in judged:
+        sink(CheckFinished(f"threshold {r.expression}", r.passed))
+    ok = all(r.passed for r in judged)
+    result = LoadResult(
+        ok=ok,
+        results_path=results_path,
+        thresholds=judged,
+        endpoints=rows,
+        requests=len(outcomes),
+        errors_by_check=errors_by_check(outcomes),
+        by_worker=requests_by_worker(outcomes),
+        locust_summary=json.loads(plan.summary_path.read_text()),
+        findings=findings,
+    )
+    with ResultsWriter(results_path, append=True) as writer:
+        writer.write(_summary_record(result))
+    sink(RunFinished("load", ok, f"{len(outcomes)} requests, {len(findings)} thresholds failed"))
+    return result
+
+
+def _summary_record(result: LoadResult) -> dict[str, Any]:
+    return {
+        "type": "summary",
+        "ok": result.ok,
+        "requests": result.requests,
+        "endpoints": [r.to_dict() for r in result.endpoints],
+        "thresholds": [
+            {"expression": t.expression, "observed": t.observed, "passed": t.passed}
+            for t in result.thresholds
+        ],
+        "errors_by_check": result.errors_by_check,
+        "by_worker": result.by_worker,
+    }

@@ -1,0 +1,53 @@
+"""Helpers of the load tests: run the real CLI in its own process, read its results."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from harness.results import Outcome, read_outcomes, read_records
+
+
+@dataclass
+class LoadRun:
+    """A finished ``minitwit-harness load`` process and where its files are."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+    seconds: float
+    out_dir: Path
+
+    @property
+    def results(self) -> Path:
+        """The merged results file."""
+        return self.out_dir / "load" / "results.jsonl"
+
+    def outcomes(self) -> list[Outcome]:
+        """Every outcome record of the merged results file."""
+        return list(read_outcomes(self.results))
+
+    def records(self) -> list[dict[str, Any]]:
+        """Every record of the merged results file."""
+        return list(read_records(self.results))
+
+    def locust_summary(self) -> dict[str, Any]:
+        """What Locust's own master (or local runner) counted."""
+        data: dict[str, Any] = json.loads(
+            (self.out_dir / "load" / "locust-summary.json").read_text()
+        )
+        return data
+
+
+def run_load_cli(target: str, out_dir: Path, *args: str, timeout: float = 90) -> LoadRun:
+    """Run ``python -m harness load`` against ``target`` (bounded: the CLI stops by itself)."""
+    cmd = [sys.executable, "-m", "harness", "load", "--target", target]
+    cmd += ["--output-dir", str(out_dir), *args]
+    started = time.monotonic()
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+    return LoadRun(proc.returncode, proc.stdout, proc.stderr, time.monotonic() - started, out_dir)

@@ -1,0 +1,43 @@
+"""Runs stop by themselves at the request cap, and ``--rate`` paces to a target throughput."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from harness.execution.load.stats import window_seconds
+from tests.load.support import run_load_cli
+from tests.support.servers import RunningServer
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.parametrize("database_url", ["sqlite"], indirect=True),
+]
+
+
+def test_request_cap_stops_the_run_early(served_app: RunningServer, tmp_path: Path) -> None:
+    run = run_load_cli(
+        served_app.url,
+        tmp_path,
+        *("--users", "3", "--run-time", "60", "--max-requests", "40", "--timeout", "5"),
+    )
+    assert run.returncode == 0, run.stderr
+    assert run.seconds < 30  # far below --run-time: the cap ended it
+    assert 40 <= len(run.outcomes()) <= 40 + 3  # users in flight when the cap was reached
+
+
+def test_rate_paces_the_run_to_the_target_throughput(
+    served_app: RunningServer, tmp_path: Path
+) -> None:
+    run = run_load_cli(
+        served_app.url,
+        tmp_path,
+        *("--rate", "30", "--spawn-rate", "100", "--run-time", "4", "--timeout", "5"),
+    )
+    assert run.returncode == 0, run.stderr
+    outcomes = run.outcomes()
+    assert run.records()[0]["users"] == 6  # rate / 5 users, each paced to 5 requests/s
+    achieved = len(outcomes) / window_seconds(outcomes)
+    # Unpaced, 6 users send hundreds of requests/s to the reference app.
+    assert 10 <= achieved <= 40, achieved
