@@ -32,6 +32,7 @@ class ServeConfig:
     host: str = "127.0.0.1"
     port: int = 5001
     workers: int = 2
+    threads: int = 4
     log_file: str | None = None
     log_max_bytes: int = 10 * 1024 * 1024
     log_backups: int = 5

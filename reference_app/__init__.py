@@ -1,0 +1,70 @@
+"""The MiniTwit reference app: the simulator API on SQLite or PostgreSQL (flaskr-style)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+#: Settings read from environment variables of the same name (only here).
+ENV_SETTINGS = (
+    "DATABASE_URL",
+    "ACCEPTED_IPS",
+    "TRUSTED_PROXIES",
+    "LOG_FILE",
+    "PROMETHEUS_MULTIPROC_DIR",
+    "SIMULATOR_AUTHORIZATION",
+    "AUTO_MIGRATE",
+)
+
+DEFAULTS: dict[str, Any] = {
+    "DATABASE_URL": "sqlite:///minitwit.db",
+    "ACCEPTED_IPS": "*",
+    "TRUSTED_PROXIES": "",
+    "LOG_FILE": None,
+    "PROMETHEUS_MULTIPROC_DIR": None,
+    "SIMULATOR_AUTHORIZATION": "Basic c2ltdWxhdG9yOnN1cGVyX3NhZmUh",
+    # Upgrade the schema when the app starts (serialised, so safe in every worker).
+    "AUTO_MIGRATE": True,
+    "MAX_CONTENT_LENGTH": 1024 * 1024,
+    "DB_POOL_SIZE": 4,
+    # argon2id cost: (time_cost, memory_cost KiB, parallelism); see passwords.py.
+    "PASSWORD_COST": None,
+}
+
+
+def _flag(value: Any) -> bool:
+    if isinstance(value, str):
+        return value.strip().lower() not in ("0", "false", "no", "off", "")
+    return bool(value)
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app from ``test_config``, or from environment variables when it is None."""
+    from reference_app import allowlist, api, db, errors, metrics, migrate, passwords
+
+    app = Flask(__name__)
+    app.config.from_mapping(DEFAULTS)
+    if test_config is None:
+        app.config.update({k: os.environ[k] for k in ENV_SETTINGS if k in os.environ})
+    else:
+        app.config.update(test_config)
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+
+    database = db.init_app(app, str(app.config["DATABASE_URL"]))
+    cost = app.config["PASSWORD_COST"]
+    app.extensions["minitwit_hasher"] = (
+        passwords.make_hasher(*cost) if cost else passwords.make_hasher()
+    )
+    if _flag(app.config["AUTO_MIGRATE"]):
+        migrate.upgrade(database)
+
+    errors.init_app(app)
+    metrics.init_app(app)
+    app.register_blueprint(api.bp)
+    # Last, so that its before_request runs after the app's own hooks are in place.
+    allowlist.init_app(app)
+    return app

@@ -1,0 +1,84 @@
+"""``/metrics``: request counts and latency histograms by endpoint and status (Prometheus).
+
+Under gunicorn every worker is its own process, so the app runs prometheus_client's
+multiprocess mode when ``PROMETHEUS_MULTIPROC_DIR`` is configured: each worker writes its
+values to files in that directory and a scrape merges them, whichever worker answers.
+Without it (one process) the metrics live in a registry of their own, never the global one.
+"""
+
+from __future__ import annotations
+
+import time
+
+from flask import Flask, Response, g, request
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Histogram,
+    generate_latest,
+    multiprocess,
+)
+
+LABELS = ("method", "endpoint", "status")
+#: Latency buckets around the simulator's 0.3 s budget.
+BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.3, 0.5, 1.0, 2.5, 5.0)
+UNMATCHED = "<unmatched>"
+
+
+class Metrics:
+    """The app's metrics and how to expose them."""
+
+    def __init__(self, multiprocess_dir: str | None) -> None:
+        self.multiprocess_dir = multiprocess_dir
+        # In multiprocess mode values go to files; registering is only for exposition.
+        own = None if multiprocess_dir else CollectorRegistry()
+        self._registry = own
+        self.requests = Counter(
+            "minitwit_http_requests",
+            "HTTP requests answered, by method, route template and status.",
+            LABELS,
+            registry=own,
+        )
+        self.latency = Histogram(
+            "minitwit_http_request_duration_seconds",
+            "Time to answer an HTTP request, by method, route template and status.",
+            LABELS,
+            buckets=BUCKETS,
+            registry=own,
+        )
+
+    def exposition(self) -> bytes:
+        """The current values in the Prometheus text format (merged across processes)."""
+        if self._registry is not None:
+            return bytes(generate_latest(self._registry))
+        registry = CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry, path=self.multiprocess_dir)  # type: ignore[no-untyped-call]
+        return bytes(generate_latest(registry))
+
+
+def init_app(app: Flask) -> None:
+    """Time every request, count it by route template and status, and serve ``/metrics``."""
+    metrics = Metrics(app.config.get("PROMETHEUS_MULTIPROC_DIR") or None)
+    app.extensions["minitwit_metrics"] = metrics
+
+    @app.before_request
+    def start_timer() -> None:
+        g.metrics_start = time.perf_counter()
+
+    @app.after_request
+    def observe(response: Response) -> Response:
+        start = g.pop("metrics_start", None)
+        if start is not None:
+            rule = request.url_rule.rule if request.url_rule is not None else UNMATCHED
+            labels = (request.method, rule, str(response.status_code))
+            metrics.requests.labels(*labels).inc()
+            metrics.latency.labels(*labels).observe(time.perf_counter() - start)
+        return response
+
+    def serve_metrics() -> Response:
+        return Response(metrics.exposition(), content_type=CONTENT_TYPE_LATEST)
+
+    app.add_url_rule(
+        "/metrics", "metrics", serve_metrics, methods=["GET"], provide_automatic_options=False
+    )

@@ -1,0 +1,2 @@
+"""Versioned schema migrations: ``NNNN_name.sql`` files applied in order, recorded in
+``schema_version``."""

@@ -1,0 +1,144 @@
+"""Run the reference app under gunicorn (the production WSGI server), programmatically.
+
+Each worker builds its own app after the fork (no preloading), so database pools never
+cross a fork. Logs of the arbiter, the workers and their access logs all go to stdout.
+With a log file, stdout first passes through one ``reference_app.logtee`` process: it is
+the only writer of the file, so size-capped rotation stays correct with many workers.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from typing import Any
+
+from gunicorn.app.base import BaseApplication
+
+
+@dataclass(frozen=True)
+class ServerSettings:
+    """Where and how gunicorn listens; the app itself is configured by environment."""
+
+    host: str
+    port: int
+    workers: int
+    threads: int
+    log_file: str | None = None
+    log_max_bytes: int = 10 * 1024 * 1024
+    log_backups: int = 5
+
+
+_LOG_FORMAT = "%(asctime)s [%(process)d] [%(levelname)s] %(name)s: %(message)s"
+
+LOGCONFIG: dict[str, Any] = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": _LOG_FORMAT}},
+    "handlers": {
+        "stdout": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "stream": "ext://sys.stdout",
+        }
+    },
+    "root": {"level": "INFO", "handlers": ["stdout"]},
+    "loggers": {
+        "gunicorn.error": {"level": "INFO", "handlers": ["stdout"], "propagate": False},
+        "gunicorn.access": {"level": "INFO", "handlers": ["stdout"], "propagate": False},
+    },
+}
+
+
+class _Gunicorn(BaseApplication):  # type: ignore[misc]
+    """gunicorn configured from a dict; each worker calls ``create_app()``."""
+
+    def __init__(self, options: dict[str, Any]) -> None:
+        self.options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self) -> Any:
+        from reference_app import create_app
+
+        return create_app()
+
+
+def _mark_dead(metrics_dir: str) -> Any:
+    def child_exit(server: Any, worker: Any) -> None:
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid, metrics_dir)  # type: ignore[no-untyped-call]
+
+    return child_exit
+
+
+def _start_logtee(settings: ServerSettings) -> subprocess.Popen[bytes]:
+    """Route this process's stdout and stderr through the rotating log writer."""
+    assert settings.log_file is not None
+    tee = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "reference_app.logtee",
+            settings.log_file,
+            str(settings.log_max_bytes),
+            str(settings.log_backups),
+        ],
+        stdin=subprocess.PIPE,
+    )
+    assert tee.stdin is not None
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.dup2(tee.stdin.fileno(), 1)
+    os.dup2(tee.stdin.fileno(), 2)
+    tee.stdin.close()
+    return tee
+
+
+def run(settings: ServerSettings, app_env: dict[str, str]) -> int:
+    """Serve until stopped (SIGTERM/SIGINT); return gunicorn's exit status."""
+    metrics_dir = tempfile.mkdtemp(prefix="minitwit-metrics-")
+    # prometheus_client picks its multiprocess mode from this variable when first
+    # imported, which happens in the workers, after this point.
+    os.environ.update(app_env)
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics_dir
+    options = {
+        "bind": f"[{settings.host}]:{settings.port}"
+        if ":" in settings.host
+        else f"{settings.host}:{settings.port}",
+        "workers": settings.workers,
+        "worker_class": "gthread",
+        "threads": settings.threads,
+        "preload_app": False,
+        "logconfig_dict": LOGCONFIG,
+        "graceful_timeout": 5,
+        "timeout": 30,
+        "child_exit": _mark_dead(metrics_dir),
+        "proc_name": "minitwit-reference",
+        # One shared default path would clash between servers running side by side.
+        "control_socket_disable": True,
+    }
+    tee = _start_logtee(settings) if settings.log_file else None
+    try:
+        _Gunicorn(options).run()
+        return 0
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else 1
+    finally:
+        shutil.rmtree(metrics_dir, ignore_errors=True)
+        if tee is not None:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            # Dropping our ends of the pipe lets the writer drain it and exit by itself.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, 1)
+            os.dup2(devnull, 2)
+            os.close(devnull)
+            tee.wait(timeout=10)
