@@ -118,7 +118,7 @@ def _run_against(
         stages.extend(run.stages)
         findings.extend(run.findings)
         for stage in run.stages:
-            if stage.status in (PASSED, FAILED):
+            if stage.status != ERROR:  # errors were announced where they happened
                 say(f"  {stage.name}: {stage.status} ({stage.detail})")
         # Written after every stage, so an interrupted gate still leaves a readable bundle.
         summary = Summary(
