@@ -9,8 +9,6 @@ from typing import Any
 from harness.cli.options import add_command, add_option, add_target
 from harness.config import Config
 from harness.events import null_sink
-from harness.gate.run import run_gate
-from harness.reporting.progress import ProgressPrinter
 
 
 def register(subparsers: Any) -> None:
@@ -62,6 +60,10 @@ def _say(text: str) -> None:
 
 def run(config: Config, args: argparse.Namespace) -> int:
     """Run the gate; 0 passed, 1 the target failed or regressed, 2 the tool could not run."""
+    # Imported here: pandas and matplotlib are heavy, and every other command starts faster.
+    from harness.gate.run import run_gate
+    from harness.reporting.progress import ProgressPrinter
+
     sink = ProgressPrinter(sys.stderr) if config.check.progress else null_sink
     result = run_gate(config, sink, _say)
     s = result.summary

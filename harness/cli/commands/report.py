@@ -10,8 +10,6 @@ from typing import Any
 from harness.cli.options import add_command, add_option
 from harness.config import Config
 from harness.constants import ExitCode
-from harness.reporting.bundle import read_bundle, unique_labels
-from harness.reporting.write import write_reports
 
 
 def register(subparsers: Any) -> None:
@@ -63,6 +61,10 @@ def register(subparsers: Any) -> None:
 
 def run(config: Config, args: argparse.Namespace) -> int:
     """Read the bundles, write the reports, gate on regressions against the baseline."""
+    # Imported here: pandas and matplotlib are heavy, and every other command starts faster.
+    from harness.reporting.bundle import read_bundle, unique_labels
+    from harness.reporting.write import write_reports
+
     targets = [read_bundle(p) for p in args.results]
     baseline = read_bundle(config.report.baseline) if config.report.baseline else None
     everything = unique_labels(([baseline] if baseline else []) + targets)
