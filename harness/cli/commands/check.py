@@ -47,6 +47,14 @@ def register(subparsers: Any) -> None:
     )
     add_option(
         parser,
+        "report.latency_floor_ms",
+        "--latency-floor-ms",
+        type=float,
+        metavar="MS",
+        help="latency differences below this many ms never count as a regression",
+    )
+    add_option(
+        parser,
         "check.progress",
         "--no-progress",
         action="store_false",
