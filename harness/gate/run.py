@@ -18,6 +18,7 @@ from harness.constants import ExitCode
 from harness.errors import HarnessError, UsageError
 from harness.events import EventSink
 from harness.findings import Finding
+from harness.gate.defaults import gate_defaults
 from harness.gate.embedded import FirstExchange, embedded_reference_app, first_exchange
 from harness.gate.stages import STAGES, StageRun
 from harness.reporting.bundle import (
@@ -92,8 +93,13 @@ def _run_stage(name: str, config: Config, sink: EventSink, bundle: Path, say: Sa
         with open(bundle / "gate-errors.log", "a", encoding="utf-8") as log:
             log.write(f"--- stage {name}\n{traceback.format_exc()}\n")
     say(f"✘ {name}: could not run: {detail}")
+    partial = bundle / f"{name}.jsonl"  # what the stage recorded before it stopped
     stage = StageSummary(
-        name=name, status=ERROR, detail=detail, duration_s=time.monotonic() - started
+        name=name,
+        status=ERROR,
+        detail=detail,
+        duration_s=time.monotonic() - started,
+        results=partial.name if partial.is_file() else None,
     )
     return StageRun(stages=(stage,))
 
@@ -110,7 +116,7 @@ def _run_against(
     config: Config, target: str, embedded: bool, sink: EventSink, say: Say, bundle: Path
 ) -> tuple[Summary, list[Finding]]:
     started = time.time()
-    config = _scenario(replace(config, target=target), bundle)
+    config = _scenario(gate_defaults(replace(config, target=target)), bundle)
     stages: list[StageSummary] = []
     findings: list[Finding] = []
     for name in config.check.stages:
