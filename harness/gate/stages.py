@@ -137,7 +137,7 @@ def allowlist_stage(config: Config, sink: EventSink, bundle: Path) -> StageRun:
     run_allowlist = _engine("harness.probes.allowlist", "run_allowlist")
     started = time.monotonic()
     result = run_allowlist(config, sink)
-    matrix = tuple(_as_dict(row) for row in _iter(result.matrix))
+    matrix = tuple(_matrix_row(row) for row in _iter(result.matrix))
     stage = StageSummary(
         name="allowlist",
         status=_status(bool(result.ok)),
@@ -171,13 +171,32 @@ def _iter(value: Any) -> Iterable[Any]:
 
 
 def _threshold(t: Any) -> ThresholdRecord:
-    data = _as_dict(t)
-    observed = data.get("observed", data.get("value"))
+    """A load threshold result (expression, observed, passed) as a bundle record."""
+    observed = getattr(t, "observed", None)
     return ThresholdRecord(
-        expression=str(data.get("expression", data.get("value", t))),
+        expression=str(getattr(t, "expression", t)),
         observed=float(observed) if isinstance(observed, int | float) else None,
-        passed=bool(data.get("passed", False)),
+        passed=bool(getattr(t, "passed", False)),
     )
+
+
+def _text(value: Any) -> str:
+    return str(getattr(value, "value", value))
+
+
+def _matrix_row(row: Any) -> dict[str, Any]:
+    """One allowlist probe: source x trick -> expected vs observed, and the verdict."""
+    probe = getattr(row, "probe", None)
+    if probe is None:
+        return _as_dict(row)
+    return {
+        "source": _text(probe.source),
+        "trick": _text(probe.trick),
+        "path": _text(probe.path),
+        "expected": _text(probe.expect),
+        "observed": f"{_text(row.observed)} ({_text(row.detail)})",
+        "verdict": _text(row.verdict),
+    }
 
 
 #: Every stage the gate knows, by the name used in ``[check] stages``.
