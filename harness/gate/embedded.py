@@ -93,6 +93,8 @@ def embedded_reference_app(serve: ServeConfig, work_dir: Path | None = None) -> 
             str(port),
             "--workers",
             str(serve.workers),
+            "--threads",
+            str(serve.threads),
         ]
         with open(log, "wb") as out:
             proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT)
