@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from harness.config import Config, LoadConfig, ReplayConfig
+from harness.config import Config, LoadConfig, ReplayConfig, ScenarioConfig
 
 #: Concurrent replay requests: the course simulator sends one at a time; a few more keep
 #: the gate quick without turning a small target's queue into simulator timeouts.
-GATE_REPLAY_CONCURRENCY = 4
+GATE_REPLAY_CONCURRENCY = 2
+#: Users of the generated scenario: fewer registers (the costly password hash) per action.
+GATE_SCENARIO_USERS = 50
 #: The load stage holds this rate (requests/s) for this long: latency at a sane pace.
 GATE_LOAD_RATE = 20.0
 GATE_LOAD_RUN_TIME = 10.0
@@ -23,6 +25,9 @@ GATE_LOAD_THRESHOLDS: tuple[str, ...] = ("error_rate<1%",)
 def gate_defaults(config: Config) -> Config:
     """``config`` with the gate's defaults where the user kept a section default."""
     replay_defaults, load_defaults = ReplayConfig(), LoadConfig()
+    scenario = config.scenario
+    if scenario.users == ScenarioConfig().users:
+        scenario = replace(scenario, users=GATE_SCENARIO_USERS)
     replay = config.replay
     if replay.concurrency == replay_defaults.concurrency:
         replay = replace(replay, concurrency=GATE_REPLAY_CONCURRENCY)
@@ -33,4 +38,4 @@ def gate_defaults(config: Config) -> Config:
         load = replace(load, rate=GATE_LOAD_RATE)
     if not load.thresholds:
         load = replace(load, thresholds=GATE_LOAD_THRESHOLDS)
-    return replace(config, replay=replay, load=load)
+    return replace(config, scenario=scenario, replay=replay, load=load)

@@ -11,7 +11,7 @@ from tests.gate.gate_cli import harness
 from tests.support.servers import serve_reference_app
 
 #: Few concurrent requests, so latencies measure the server rather than queueing in it.
-STEADY = {"MINITWIT_REPLAY_CONCURRENCY": "4"}
+STEADY = {"MINITWIT_REPLAY_CONCURRENCY": "2"}
 
 
 @pytest.fixture(scope="session")
