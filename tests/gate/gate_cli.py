@@ -9,8 +9,11 @@ from collections.abc import Mapping
 from pathlib import Path
 
 #: Keeps every gate run in the tests short: a small scenario, a bounded contract phase,
-#: a few seconds of load.
+#: a few seconds of load. The request timeouts are raised from the simulator's 0.3 s
+#: because these tests judge the gate, not the latency of a machine shared by parallel jobs.
 SMALL = {
+    "MINITWIT_REPLAY_TIMEOUT": "2",
+    "MINITWIT_LOAD_TIMEOUT": "2",
     "MINITWIT_SCENARIO_USERS": "20",
     "MINITWIT_SCENARIO_ACTIONS": "200",
     "MINITWIT_CONTRACT_MAX_EXAMPLES": "5",
