@@ -89,6 +89,7 @@ def _lines(
         ax.plot(part[x], part[y], label=label, color=colour[label], drawstyle=drawstyle)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
+    ax.set_ylim(bottom=0)
     ax.grid(alpha=0.3)
     ax.legend(title="target", loc="upper left")
     return _svg(fig)

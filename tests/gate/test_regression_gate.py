@@ -43,7 +43,7 @@ def test_unchanged_candidate_passes_the_gate(reference_bundle: Path, tmp_path: P
 
 
 def test_slowed_candidate_fails_the_gate(reference_bundle: Path, tmp_path: Path) -> None:
-    with serve_slow_app(120, tmp_path) as app:
+    with serve_slow_app(80, tmp_path) as app:
         code, output = _gate(app.url, reference_bundle, tmp_path / "slow")
 
     assert code == 1, output
