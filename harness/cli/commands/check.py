@@ -75,6 +75,12 @@ def run(config: Config, args: argparse.Namespace) -> int:
     sink = ProgressPrinter(sys.stderr) if config.check.progress else null_sink
     result = run_gate(config, sink, _say)
     s = result.summary
+    data = result.report.data
+    if data.baseline is not None:
+        state = "pass" if data.gate_passed else f"FAIL ({len(data.regressions)} regressions)"
+        _say(f"regression gate vs {data.baseline.label}: {state}")
+        for r in data.regressions:
+            _say(f"  {r.kind}: {r.subject}: {r.baseline} -> {r.observed}")
     _say(f"verdict: {s.status.upper()} for {s.label} ({s.target})")
     _say(f"results bundle: {result.bundle}")
     _say(f"report: {result.report.html}")
