@@ -166,6 +166,11 @@ def run_gate(config: Config, sink: EventSink, say: Say) -> GateResult:
         tolerance=config.report.latency_tolerance,
         floor_ms=config.report.latency_floor_ms,
     )
+    if baseline is not None:  # the regression verdict belongs to the bundle too
+        regressions = [r.to_dict() for r in report.data.regressions]
+        extra = {"baseline": str(baseline.path), "regressions": regressions}
+        summary = replace(summary, extra={**summary.extra, **extra})
+        write_summary(bundle, summary)
     if summary.status == ERROR:
         code = ExitCode.TOOL_ERROR
     elif summary.status == FAILED or not report.data.gate_passed:

@@ -81,7 +81,8 @@ def run(config: Config, args: argparse.Namespace) -> int:
         _say(f"regression gate vs {data.baseline.label}: {state}")
         for r in data.regressions:
             _say(f"  {r.kind}: {r.subject}: {r.baseline} -> {r.observed}")
-    _say(f"verdict: {s.status.upper()} for {s.label} ({s.target})")
+    verdict = {0: "PASSED", 1: "FAILED"}.get(int(result.exit_code), "ERROR")
+    _say(f"verdict: {verdict} for {s.label} ({s.target})")
     _say(f"results bundle: {result.bundle}")
     _say(f"report: {result.report.html}")
     return int(result.exit_code)
