@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -49,3 +50,6 @@ def test_slowed_candidate_fails_the_gate(reference_bundle: Path, tmp_path: Path)
     assert code == 1, output
     summary = (tmp_path / "slow" / "report" / "summary.md").read_text()
     assert "| slower |" in summary and "Regression gate: FAIL" in summary
+    stored = json.loads((tmp_path / "slow" / "summary.json").read_text())["extra"]
+    assert {r["kind"] for r in stored["regressions"]} >= {"slower"}
+    assert "verdict: FAILED" in output
