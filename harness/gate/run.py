@@ -116,7 +116,9 @@ def _run_against(
     config: Config, target: str, embedded: bool, sink: EventSink, say: Say, bundle: Path
 ) -> tuple[Summary, list[Finding]]:
     started = time.time()
-    config = _scenario(gate_defaults(replace(config, target=target)), bundle)
+    # Engines keep their scratch files (Locust logs, parts) inside the bundle.
+    scoped = replace(config, target=target, output_dir=str(bundle / "work"))
+    config = _scenario(gate_defaults(scoped), bundle)
     stages: list[StageSummary] = []
     findings: list[Finding] = []
     for name in config.check.stages:
