@@ -9,8 +9,10 @@ from typing import Any
 from harness.reporting.aggregate import endpoint, latency_table, outcomes_frame
 from harness.reporting.bundle import FAILED, PASSED, Bundle
 
-#: Endpoints with fewer samples than this are too noisy to judge.
-MIN_SAMPLES = 5
+#: Endpoints with fewer samples than this are too noisy to judge at all ...
+MIN_SAMPLES = 10
+#: ... and the p95 is judged only with this many: with fewer, it is one or two outliers.
+TAIL_SAMPLES = 100
 
 
 @dataclass(frozen=True)
@@ -40,7 +42,8 @@ def _slower(
         ref = base_idx.get((row["stage"], row["command"]))
         if ref is None or int(ref["count"]) < MIN_SAMPLES or int(row["count"]) < MIN_SAMPLES:
             continue
-        for pct in ("p50", "p95"):
+        tail = min(int(ref["count"]), int(row["count"])) >= TAIL_SAMPLES
+        for pct in ("p50", "p95") if tail else ("p50",):
             old, new = float(ref[pct]), float(row[pct])
             if new > old * (1.0 + tolerance) and new - old > floor_ms:
                 out.append(
