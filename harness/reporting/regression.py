@@ -10,7 +10,7 @@ from harness.reporting.aggregate import endpoint, latency_table, outcomes_frame
 from harness.reporting.bundle import FAILED, PASSED, Bundle
 
 #: Endpoints with fewer samples than this are too noisy to judge at all ...
-MIN_SAMPLES = 10
+MIN_SAMPLES = 20
 #: ... and the p95 is judged only with this many: with fewer, it is one or two outliers.
 TAIL_SAMPLES = 100
 
