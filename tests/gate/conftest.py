@@ -12,6 +12,8 @@ from tests.support.servers import serve_reference_app
 
 #: Few concurrent requests, so latencies measure the server rather than queueing in it.
 STEADY = {"MINITWIT_REPLAY_CONCURRENCY": "2"}
+#: For side-by-side reports: the contract's deterministic suite is enough (and quicker).
+COMPARE = {**STEADY, "MINITWIT_CONTRACT_PROPERTY_PHASE": "false"}
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.gate.conftest import STEADY
+from tests.gate.conftest import COMPARE
 from tests.gate.gate_cli import harness
 from tests.reporting.browser import render
 from tests.reporting.dom import TableCells
@@ -34,7 +34,7 @@ def test_report_shows_the_deviant_apps_deviations_side_by_side(
             "deviant",
             "--bundle",
             str(deviant),
-            env=STEADY,
+            env=COMPARE,
             cwd=tmp_path,
         )
     assert gate.returncode == 1, gate.stdout + gate.stderr  # the gate fails the deviant app
