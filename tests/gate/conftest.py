@@ -32,7 +32,7 @@ def reference_bundle(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]
             "reference",
             "--bundle",
             str(bundle),
-            env=STEADY,
+            env=COMPARE,
             cwd=tmp,
         )
     assert proc.returncode == 0, proc.stdout + proc.stderr
