@@ -11,7 +11,6 @@ from tests.gate.conftest import COMPARE
 from tests.gate.gate_cli import harness
 from tests.reporting.browser import render
 from tests.reporting.dom import TableCells
-from tests.support.deviant_app import serve_deviant_app
 
 pytestmark = [pytest.mark.slow, pytest.mark.chromium]
 
@@ -22,6 +21,9 @@ DEVIATIONS = ("html-escape", "null-empty-list", "unknown-user-400", "pub-date-is
 def test_report_shows_the_deviant_apps_deviations_side_by_side(
     reference_bundle: Path, tmp_path: Path
 ) -> None:
+    # Imported here: the deviant app belongs to the contract slice's test support.
+    from tests.support.deviant_app import serve_deviant_app
+
     deviant = tmp_path / "deviant"
     with serve_deviant_app(DEVIATIONS, tmp_path) as app:
         gate = harness(
