@@ -149,7 +149,19 @@ class ReportConfig:
 
     baseline: str | None = None
     latency_tolerance: float = 0.25  # 25% slower than baseline is a regression
+    # Differences smaller than this are noise on shared CI machines, never a regression.
+    latency_floor_ms: float = 10.0
     output: str = "harness-output/report"
+
+
+@dataclass(frozen=True)
+class CheckConfig:
+    """``minitwit-harness check``: which stages the gate runs and where the bundle goes."""
+
+    # In this order; allowlist runs only when [allowlist] sources are configured.
+    stages: tuple[str, ...] = ("replay", "contract", "allowlist", "load")
+    bundle: str | None = None  # results bundle directory; default <output_dir>/check-<time>
+    progress: bool = True  # progress lines on stderr while stages run
 
 
 @dataclass(frozen=True)
@@ -167,6 +179,7 @@ class Config:
     allowlist: AllowlistConfig = field(default_factory=AllowlistConfig)
     load: LoadConfig = field(default_factory=LoadConfig)
     report: ReportConfig = field(default_factory=ReportConfig)
+    check: CheckConfig = field(default_factory=CheckConfig)
 
 
 SECTIONS: tuple[str, ...] = tuple(

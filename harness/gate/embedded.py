@@ -1,0 +1,119 @@
+"""The embedded target: the reference app under ``minitwit-harness serve`` on a temporary SQLite."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import requests
+
+from harness.config import ServeConfig
+from harness.errors import HarnessError
+
+START_TIMEOUT_S = 60.0
+
+
+@dataclass(frozen=True)
+class FirstExchange:
+    """The one request shown before the gate starts: ``GET /latest`` and its answer."""
+
+    url: str
+    status: int
+    body: str
+
+    def describe(self) -> str:
+        """``GET http://.../latest -> 200 {"latest": -1}``."""
+        return f"GET {self.url} -> {self.status} {self.body}"
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    """A TCP port that is free right now on ``host``."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind((host, 0))
+        return int(s.getsockname()[1])
+
+
+def first_exchange(base_url: str, timeout: float = 5.0) -> FirstExchange:
+    """``GET /latest`` on the target; unreachable is a HarnessError (exit 2)."""
+    url = base_url.rstrip("/") + "/latest"
+    try:
+        response = requests.get(url, timeout=timeout)
+    except requests.RequestException as exc:
+        reason = type(exc).__name__
+        raise HarnessError(f"target not reachable: GET {url}: {reason}") from None
+    body = response.text.strip()
+    try:
+        body = json.dumps(response.json())
+    except ValueError:
+        body = body[:200]
+    return FirstExchange(url=url, status=response.status_code, body=body)
+
+
+def _wait_ready(base_url: str, proc: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            tail = log.read_text(errors="replace").strip().splitlines()[-1:] or ["no output"]
+            raise HarnessError(f"embedded reference app exited at start: {tail[0]}")
+        try:
+            requests.get(base_url + "/latest", timeout=1)
+            return
+        except requests.RequestException:
+            time.sleep(0.1)  # polling a server that is still starting; nothing to wait on
+    raise HarnessError(f"embedded reference app did not answer within {START_TIMEOUT_S:.0f}s")
+
+
+@contextmanager
+def embedded_reference_app(serve: ServeConfig, work_dir: Path | None = None) -> Iterator[str]:
+    """Start the reference app on a fresh SQLite file and a free port; yield its base URL."""
+    with tempfile.TemporaryDirectory(prefix="minitwit-gate-") as tmp:
+        base = Path(work_dir or tmp)
+        base.mkdir(parents=True, exist_ok=True)
+        db = Path(tmp) / "minitwit.db"
+        log = base / "embedded-app.log"
+        port = free_port(serve.host)
+        cmd = [
+            sys.executable,
+            "-m",
+            "harness",
+            "serve",
+            "--database-url",
+            f"sqlite:///{db}",
+            "--host",
+            serve.host,
+            "--port",
+            str(port),
+            "--workers",
+            str(serve.workers),
+            "--threads",
+            str(serve.threads),
+        ]
+        # The allowlist settings travel the way every config value can: as MINITWIT_*
+        # variables of the child's environment (the child's config module reads them).
+        env = dict(os.environ)
+        if serve.accepted_ips:
+            env["MINITWIT_SERVE_ACCEPTED_IPS"] = serve.accepted_ips
+        if serve.trusted_proxies:
+            env["MINITWIT_SERVE_TRUSTED_PROXIES"] = serve.trusted_proxies
+        with open(log, "wb") as out:
+            proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=env)
+        url = f"http://{serve.host}:{port}"
+        try:
+            _wait_ready(url, proc, log)
+            yield url
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()

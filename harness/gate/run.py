@@ -1,0 +1,182 @@
+"""The gate: run the configured stages against one target, write the bundle and the reports."""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import time
+import traceback
+from collections.abc import Callable
+from contextlib import ExitStack
+from dataclasses import dataclass, replace
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from harness import __version__
+from harness.config import Config
+from harness.constants import ExitCode
+from harness.errors import HarnessError, UsageError
+from harness.events import EventSink
+from harness.findings import Finding
+from harness.gate.defaults import gate_defaults
+from harness.gate.embedded import FirstExchange, embedded_reference_app, first_exchange
+from harness.gate.stages import STAGES, StageRun
+from harness.reporting.bundle import (
+    ERROR,
+    FAILED,
+    PASSED,
+    StageSummary,
+    Summary,
+    read_bundle,
+    write_bundle_findings,
+    write_summary,
+)
+from harness.reporting.write import WrittenReport, write_reports
+
+Say = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class GateResult:
+    """The verdict of one gate run and where its bundle and report are."""
+
+    summary: Summary
+    bundle: Path
+    report: WrittenReport
+    exit_code: ExitCode
+
+
+def bundle_dir(config: Config, now: float) -> Path:
+    """Where this run's bundle goes: ``[check] bundle`` or a timestamped folder."""
+    if config.check.bundle:
+        return Path(config.check.bundle)
+    stamp = dt.datetime.fromtimestamp(now, dt.UTC).strftime("%Y%m%d-%H%M%S")
+    return Path(config.output_dir) / f"check-{stamp}"
+
+
+def _label(config: Config, target: str, embedded: bool) -> str:
+    if config.label:
+        return config.label
+    if embedded:
+        return "reference (embedded)"
+    return urlsplit(target).netloc or target
+
+
+def _validate(config: Config) -> None:
+    unknown = [s for s in config.check.stages if s not in STAGES]
+    if unknown:
+        raise UsageError(f"check.stages: unknown stage {unknown[0]!r} (known: {', '.join(STAGES)})")
+    if not config.check.stages:
+        raise UsageError("check.stages: no stage to run")
+
+
+def _scenario(config: Config, bundle: Path) -> Config:
+    """Use the configured scenario, or generate a small one into the bundle."""
+    if config.replay.scenario or "replay" not in config.check.stages:
+        return config
+    generate = importlib.import_module("harness.scenario.generate")
+    path = bundle / "scenario.tsv"
+    sc = config.scenario
+    generate.write_scenario(path, generate.generate_actions(sc.users, sc.actions, sc.seed))
+    return replace(config, replay=replace(config.replay, scenario=str(path)))
+
+
+def _run_stage(name: str, config: Config, sink: EventSink, bundle: Path, say: Say) -> StageRun:
+    """One stage; a tool error or crash inside it is recorded, never lost or a traceback."""
+    started = time.monotonic()
+    try:
+        return STAGES[name](config, sink, bundle)
+    except HarnessError as exc:
+        detail = str(exc)
+    except Exception as exc:  # a bug in an engine must not lose the other stages' results
+        detail = f"internal error: {type(exc).__name__}: {exc}"
+        with open(bundle / "gate-errors.log", "a", encoding="utf-8") as log:
+            log.write(f"--- stage {name}\n{traceback.format_exc()}\n")
+    say(f"✘ {name}: could not run: {detail}")
+    partial = bundle / f"{name}.jsonl"  # what the stage recorded before it stopped
+    stage = StageSummary(
+        name=name,
+        status=ERROR,
+        detail=detail,
+        duration_s=time.monotonic() - started,
+        results=partial.name if partial.is_file() else None,
+    )
+    return StageRun(stages=(stage,))
+
+
+def _overall(stages: list[StageSummary]) -> str:
+    if any(s.status == ERROR for s in stages):
+        return ERROR
+    if any(s.status == FAILED for s in stages):
+        return FAILED
+    return PASSED
+
+
+def _run_against(
+    config: Config, target: str, embedded: bool, sink: EventSink, say: Say, bundle: Path
+) -> tuple[Summary, list[Finding]]:
+    started = time.time()
+    # Engines keep their scratch files (Locust logs, parts) inside the bundle.
+    scoped = replace(config, target=target, output_dir=str(bundle / "work"))
+    config = _scenario(gate_defaults(scoped), bundle)
+    stages: list[StageSummary] = []
+    findings: list[Finding] = []
+    for name in config.check.stages:
+        run = _run_stage(name, config, sink, bundle, say)
+        stages.extend(run.stages)
+        findings.extend(run.findings)
+        for stage in run.stages:
+            if stage.status != ERROR:  # errors were announced where they happened
+                say(f"  {stage.name}: {stage.status} ({stage.detail})")
+        # Written after every stage, so an interrupted gate still leaves a readable bundle.
+        summary = Summary(
+            label=_label(config, target, embedded),
+            target=target,
+            started=started,
+            finished=time.time(),
+            status=_overall(stages),
+            stages=tuple(stages),
+            embedded=embedded,
+            scenario=config.replay.scenario,
+            harness_version=__version__,
+        )
+        write_bundle_findings(bundle, findings)
+        write_summary(bundle, summary)
+    return summary, findings
+
+
+def run_gate(config: Config, sink: EventSink, say: Say) -> GateResult:
+    """Check ``config.target`` (or the embedded reference app) and write bundle and report."""
+    _validate(config)
+    bundle = bundle_dir(config, time.time())
+    bundle.mkdir(parents=True, exist_ok=True)
+    with ExitStack() as stack:
+        target, embedded = config.target, False
+        if not target:
+            say("starting the reference app on a temporary SQLite database ...")
+            target = stack.enter_context(embedded_reference_app(config.serve, bundle))
+            embedded = True
+            say(f"reference app: {target}")
+        exchange: FirstExchange = first_exchange(target)
+        say(exchange.describe())
+        summary, _ = _run_against(config, target, embedded, sink, say, bundle)
+    baseline = read_bundle(config.report.baseline) if config.report.baseline else None
+    report = write_reports(
+        bundle / "report",
+        [read_bundle(bundle)],
+        baseline,
+        tolerance=config.report.latency_tolerance,
+        floor_ms=config.report.latency_floor_ms,
+    )
+    if baseline is not None:  # the regression verdict belongs to the bundle too
+        regressions = [r.to_dict() for r in report.data.regressions]
+        extra = {"baseline": str(baseline.path), "regressions": regressions}
+        summary = replace(summary, extra={**summary.extra, **extra})
+        write_summary(bundle, summary)
+    if summary.status == ERROR:
+        code = ExitCode.TOOL_ERROR
+    elif summary.status == FAILED or not report.data.gate_passed:
+        code = ExitCode.FINDINGS
+    else:
+        code = ExitCode.OK
+    return GateResult(summary=summary, bundle=bundle, report=report, exit_code=code)

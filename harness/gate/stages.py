@@ -1,0 +1,208 @@
+"""The gate's stages: thin adapters from each engine's result to a bundle stage entry.
+
+Each engine is imported only when its stage runs (Locust stays out of ``import harness``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib
+import shutil
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from harness.config import Config
+from harness.events import EventSink
+from harness.findings import Finding
+from harness.reporting.bundle import (
+    FAILED,
+    NOT_RUN,
+    PASSED,
+    CheckRecord,
+    StageSummary,
+    ThresholdRecord,
+)
+
+
+@dataclass(frozen=True)
+class StageRun:
+    """What one stage left: its summary entries (replay also yields verify) and findings."""
+
+    stages: tuple[StageSummary, ...]
+    findings: tuple[Finding, ...] = ()
+
+
+StageFn = Callable[[Config, EventSink, Path], StageRun]
+
+
+def _engine(module: str, name: str) -> Callable[[Config, EventSink], Any]:
+    """The engine function of a stage, imported when the stage runs."""
+    fn: Callable[[Config, EventSink], Any] = getattr(importlib.import_module(module), name)
+    return fn
+
+
+def _status(ok: bool) -> str:
+    return PASSED if ok else FAILED
+
+
+def _into_bundle(source: Path | None, bundle: Path, name: str) -> str | None:
+    """Put a stage's results file into the bundle (copy unless it is already there)."""
+    if source is None or not Path(source).is_file():
+        return None
+    target = bundle / name
+    if Path(source).resolve() != target.resolve():
+        shutil.copyfile(source, target)
+    return name
+
+
+def _as_dict(row: Any) -> dict[str, Any]:
+    if dataclasses.is_dataclass(row) and not isinstance(row, type):
+        return {k: _plain(v) for k, v in dataclasses.asdict(row).items()}
+    if isinstance(row, dict):
+        return {str(k): _plain(v) for k, v in row.items()}
+    return {"value": str(row)}
+
+
+def _plain(value: Any) -> Any:
+    return value if isinstance(value, str | int | float | bool | type(None)) else str(value)
+
+
+def replay_stage(config: Config, sink: EventSink, bundle: Path) -> StageRun:
+    """Replay the scenario with the simulator's verdicts, then verify the target's state."""
+    run_replay = _engine("harness.execution.replay", "run_replay")
+    replay_cfg = replace(config.replay, results=str(bundle / "replay.jsonl"), verify=True)
+    started = time.monotonic()
+    result = run_replay(replace(config, replay=replay_cfg), sink)
+    seconds = time.monotonic() - started
+    findings = tuple(result.findings)
+    verify = [f for f in findings if f.stage == "verify"]
+    errors = sum(result.errors_by_class.values())
+    by_class = ", ".join(f"{k}: {v}" for k, v in sorted(result.errors_by_class.items()))
+    own = [f for f in findings if f.stage != "verify"]
+    # The engine's ok covers verify too; replay itself passed when only verify complained.
+    replay_ok = errors == 0 and not own and (bool(result.ok) or bool(verify))
+    stages = (
+        StageSummary(
+            name="replay",
+            status=_status(replay_ok),
+            detail=f"{errors} simulator errors" + (f" ({by_class})" if by_class else ""),
+            duration_s=seconds,
+            results=_into_bundle(result.results_path, bundle, "replay.jsonl"),
+        ),
+        StageSummary(
+            name="verify",
+            status=_status(not verify),
+            detail=f"{len(verify)} data differences",
+        ),
+    )
+    return StageRun(stages=stages, findings=findings)
+
+
+def contract_stage(config: Config, sink: EventSink, bundle: Path) -> StageRun:
+    """The conformance suite and the bounded property-based phase."""
+    run_contract = _engine("harness.checks.contract", "run_contract")
+    started = time.monotonic()
+    result = run_contract(config, sink)
+    checks = tuple(
+        CheckRecord(name=str(c.name), status=str(c.status), detail=str(c.detail or ""))
+        for c in result.checks
+    )
+    failed = sum(c.status == FAILED for c in checks)
+    not_run = sum(c.status == NOT_RUN for c in checks)
+    detail = f"{len(checks)} checks, {failed} failed, {len(result.findings)} findings"
+    if not_run:
+        detail += f", {not_run} not run"
+    stage = StageSummary(
+        name="contract",
+        status=_status(bool(result.ok)),
+        detail=detail,
+        duration_s=time.monotonic() - started,
+        checks=checks,
+    )
+    return StageRun(stages=(stage,), findings=tuple(result.findings))
+
+
+def allowlist_stage(config: Config, sink: EventSink, bundle: Path) -> StageRun:
+    """IP allowlist probes (only when allowed/denied sources are configured)."""
+    if not (config.allowlist.allowed_sources or config.allowlist.denied_sources):
+        stage = StageSummary(
+            name="allowlist",
+            status=NOT_RUN,
+            detail="no allowlist expectations configured ([allowlist] allowed_sources)",
+        )
+        return StageRun(stages=(stage,))
+    run_allowlist = _engine("harness.probes.allowlist", "run_allowlist")
+    started = time.monotonic()
+    result = run_allowlist(config, sink)
+    matrix = tuple(_matrix_row(row) for row in _iter(result.matrix))
+    stage = StageSummary(
+        name="allowlist",
+        status=_status(bool(result.ok)),
+        detail=f"{len(matrix)} probes, {len(result.findings)} findings",
+        duration_s=time.monotonic() - started,
+        matrix=matrix,
+    )
+    return StageRun(stages=(stage,), findings=tuple(result.findings))
+
+
+def load_stage(config: Config, sink: EventSink, bundle: Path) -> StageRun:
+    """A short load test with the configured thresholds."""
+    run_load = _engine("harness.execution.load", "run_load")
+    started = time.monotonic()
+    result = run_load(config, sink)
+    thresholds = tuple(_threshold(t) for t in _iter(result.thresholds))
+    broken = sum(not t.passed for t in thresholds)
+    stage = StageSummary(
+        name="load",
+        status=_status(bool(result.ok)),
+        detail=f"{len(thresholds)} thresholds, {broken} violated",
+        duration_s=time.monotonic() - started,
+        results=_into_bundle(result.results_path, bundle, "load.jsonl"),
+        thresholds=thresholds,
+    )
+    return StageRun(stages=(stage,), findings=tuple(getattr(result, "findings", ())))
+
+
+def _iter(value: Any) -> Iterable[Any]:
+    return list(value or ())
+
+
+def _threshold(t: Any) -> ThresholdRecord:
+    """A load threshold result (expression, observed, passed) as a bundle record."""
+    observed = getattr(t, "observed", None)
+    return ThresholdRecord(
+        expression=str(getattr(t, "expression", t)),
+        observed=float(observed) if isinstance(observed, int | float) else None,
+        passed=bool(getattr(t, "passed", False)),
+    )
+
+
+def _text(value: Any) -> str:
+    return str(getattr(value, "value", value))
+
+
+def _matrix_row(row: Any) -> dict[str, Any]:
+    """One allowlist probe: source x trick -> expected vs observed, and the verdict."""
+    probe = getattr(row, "probe", None)
+    if probe is None:
+        return _as_dict(row)
+    return {
+        "source": _text(probe.source),
+        "trick": _text(probe.trick),
+        "path": _text(probe.path),
+        "expected": _text(probe.expect),
+        "observed": f"{_text(row.observed)} ({_text(row.detail)})",
+        "verdict": _text(row.verdict),
+    }
+
+
+#: Every stage the gate knows, by the name used in ``[check] stages``.
+STAGES: dict[str, StageFn] = {
+    "replay": replay_stage,
+    "contract": contract_stage,
+    "allowlist": allowlist_stage,
+    "load": load_stage,
+}

@@ -1,0 +1,74 @@
+"""Console progress for long runs: one line per stage start/end, throttled counters between."""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable
+from typing import TextIO
+
+from harness.events import ActionChecked, Event, FindingReported, RunFinished, RunStarted
+
+
+class ProgressPrinter:
+    """An event sink printing progress lines (done/total, rate, errors, ETA) to a stream."""
+
+    def __init__(
+        self,
+        stream: TextIO | None = None,
+        every_s: float = 2.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.stream = stream or sys.stderr
+        self.every_s = every_s
+        self.clock = clock
+        self._kind = ""
+        self._total: int | None = None
+        self._done = 0
+        self._errors: Counter[str] = Counter()
+        self._findings = 0
+        self._started = 0.0
+        self._last = 0.0
+
+    def _print(self, text: str) -> None:
+        print(text, file=self.stream, flush=True)
+
+    def line(self) -> str:
+        """The current progress line of the running stage."""
+        elapsed = max(self.clock() - self._started, 1e-9)
+        rate = self._done / elapsed
+        total = f"/{self._total}" if self._total else ""
+        text = f"  {self._kind}: {self._done}{total} requests, {rate:.0f}/s"
+        if self._errors:
+            text += ", errors " + ", ".join(f"{k} {v}" for k, v in self._errors.most_common())
+        if self._findings:
+            text += f", {self._findings} findings"
+        if self._total and rate > 0 and self._done < self._total:
+            text += f", ETA {(self._total - self._done) / rate:.0f}s"
+        return text
+
+    def __call__(self, event: Event) -> None:
+        """Consume one event."""
+        now = self.clock()
+        if isinstance(event, RunStarted):
+            self._kind, self._total, self._done = event.kind, event.total, 0
+            self._errors.clear()
+            self._findings = 0
+            self._started = self._last = now
+            size = f" ({event.total} requests)" if event.total else ""
+            self._print(f"▶ {event.kind}{size}")
+        elif isinstance(event, ActionChecked):
+            self._done += 1
+            if event.outcome.verdict != "ok":
+                self._errors[event.outcome.error or f"HTTP {event.outcome.status}"] += 1
+            if now - self._last >= self.every_s:
+                self._last = now
+                self._print(self.line())
+        elif isinstance(event, FindingReported):
+            self._findings += 1
+        elif isinstance(event, RunFinished):
+            mark = "✔" if event.ok else "✘"
+            self._print(
+                f"{mark} {event.kind}: {'passed' if event.ok else 'failed'} {event.summary}"
+            )

@@ -1,0 +1,50 @@
+"""Long runs show progress: stage start, throttled counters with rate/errors/ETA, stage end."""
+
+from __future__ import annotations
+
+import io
+
+from harness.events import ActionChecked, RunFinished, RunStarted
+from harness.reporting.progress import ProgressPrinter
+from harness.results import Outcome
+
+
+class _Clock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def _outcome(ok: bool) -> Outcome:
+    return Outcome(
+        1,
+        "tweet",
+        "u",
+        204 if ok else None,
+        None if ok else "ReadTimeout",
+        "ok" if ok else "error",
+        None,
+        1.0,
+        0.0,
+        0.0,
+    )
+
+
+def test_progress_lines_are_throttled_and_carry_rate_errors_and_eta() -> None:
+    out, clock = io.StringIO(), _Clock()
+    printer = ProgressPrinter(out, every_s=2.0, clock=clock)
+
+    printer(RunStarted("replay", "http://t", total=100))
+    for i in range(50):
+        clock.now = i * 0.1  # 10 requests per second
+        printer(ActionChecked(_outcome(ok=i != 7)))
+    printer(RunFinished("replay", ok=False, summary="1 error"))
+
+    lines = out.getvalue().splitlines()
+    assert lines[0] == "▶ replay (100 requests)"
+    progress = [line for line in lines if line.startswith("  replay:")]
+    assert len(progress) == 2  # at 2 s and 4 s of a 4.9 s run, not one per request
+    assert "21/100 requests, 10/s, errors ReadTimeout 1, ETA 8s" in progress[0]
+    assert lines[-1] == "✘ replay: failed 1 error"
