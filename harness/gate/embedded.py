@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import socket
 import subprocess
 import sys
@@ -97,15 +96,12 @@ def embedded_reference_app(serve: ServeConfig, work_dir: Path | None = None) -> 
             "--threads",
             str(serve.threads),
         ]
-        # The allowlist settings travel the way every config value can: as MINITWIT_*
-        # variables of the child's environment (the child's config module reads them).
-        env = dict(os.environ)
         if serve.accepted_ips:
-            env["MINITWIT_SERVE_ACCEPTED_IPS"] = serve.accepted_ips
+            cmd += ["--accepted-ips", serve.accepted_ips]
         if serve.trusted_proxies:
-            env["MINITWIT_SERVE_TRUSTED_PROXIES"] = serve.trusted_proxies
+            cmd += ["--trusted-proxies", serve.trusted_proxies]
         with open(log, "wb") as out:
-            proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=env)
+            proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT)
         url = f"http://{serve.host}:{port}"
         try:
             _wait_ready(url, proc, log)

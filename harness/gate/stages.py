@@ -6,7 +6,6 @@ Each engine is imported only when its stage runs (Locust stays out of ``import h
 from __future__ import annotations
 
 import dataclasses
-import importlib
 import shutil
 import time
 from collections.abc import Callable, Iterable
@@ -38,12 +37,6 @@ class StageRun:
 StageFn = Callable[[Config, EventSink, Path], StageRun]
 
 
-def _engine(module: str, name: str) -> Callable[[Config, EventSink], Any]:
-    """The engine function of a stage, imported when the stage runs."""
-    fn: Callable[[Config, EventSink], Any] = getattr(importlib.import_module(module), name)
-    return fn
-
-
 def _status(ok: bool) -> str:
     return PASSED if ok else FAILED
 
@@ -72,7 +65,8 @@ def _plain(value: Any) -> Any:
 
 def replay_stage(config: Config, sink: EventSink, bundle: Path) -> StageRun:
     """Replay the scenario with the simulator's verdicts, then verify the target's state."""
-    run_replay = _engine("harness.execution.replay", "run_replay")
+    from harness.execution.replay import run_replay
+
     replay_cfg = replace(config.replay, results=str(bundle / "replay.jsonl"), verify=True)
     started = time.monotonic()
     result = run_replay(replace(config, replay=replay_cfg), sink)
@@ -103,7 +97,8 @@ def replay_stage(config: Config, sink: EventSink, bundle: Path) -> StageRun:
 
 def contract_stage(config: Config, sink: EventSink, bundle: Path) -> StageRun:
     """The conformance suite and the bounded property-based phase."""
-    run_contract = _engine("harness.checks.contract", "run_contract")
+    from harness.checks.contract import run_contract
+
     started = time.monotonic()
     result = run_contract(config, sink)
     checks = tuple(
@@ -134,7 +129,8 @@ def allowlist_stage(config: Config, sink: EventSink, bundle: Path) -> StageRun:
             detail="no allowlist expectations configured ([allowlist] allowed_sources)",
         )
         return StageRun(stages=(stage,))
-    run_allowlist = _engine("harness.probes.allowlist", "run_allowlist")
+    from harness.probes.allowlist import run_allowlist
+
     started = time.monotonic()
     result = run_allowlist(config, sink)
     matrix = tuple(_matrix_row(row) for row in _iter(result.matrix))
@@ -150,9 +146,11 @@ def allowlist_stage(config: Config, sink: EventSink, bundle: Path) -> StageRun:
 
 def load_stage(config: Config, sink: EventSink, bundle: Path) -> StageRun:
     """A short load test with the configured thresholds."""
-    run_load = _engine("harness.execution.load", "run_load")
+    from harness.execution.load import run_load
+
+    load_cfg = replace(config.load, results=str(bundle / "load.jsonl"))
     started = time.monotonic()
-    result = run_load(config, sink)
+    result = run_load(replace(config, load=load_cfg), sink)
     thresholds = tuple(_threshold(t) for t in _iter(result.thresholds))
     broken = sum(not t.passed for t in thresholds)
     stage = StageSummary(

@@ -15,9 +15,14 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from harness.constants import FINDINGS_FORMAT, FORMAT_VERSION, SUMMARY_FORMAT
+from harness.constants import FORMAT_VERSION, SUMMARY_FORMAT
 from harness.errors import InputError
 from harness.findings import Finding
+from harness.reporting.findings_json import (
+    findings_document,
+    read_findings_json,
+    write_findings_json,
+)
 from harness.results import Outcome, read_records
 
 SUMMARY_FILE = "summary.json"
@@ -146,30 +151,19 @@ def write_summary(directory: Path, summary: Summary) -> Path:
     return path
 
 
-def write_bundle_findings(directory: Path, findings: Sequence[Finding]) -> Path:
-    """Write ``findings.json`` (versioned) into ``directory``."""
+def write_bundle_findings(
+    directory: Path, findings: Sequence[Finding], *, target: str | None = None, ok: bool = True
+) -> Path:
+    """Write ``findings.json`` (the contract's versioned findings document) into ``directory``."""
     path = directory / FINDINGS_FILE
-    doc = {
-        "format": FINDINGS_FORMAT,
-        "version": FORMAT_VERSION,
-        "findings": [f.to_dict() for f in findings],
-    }
-    path.write_text(json.dumps(doc, indent=2, ensure_ascii=False), encoding="utf-8")
+    write_findings_json(path, findings_document(findings, stage="gate", target=target, ok=ok))
     return path
 
 
 def read_findings(path: Path) -> list[Finding]:
     """Read a versioned findings file; problems are InputErrors naming the file."""
-    try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise InputError(f"invalid JSON: {exc}", path=str(path)) from None
-    if not isinstance(doc, dict) or doc.get("format") != FINDINGS_FORMAT:
-        raise InputError("not a minitwit-harness findings file", path=str(path))
-    try:
-        return [Finding.from_dict(f) for f in doc.get("findings", [])]
-    except (KeyError, TypeError, ValueError) as exc:
-        raise InputError(f"malformed finding: {exc}", path=str(path)) from None
+    _, findings, _ = read_findings_json(path)
+    return findings
 
 
 def _outcomes(path: Path) -> tuple[Outcome, ...]:

@@ -54,7 +54,7 @@ def test_a_bare_results_file_is_a_one_stage_target(tmp_path: Path) -> None:
             ),
             "unsupported summary version 99",
         ),
-        (lambda p: (p / "findings.json").write_text("[]"), "not a minitwit-harness findings file"),
+        (lambda p: (p / "findings.json").write_text("[]"), "not a minitwit-harness.findings file"),
         (lambda p: (p / "replay.jsonl").write_text("garbage\nmore\n"), "not a JSON record"),
     ],
 )
