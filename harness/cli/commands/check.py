@@ -6,6 +6,7 @@ import argparse
 import sys
 from typing import Any
 
+from harness.cli.commands.report import add_regression_options
 from harness.cli.options import add_command, add_option, add_target
 from harness.config import Config
 from harness.events import null_sink
@@ -37,22 +38,7 @@ def register(subparsers: Any) -> None:
         metavar="RESULTS",
         help="bundle of an earlier run; a regression against it fails the gate",
     )
-    add_option(
-        parser,
-        "report.latency_tolerance",
-        "--latency-tolerance",
-        type=float,
-        metavar="FRACTION",
-        help="how much slower than the baseline is tolerated (0.25 = 25%%)",
-    )
-    add_option(
-        parser,
-        "report.latency_floor_ms",
-        "--latency-floor-ms",
-        type=float,
-        metavar="MS",
-        help="latency differences below this many ms never count as a regression",
-    )
+    add_regression_options(parser)
     add_option(
         parser,
         "check.progress",

@@ -41,6 +41,11 @@ def register(subparsers: Any) -> None:
         metavar="DIR",
         help="directory for report.html, summary.md and junit.xml",
     )
+    add_regression_options(parser)
+
+
+def add_regression_options(parser: argparse.ArgumentParser) -> None:
+    """The regression-gate tolerances shared by ``report`` and ``check``."""
     add_option(
         parser,
         "report.latency_tolerance",
