@@ -23,14 +23,12 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import requests
-
 from harness.checks.verdicts import SIMULATOR_ACCEPTED
+from harness.config import ServeConfig
+from harness.gate.embedded import embedded_reference_app
 from harness.scenario.generate import generate_actions, write_scenario
 from harness.scenario.model import Action
 from harness.verify import run_verify
@@ -44,31 +42,6 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
-
-
-@contextmanager
-def _served(db: Path, log: Path) -> Iterator[str]:
-    """The reference app under gunicorn on a fresh SQLite database."""
-    port = _free_port()
-    cmd = [sys.executable, "-m", "harness", "serve", "--database-url", f"sqlite:///{db}"]
-    cmd += ["--host", "127.0.0.1", "--port", str(port), "--workers", "2"]
-    with open(log, "wb") as fh:
-        proc = subprocess.Popen(cmd, stdout=fh, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                requests.get(f"{url}/latest", timeout=1)
-                break
-            except requests.RequestException:
-                if time.monotonic() > deadline or proc.poll() is not None:
-                    raise RuntimeError(f"server did not start: {log.read_text()}") from None
-                time.sleep(0.2)
-        yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
 
 
 def _timed(cmd: list[str], stdout: Path) -> tuple[float, float, int]:
@@ -133,9 +106,9 @@ def run(quick: bool, out_dir: Path) -> dict[str, Any]:
         work = Path(tmp)
         scenario = work / "scenario.tsv"
         write_scenario(scenario, actions)
-        with _served(work / "h.db", work / "serve-h.log") as url:
+        with embedded_reference_app(ServeConfig(), work / "harness-side") as url:
             harness = _harness(url, scenario, work, actions, out_dir / "replay-results.jsonl")
-        with _served(work / "s.db", work / "serve-s.log") as url:
+        with embedded_reference_app(ServeConfig(), work / "simulator-side") as url:
             simulator = _simulator(url, scenario, work, len(actions))
     sleep_s = sum(a.delay_ms for a in actions) / 100_000_000
     ratio = simulator["wall_s"] / harness["wall_s"] if harness["wall_s"] else 0.0

@@ -7,50 +7,20 @@ baseline) and with the default pool. Both must find 0 differences.
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import requests
 
+from harness.config import ServeConfig
 from harness.constants import SIMULATOR_AUTH
+from harness.gate.embedded import embedded_reference_app
 from harness.planning.requests import request_for
 from harness.scenario.generate import generate_actions
 from harness.scenario.model import Action
 from harness.verify import run_verify
 from harness.verify.run import DEFAULT_CONCURRENCY
-
-
-@contextmanager
-def _served(db: Path, log: Path) -> Iterator[str]:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = int(s.getsockname()[1])
-    cmd = [sys.executable, "-m", "harness", "serve", "--database-url", f"sqlite:///{db}"]
-    cmd += ["--host", "127.0.0.1", "--port", str(port), "--workers", "2"]
-    with open(log, "wb") as fh:
-        proc = subprocess.Popen(cmd, stdout=fh, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                requests.get(f"{url}/latest", timeout=1)
-                break
-            except requests.RequestException:
-                if time.monotonic() > deadline or proc.poll() is not None:
-                    raise RuntimeError(f"server did not start: {log.read_text()}") from None
-                time.sleep(0.2)
-        yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
 
 
 def _write(url: str, actions: list[Action]) -> None:
@@ -73,9 +43,7 @@ def run(quick: bool, out_dir: Path) -> dict[str, Any]:
     actions = generate_actions(users, count, seed=5)
     work = out_dir / "bench-verify"
     work.mkdir(parents=True, exist_ok=True)
-    db = work / "minitwit.db"
-    db.unlink(missing_ok=True)
-    with _served(db, work / "serve.log") as url:
+    with embedded_reference_app(ServeConfig(), work) as url:
         t0 = time.perf_counter()
         _write(url, actions)
         write_s = time.perf_counter() - t0
