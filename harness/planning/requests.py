@@ -24,8 +24,14 @@ def user_path(user: str) -> str:
     return quote(user, safe="")
 
 
-def request_for(action: Action, *, latest: bool = True) -> PlannedRequest:
-    """The request the course simulator sends for ``action`` (with ``latest=<id>``)."""
+def request_for(
+    action: Action, *, latest: bool = True, segment: str | None = None
+) -> PlannedRequest:
+    """The request the course simulator sends for ``action`` (with ``latest=<id>``).
+
+    ``segment``, when given, is ``user_path(action.user)`` already computed by the caller
+    (a load generator encodes each account once, not once per request).
+    """
     query = f"?latest={action.id}" if latest else ""
     if action.command is Command.REGISTER:
         body = {"username": action.user, "email": action.email, "pwd": action.pwd}
@@ -33,14 +39,14 @@ def request_for(action: Action, *, latest: bool = True) -> PlannedRequest:
     if action.command is Command.TWEET:
         return PlannedRequest(
             "POST",
-            f"/msgs/{user_path(action.user)}{query}",
+            f"/msgs/{segment or user_path(action.user)}{query}",
             {"content": action.content},
             "POST /msgs/<user>",
         )
     key = "follow" if action.command is Command.FOLLOW else "unfollow"
     return PlannedRequest(
         "POST",
-        f"/fllws/{user_path(action.user)}{query}",
+        f"/fllws/{segment or user_path(action.user)}{query}",
         {key: action.target},
         f"POST /fllws/<user> ({key})",
     )

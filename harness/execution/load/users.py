@@ -5,16 +5,21 @@ Imports Locust: only locustfiles import this module (never ``import harness``).
 
 from __future__ import annotations
 
+import contextlib
+import json
+import time
 from typing import Any
 
+from geventhttpclient.url import URL
 from locust import task
-from locust.contrib.fasthttp import FastHttpUser
+from locust.contrib.fasthttp import FAILURE_EXCEPTIONS, FastHttpUser
 from locust.env import Environment
-from locust.exception import StopUser
+from locust.exception import CatchResponseError, StopUser
 from locust.user.wait_time import constant_throughput
 
 from harness.constants import SIMULATOR_AUTH
 from harness.planning.requests import request_for
+from harness.scenario.model import Command
 
 from .judge import error_class, failure_message, judge
 from .plugin import state_of
@@ -31,7 +36,15 @@ READ_PATHS: dict[str, tuple[str, str]] = {
 
 
 class SimulatorLoadUser(FastHttpUser):
-    """Sends the simulator's writes (its own lanes of the scenario) and dashboard-like reads."""
+    """Sends the simulator's writes (its own lanes of the scenario) and dashboard-like reads.
+
+    Requests go through FastHttpUser's own geventhttpclient client (its connection pool,
+    timeouts and keep-alive), and every result is reported with Locust's ``request`` event,
+    as Locust documents for custom clients. It skips ``FastHttpSession.request``, its
+    ``catch_response`` context manager and the agent's URL parsing: they rebuild the URL,
+    the headers and the metadata on every request, a large share of a load generator's CPU
+    (``bench/bench_load.py``).
+    """
 
     def __init__(self, environment: Environment) -> None:
         state = state_of(environment)
@@ -43,9 +56,19 @@ class SimulatorLoadUser(FastHttpUser):
         self.connection_timeout = state.options.timeout
         super().__init__(environment)
         self._writer = Writer(state.source)
-        self._headers = {"Authorization": SIMULATOR_AUTH}
+        self._base = (self.host or "").rstrip("/")
+        # FastHttpSession's own geventhttpclient client for the target (its connection pool
+        # and the timeouts above), below the agent's URL parsing, cookies and redirects:
+        # the API never redirects, and a redirect is judged by its status like any answer.
+        base = URL(self._base)
+        self._http = self.client.client.clientpool.get_client(base)
+        self._prefix = base.path.rstrip("/")
+        self._request_event = environment.events.request
+        read = {"Authorization": SIMULATOR_AUTH, "Accept": "application/json"}
         if not state.options.keep_alive:
-            self._headers["Connection"] = "close"  # like the simulator: a new connection each
+            read["Connection"] = "close"  # like the simulator: a new connection each
+        self._read_headers = read
+        self._write_headers = {**read, "Content-Type": "application/json"}
         rate = state.options.user_rate
         self._pace = constant_throughput(rate) if rate else None
 
@@ -59,52 +82,76 @@ class SimulatorLoadUser(FastHttpUser):
         state = self._mt
         if not state.budget_left():
             raise StopUser()
+        registry = state.source.registry
         if state.rng.random() < state.options.read_ratio:
             command, user = state.pick_read()
             name, path = READ_PATHS[command]
             if user is not None:
-                path = path.format(u=state.source.registry.path_segment(user))
+                path = path.format(u=registry.path_segment(user))
             self._send("GET", path, None, name=name, action_id=-1, command=command, user=user)
             return
         action = self._writer.next_write()
-        planned = request_for(action)
+        is_register = action.command is Command.REGISTER
+        segment = None if is_register else registry.path_segment(action.user)
+        planned = request_for(action, segment=segment)
         status = self._send(
             planned.method,
             planned.path,
-            planned.body,
+            json.dumps(planned.body),
             name=planned.name.partition(" ")[2],  # Locust shows the method itself
             action_id=action.id,
             command=str(action.command),
             user=action.user,
         )
-        if action.command == "register" and status in (204, 400):
-            state.source.registry.add(action.user)
+        if is_register and status in (204, 400):
+            registry.add(action.user)
 
     def _send(
         self,
         method: str,
         path: str,
-        body: dict[str, Any] | None,
+        payload: str | None,
         *,
         name: str,
         action_id: int,
         command: str,
         user: str | None,
     ) -> int | None:
-        """Send, judge, mark the result in Locust, record the raw outcome; return the status."""
+        """Send, judge, report to Locust, record the raw outcome; return the status."""
         state = self._mt
-        with self.client.request(
-            method, path, name=name, json=body, headers=self._headers, catch_response=True
-        ) as resp:
-            exc = getattr(resp, "error", None) or resp.request_meta.get("exception")
-            status: int | None = resp.status_code or None
-            error = error_class(exc) if exc is not None and status is None else None
-            verdict = judge(state.options.profile, command, status, error)
-            if verdict.ok:
-                resp.success()
-            else:
-                resp.failure(failure_message(verdict.check or "load", status, error))
-        meta = resp.request_meta
+        headers = self._read_headers if payload is None else self._write_headers
+        started = time.time()
+        t0 = time.perf_counter()
+        response: Any = None
+        status: int | None = None
+        error: str | None = None
+        length = 0
+        try:
+            response = self._http.request(method, self._prefix + path, payload, headers)
+        except FAILURE_EXCEPTIONS as exc:
+            error = error_class(exc)
+        if response is not None:
+            status = response.status_code or None
+            # Read the body, as requests does; when it breaks, a status line came back all
+            # the same, and the simulator judges the status.
+            with contextlib.suppress(*FAILURE_EXCEPTIONS):
+                length = len(response.read())
+        latency_ms = (time.perf_counter() - t0) * 1000
+        verdict = judge(state.options.profile, command, status, error)
+        failure = None
+        if not verdict.ok:
+            failure = CatchResponseError(failure_message(verdict.check or "load", status, error))
+        self._request_event.fire(  # type: ignore[no-untyped-call]
+            request_type=method,
+            name=name,
+            response_time=latency_ms,
+            response_length=length,
+            exception=failure,
+            context={},
+            response=response,
+            start_time=started,
+            url=self._base + path,
+        )
         state.record(
             action_id=action_id,
             command=command,
@@ -112,7 +159,7 @@ class SimulatorLoadUser(FastHttpUser):
             status=status,
             error=error,
             check=verdict.check,
-            latency_ms=float(meta["response_time"]),
-            started=float(meta["start_time"]),
+            latency_ms=latency_ms,
+            started=started,
         )
         return status
