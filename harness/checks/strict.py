@@ -88,6 +88,30 @@ def _strict_body(status: int, body: bytes) -> Judgement | None:
     return None
 
 
+#: Schema of the 200 answer of each read (the load run's read commands).
+READ_SCHEMAS: dict[str, str] = {
+    "msgs": "messages",
+    "msgs_user": "messages",
+    "fllws": "follows",
+    "latest": "latest",
+}
+
+
+def body_problem(command: str, status: int, body: bytes) -> Judgement | None:
+    """Normative body checks of any answer: a write's (see above) or a read's schema."""
+    schema = READ_SCHEMAS.get(command)
+    if schema is None or status != 200:
+        return _strict_body(status, body)
+    try:
+        document = json.loads(body)
+    except (ValueError, UnicodeDecodeError) as exc:
+        return Judgement(Verdict(False, "strict.invalid-json"), f"body is not JSON: {exc}")
+    problem = _schema_problem(schema, document)
+    if problem is not None:
+        return Judgement(Verdict(False, f"strict.{schema}-schema"), problem)
+    return None
+
+
 def judge(
     profile: Profile | str,
     action: Action,

@@ -1,13 +1,15 @@
 """Judging load responses: one engine, two profiles (simulator, strict), and error classes.
 
 Locust-free. The simulator profile is exactly ``harness.checks.verdicts``; the strict
-profile adds the normative success status of every endpoint (reads included).
+profile adds the normative success status of every endpoint (reads included) and the
+schema of every body.
 """
 
 from __future__ import annotations
 
 import socket
 
+from harness.checks.strict import body_problem
 from harness.checks.verdicts import (
     CONNECTION_ERROR,
     READ_TIMEOUT,
@@ -30,14 +32,22 @@ NORMATIVE_STATUS: dict[str, int] = {
 }
 
 
-def judge(profile: str, command: str, status: int | None, error: str | None) -> Verdict:
-    """The verdict on one response under ``profile``; the check name says which rule failed."""
+def judge(
+    profile: str, command: str, status: int | None, error: str | None, body: bytes = b""
+) -> Verdict:
+    """The verdict on one response under ``profile``; the check name says which rule failed.
+
+    ``strict`` adds the normative status and the JSON-Schema validation of the body (the
+    same body checks as replay's strict profile, :mod:`harness.checks.strict`).
+    """
     verdict = simulator_verdict(command, status, error)
     if profile != "strict" or not verdict.ok:
         return verdict
     if status != NORMATIVE_STATUS[command]:
         return Verdict(False, f"strict.{command}-status")
-    return verdict
+    assert status is not None  # a normative status was matched
+    problem = body_problem(command, status, body)
+    return verdict if problem is None else problem.verdict
 
 
 def error_class(exc: BaseException) -> str:

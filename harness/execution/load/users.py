@@ -125,7 +125,7 @@ class SimulatorLoadUser(FastHttpUser):
         response: Any = None
         status: int | None = None
         error: str | None = None
-        length = 0
+        body = b""
         try:
             response = self._http.request(method, self._prefix + path, payload, headers)
         except FAILURE_EXCEPTIONS as exc:
@@ -135,9 +135,9 @@ class SimulatorLoadUser(FastHttpUser):
             # Read the body, as requests does; when it breaks, a status line came back all
             # the same, and the simulator judges the status.
             with contextlib.suppress(*FAILURE_EXCEPTIONS):
-                length = len(response.read())
+                body = response.read()
         latency_ms = (time.perf_counter() - t0) * 1000
-        verdict = judge(state.options.profile, command, status, error)
+        verdict = judge(state.options.profile, command, status, error, body)
         failure = None
         if not verdict.ok:
             failure = CatchResponseError(failure_message(verdict.check or "load", status, error))
@@ -145,7 +145,7 @@ class SimulatorLoadUser(FastHttpUser):
             request_type=method,
             name=name,
             response_time=latency_ms,
-            response_length=length,
+            response_length=len(body),
             exception=failure,
             context={},
             response=response,

@@ -23,7 +23,7 @@ from harness.execution.load.judge import error_class, failure_message, judge
         ("strict", "register", 400, None, "strict.register-status"),
         ("strict", "register", 204, None, None),
         ("strict", "msgs", 500, None, "strict.msgs-status"),
-        ("strict", "fllws", 200, None, None),
+        ("strict", "fllws", 200, None, "strict.invalid-json"),  # an empty 200 body
         ("strict", "msgs_user", 404, None, "strict.msgs_user-status"),
         ("strict", "tweet", 201, None, "simulator.tweet-status"),  # simulator verdict first
         ("strict", "latest", None, "ReadTimeout", "simulator.ReadTimeout"),
@@ -34,6 +34,31 @@ def test_verdicts(
 ) -> None:
     verdict = judge(profile, command, status, error)
     assert (verdict.ok, verdict.check) == (check is None, check)
+
+
+@pytest.mark.parametrize(
+    ("command", "status", "body", "check"),
+    [
+        ("fllws", 200, b'{"follows": ["a", "b"]}', None),
+        ("fllws", 200, b'{"follows": null}', "strict.follows-schema"),
+        ("msgs", 200, b'[{"content": "x", "pub_date": 1, "user": "u"}]', None),
+        ("msgs", 200, b"null", "strict.messages-schema"),
+        (
+            "msgs_user",
+            200,
+            b'[{"content": "x", "pub_date": "2024", "user": "u"}]',
+            "strict.messages-schema",
+        ),
+        ("latest", 200, b'{"latest": 7}', None),
+        ("latest", 200, b"<html>7</html>", "strict.invalid-json"),
+        ("tweet", 204, b"", None),
+        ("tweet", 204, b"ok", "strict.204-with-body"),
+    ],
+)
+def test_strict_validates_bodies(command: str, status: int, body: bytes, check: str | None) -> None:
+    verdict = judge("strict", command, status, None, body)
+    assert (verdict.ok, verdict.check) == (check is None, check)
+    assert judge("simulator", command, status, None, body).ok  # never under the simulator
 
 
 @pytest.mark.parametrize(
