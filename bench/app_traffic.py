@@ -3,15 +3,19 @@
 The traffic is a generated scenario (register/tweet/follow/unfollow in the course mix) with
 one read interleaved after every ``READ_EVERY`` writes. The client sends it in order from a
 pool of threads, each request on a new connection as the simulator does; a request waits
-until the users it names are registered, so the only errors are the server's own.
+until the users it names are registered, so the only errors are the server's own. The
+client is lean on purpose (requests encoded before the clock starts, raw sockets): it runs
+on the same two cores as the server under test, and every microsecond it spends is taken
+from a server that can use both cores (the reference app) but not from one that cannot
+(the baseline, one process held by one interpreter lock).
 """
 
 from __future__ import annotations
 
-import http.client
 import json
 import math
 import random
+import socket
 import statistics
 import threading
 import time
@@ -139,22 +143,46 @@ def percentile(sorted_values: Sequence[float], pct: float) -> float:
     return float(sorted_values[min(max(rank, 1), len(sorted_values)) - 1])
 
 
+def encode(base_url: str, request: PlannedRequest) -> bytes:
+    """The whole HTTP/1.1 request as bytes, with ``Connection: close`` (the simulator's)."""
+    parts = urlsplit(base_url)
+    body = b"" if request.body is None else json.dumps(request.body).encode()
+    lines = [
+        f"{request.method} {parts.path.rstrip('/')}{request.path} HTTP/1.1",
+        f"Host: {parts.netloc}",
+        f"Authorization: {AUTH}",
+        "Connection: close",
+        f"Content-Length: {len(body)}",
+    ]
+    if request.body is not None:
+        lines.append("Content-Type: application/json")
+    return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body
+
+
+def exchange(address: tuple[str, int], data: bytes, timeout: float) -> int:
+    """Send one encoded request on a new connection, read the answer to its end; the status.
+
+    The load generator of the benchmark shares the machine's cores with the server under
+    test, so it does as little as a client can: bytes encoded before the clock starts, one
+    ``sendall``, reads until the server closes, the status taken from the status line.
+    Raises OSError (refused, reset, timeout) or ValueError (no HTTP status line).
+    """
+    with socket.create_connection(address, timeout=timeout) as sock:
+        sock.sendall(data)
+        chunks = []
+        while chunk := sock.recv(65536):
+            chunks.append(chunk)
+    head = b"".join(chunks)[:12]
+    if not head.startswith(b"HTTP/1.") or len(head) < 12:
+        raise ValueError(f"not an HTTP answer: {head!r}")
+    return int(head[9:12])
+
+
 def send(base_url: str, request: PlannedRequest, timeout: float) -> int:
     """Send one request on a new connection (``Connection: close``); the status code."""
     parts = urlsplit(base_url)
-    conn = http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port, timeout=timeout)
-    headers = {"Authorization": AUTH, "Connection": "close"}
-    body = None
-    if request.body is not None:
-        body = json.dumps(request.body).encode()
-        headers["Content-Type"] = "application/json"
-    try:
-        conn.request(request.method, parts.path + request.path, body=body, headers=headers)
-        response = conn.getresponse()
-        response.read()
-        return response.status
-    finally:
-        conn.close()
+    address = (parts.hostname or "127.0.0.1", parts.port or 80)
+    return exchange(address, encode(base_url, request), timeout)
 
 
 def replay(
@@ -167,6 +195,9 @@ def replay(
             registered[step.registers] = threading.Event()
     stats: dict[str, EndpointStats] = {}
     lock = threading.Lock()
+    parts = urlsplit(base_url)
+    address = (parts.hostname or "127.0.0.1", parts.port or 80)
+    encoded = {id(step): encode(base_url, step.request) for step in steps}
     deadline = time.monotonic() + max_seconds
 
     def run(step: Step) -> None:
@@ -176,9 +207,9 @@ def replay(
             registered[user].wait(timeout=max(0.0, deadline - time.monotonic()))
         started = time.perf_counter()
         try:
-            status: int | None = send(base_url, step.request, timeout=10.0)
+            status: int | None = exchange(address, encoded[id(step)], timeout=10.0)
             error = None
-        except OSError as exc:
+        except (OSError, ValueError) as exc:
             status, error = None, type(exc).__name__
         elapsed = time.perf_counter() - started
         if step.command == "read":

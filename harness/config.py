@@ -36,6 +36,7 @@ class ServeConfig:
     log_file: str | None = None
     log_max_bytes: int = 10 * 1024 * 1024
     log_backups: int = 5
+    access_log: bool = False  # one log line per request (gunicorn's access log)
     # None: the app's own ACCEPTED_IPS / TRUSTED_PROXIES environment variables apply (default
     # "*" and none), so that a plain ``ACCEPTED_IPS=... minitwit-harness serve`` works.
     accepted_ips: str | None = None

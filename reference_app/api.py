@@ -37,17 +37,23 @@ USER_NOT_FOUND = "User not found"
 
 
 def records_latest(view: Callable[P, R]) -> Callable[P, R]:
-    """Record the request's ``latest`` value before the view runs, whatever its outcome.
+    """Record the request's ``latest`` value, whatever the view's outcome.
 
+    The value is written in the same transaction as the view's write, when it makes one
+    (one commit per request instead of two), else on its own when the view ends.
     Applied below ``simulator_required``, so only authorised requests move ``latest``.
     """
 
     @functools.wraps(view)
     def wrapped(*args: P.args, **kwargs: P.kwargs) -> R:
         value = latest_param(request.args.get("latest"))
-        if value is not None:
-            db.execute("UPDATE latest SET value = ? WHERE id = 1", (str(value),))
-        return view(*args, **kwargs)
+        if value is None:
+            return view(*args, **kwargs)
+        db.defer_latest(str(value))
+        try:
+            return view(*args, **kwargs)
+        finally:
+            db.flush_latest()
 
     return wrapped
 
@@ -71,7 +77,8 @@ def _user_id(username: str) -> int:
 @_route("/latest", "GET")
 @records_latest
 def get_latest() -> Response:
-    """The most recently recorded ``latest`` value, -1 before any."""
+    """The most recently recorded ``latest`` value, -1 before any (this request's included)."""
+    db.flush_latest()
     row = db.query_one("SELECT value FROM latest WHERE id = 1")
     return jsonify({"latest": int(row[0]) if row else -1})
 

@@ -36,6 +36,9 @@ SQLITE_PRAGMAS = (
 POOL_TIMEOUT_S = 5.0
 CONNECT_TIMEOUT_S = 10
 
+#: How a request records its ``latest`` value (one row, id 1).
+LATEST_SQL = "UPDATE latest SET value = ? WHERE id = 1"
+
 #: Advisory-lock key that serialises migrations of one PostgreSQL database.
 MIGRATION_LOCK_KEY = 0x4D54_5754  # "MTWT"
 
@@ -191,6 +194,23 @@ class Database:
         except (sqlite3.IntegrityError, psycopg.errors.IntegrityError) as exc:
             raise IntegrityError(str(exc)) from exc
 
+    def run_with_latest(self, conn: Connection, sql: str, params: Params, latest: str) -> int:
+        """Record ``latest`` and run one write in a single transaction; its row count.
+
+        When the write fails (a constraint, say), ``latest`` is still recorded on its own:
+        the API records it whatever the outcome of the request.
+        """
+        conn.execute("BEGIN IMMEDIATE" if self.backend == "sqlite" else "BEGIN")
+        try:
+            self.run(conn, LATEST_SQL, (latest,))
+            rowcount = int(self.run(conn, sql, params).rowcount)
+        except BaseException:
+            conn.execute("ROLLBACK")
+            self.run(conn, LATEST_SQL, (latest,))
+            raise
+        conn.execute("COMMIT")
+        return rowcount
+
 
 #: DDL macros used by the migration files, per backend.
 _MACROS = {
@@ -231,10 +251,29 @@ def query_one(sql: str, params: Params = ()) -> Row | None:
 
 
 def execute(sql: str, params: Params = ()) -> int:
-    """Run one write on the request's connection; return the number of rows it changed."""
+    """Run one write on the request's connection; return the number of rows it changed.
+
+    A ``latest`` value deferred by :func:`defer_latest` is written in the same transaction.
+    """
     database = get_database()
-    cursor = database.run(_request_connection(database), sql, params)
-    return int(cursor.rowcount)
+    conn = _request_connection(database)
+    latest = g.pop("pending_latest", None)
+    if latest is not None:
+        return database.run_with_latest(conn, sql, params, latest)
+    return int(database.run(conn, sql, params).rowcount)
+
+
+def defer_latest(value: str) -> None:
+    """Record ``value`` as ``latest`` with the request's next write (or at :func:`flush_latest`)."""
+    g.pending_latest = value
+
+
+def flush_latest() -> None:
+    """Write a deferred ``latest`` value now, if the request's writes did not carry it."""
+    latest = g.pop("pending_latest", None)
+    if latest is not None:
+        database = get_database()
+        database.run(_request_connection(database), LATEST_SQL, (latest,))
 
 
 def _request_connection(database: Database) -> Connection:

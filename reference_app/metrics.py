@@ -9,6 +9,7 @@ Without it (one process) the metrics live in a registry of their own, never the 
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from flask import Flask, Response, g, request
 from prometheus_client import (
@@ -24,6 +25,8 @@ LABELS = ("method", "endpoint", "status")
 #: Latency buckets around the simulator's 0.3 s budget.
 BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.3, 0.5, 1.0, 2.5, 5.0)
 UNMATCHED = "<unmatched>"
+#: Methods labelled by name; any other token is labelled ``OTHER`` (bounded label sets).
+METHODS = frozenset(("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"))
 
 
 class Metrics:
@@ -66,14 +69,24 @@ def init_app(app: Flask) -> None:
     def start_timer() -> None:
         g.metrics_start = time.perf_counter()
 
+    # The labelled children, looked up once per label set: ``labels()`` takes a lock and
+    # builds a key on every call, a cost paid on every request otherwise.
+    children: dict[tuple[str, str, int], tuple[Any, Any]] = {}
+
     @app.after_request
     def observe(response: Response) -> Response:
         start = g.pop("metrics_start", None)
         if start is not None:
             rule = request.url_rule.rule if request.url_rule is not None else UNMATCHED
-            labels = (request.method, rule, str(response.status_code))
-            metrics.requests.labels(*labels).inc()
-            metrics.latency.labels(*labels).observe(time.perf_counter() - start)
+            method = request.method if request.method in METHODS else "OTHER"
+            key = (method, rule, response.status_code)
+            child = children.get(key)
+            if child is None:
+                labels = (key[0], key[1], str(key[2]))
+                child = (metrics.requests.labels(*labels), metrics.latency.labels(*labels))
+                children[key] = child
+            child[0].inc()
+            child[1].observe(time.perf_counter() - start)
         return response
 
     def serve_metrics() -> Response:

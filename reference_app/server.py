@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
+from gunicorn.glogging import Logger
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,7 @@ class ServerSettings:
     log_file: str | None = None
     log_max_bytes: int = 10 * 1024 * 1024
     log_backups: int = 5
+    access_log: bool = False
 
 
 _LOG_FORMAT = "%(asctime)s [%(process)d] [%(levelname)s] %(name)s: %(message)s"
@@ -51,6 +53,17 @@ LOGCONFIG: dict[str, Any] = {
         "gunicorn.access": {"level": "INFO", "handlers": ["stdout"], "propagate": False},
     },
 }
+
+
+class _QuietLogger(Logger):  # type: ignore[misc]
+    """gunicorn's logger without the access log.
+
+    A logging configuration makes gunicorn build every request's access-log fields even
+    when the access logger is silenced: about 5% of a simple request's CPU. Request counts
+    by endpoint and status are on ``/metrics``; ``--access-log`` turns the lines back on.
+    """
+
+    access_log_enabled = False
 
 
 class _Gunicorn(BaseApplication):  # type: ignore[misc]
@@ -154,6 +167,7 @@ def _options(settings: ServerSettings, metrics_dir: str) -> dict[str, Any]:
         "proc_name": "minitwit-reference",
         # One shared default path would clash between servers running side by side.
         "control_socket_disable": True,
+        "logger_class": Logger if settings.access_log else _QuietLogger,
     }
 
 

@@ -36,8 +36,12 @@ def shared_database_url(
 def shared_app(
     shared_database_url: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[RunningServer]:
-    """The reference app served on each backend, shared by the app's tests."""
-    with serve_reference_app(shared_database_url, tmp_path_factory.mktemp("shared-app")) as server:
+    """The reference app served on each backend, shared by the app's tests.
+
+    With its access log on: tests tell from it which worker process answered.
+    """
+    tmp = tmp_path_factory.mktemp("shared-app")
+    with serve_reference_app(shared_database_url, tmp, extra_args=("--access-log",)) as server:
         yield server
 
 

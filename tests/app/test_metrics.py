@@ -25,7 +25,9 @@ Key = tuple[str, str, str]
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
     """A server of its own: the counts asserted here are exact."""
     tmp_path: Path = tmp_path_factory.mktemp("metrics")
-    with serve_reference_app(f"sqlite:///{tmp_path}/m.db", tmp_path, workers=2) as running:
+    with serve_reference_app(
+        f"sqlite:///{tmp_path}/m.db", tmp_path, workers=2, extra_args=("--access-log",)
+    ) as running:
         yield running
 
 

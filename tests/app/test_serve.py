@@ -83,6 +83,7 @@ def test_log_file_is_size_capped_and_rotated_while_stdout_gets_everything(
 ) -> None:
     log_file = tmp_path / "app.log"
     args = ("--log-file", str(log_file), "--log-max-bytes", "4096", "--log-backups", "2")
+    args += ("--access-log",)
     with serve_reference_app(f"sqlite:///{tmp_path}/m.db", tmp_path, extra_args=args) as server:
         api = Api(server.url)
         for i in range(150):  # ~150 access lines of ~150 bytes: several times the cap
@@ -94,6 +95,21 @@ def test_log_file_is_size_capped_and_rotated_while_stdout_gets_everything(
     assert files == ["app.log", "app.log.1", "app.log.2"]
     assert all((tmp_path / name).stat().st_size <= 4096 for name in files)
     assert all(f"/latest?n={i} " in stdout for i in range(150))
+
+
+@pytest.mark.parametrize("access_log", [False, True])
+def test_access_log_is_opt_in(tmp_path: Path, access_log: bool) -> None:
+    args = ("--access-log",) if access_log else ()
+    with serve_reference_app(f"sqlite:///{tmp_path}/m.db", tmp_path, extra_args=args) as server:
+        api = Api(server.url)
+        api.request("GET", "/latest?marker=logged", auth=False)
+        if access_log:
+            _wait_for_text(server.log_path, "marker=logged")
+        else:  # the request went through (and is counted on /metrics) without a log line
+            metrics = api.request("GET", "/metrics", auth=False).text
+            assert 'endpoint="/latest"' in metrics
+            time.sleep(0.5)
+            assert "marker=logged" not in server.log()
 
 
 def test_serves_on_ipv6_loopback(tmp_path: Path) -> None:

@@ -79,6 +79,13 @@ def register(subparsers: Any) -> None:
         type=int,
         metavar="N",
     )
+    add_option(
+        parser,
+        "serve.access_log",
+        "--access-log",
+        action="store_true",
+        help="log one line per request (off by default: /metrics counts requests)",
+    )
     _add_allowlist_options(parser)
 
 
@@ -172,6 +179,7 @@ def run(config: Config, args: argparse.Namespace) -> int:
         log_file=serve.log_file,
         log_max_bytes=serve.log_max_bytes,
         log_backups=serve.log_backups,
+        access_log=serve.access_log,
     )
     try:
         return run_server(settings, env)
