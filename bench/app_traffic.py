@@ -20,7 +20,6 @@ import statistics
 import threading
 import time
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -167,7 +166,9 @@ def exchange(address: tuple[str, int], data: bytes, timeout: float) -> int:
     ``sendall``, reads until the server closes, the status taken from the status line.
     Raises OSError (refused, reset, timeout) or ValueError (no HTTP status line).
     """
-    with socket.create_connection(address, timeout=timeout) as sock:
+    with socket.socket(socket.AF_INET6 if ":" in address[0] else socket.AF_INET) as sock:
+        sock.settimeout(timeout)
+        sock.connect(address)
         sock.sendall(data)
         chunks = []
         while chunk := sock.recv(65536):
@@ -188,58 +189,73 @@ def send(base_url: str, request: PlannedRequest, timeout: float) -> int:
 def replay(
     base_url: str, steps: Sequence[Step], *, concurrency: int, max_seconds: float
 ) -> dict[str, object]:
-    """Send ``steps`` with ``concurrency`` threads; requests/s and per-endpoint statistics."""
+    """Send ``steps`` with ``concurrency`` threads; requests/s and per-endpoint statistics.
+
+    Each thread takes the next step from one shared iterator (in order) and keeps its raw
+    results to itself; statistics are computed after the clock stops.
+    """
     registered: dict[str, threading.Event] = {}
     for step in steps:
         if step.registers is not None:
             registered[step.registers] = threading.Event()
-    stats: dict[str, EndpointStats] = {}
-    lock = threading.Lock()
     parts = urlsplit(base_url)
     address = (parts.hostname or "127.0.0.1", parts.port or 80)
-    encoded = {id(step): encode(base_url, step.request) for step in steps}
+    work = [(step, encode(base_url, step.request)) for step in steps]
+    feed = iter(work)
+    feed_lock = threading.Lock()
+    results: list[list[tuple[Step, int | None, str | None, float]]] = []
     deadline = time.monotonic() + max_seconds
 
-    def run(step: Step) -> None:
-        if time.monotonic() > deadline:
-            return
-        for user in step.needs:
-            registered[user].wait(timeout=max(0.0, deadline - time.monotonic()))
-        started = time.perf_counter()
-        try:
-            status: int | None = exchange(address, encoded[id(step)], timeout=10.0)
-            error = None
-        except (OSError, ValueError) as exc:
-            status, error = None, type(exc).__name__
-        elapsed = time.perf_counter() - started
+    def sender() -> None:
+        done: list[tuple[Step, int | None, str | None, float]] = []
+        results.append(done)
+        while time.monotonic() < deadline:
+            with feed_lock:
+                item = next(feed, None)
+            if item is None:
+                return
+            step, data = item
+            for user in step.needs:
+                registered[user].wait(timeout=max(0.0, deadline - time.monotonic()))
+            started = time.perf_counter()
+            try:
+                status: int | None = exchange(address, data, timeout=10.0)
+                error = None
+            except (OSError, ValueError) as exc:
+                status, error = None, type(exc).__name__
+            done.append((step, status, error, time.perf_counter() - started))
+            if step.registers is not None:
+                registered[step.registers].set()
+
+    started, cpu_started = time.perf_counter(), time.process_time()
+    threads = [threading.Thread(target=sender) for _ in range(concurrency)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    wall = time.perf_counter() - started
+    client_cpu = time.process_time() - cpu_started  # the client shares the machine's cores
+    stats: dict[str, EndpointStats] = {}
+    for step, status, error, elapsed in (r for done in results for r in done):
         if step.command == "read":
             ok = error is None and status == 200
         else:
             ok = simulator_verdict(step.command, status, error).ok
-        if step.registers is not None:
-            registered[step.registers].set()
-        with lock:
-            entry = stats.setdefault(step.request.name, EndpointStats())
-            entry.latencies_ms.append(elapsed * 1000)
-            entry.errors += 0 if ok else 1
-            entry.slow += elapsed > SIMULATOR_TIMEOUT_S
-
-    started, cpu_started = time.perf_counter(), time.process_time()
-    with ThreadPoolExecutor(max_workers=concurrency) as pool:
-        list(pool.map(run, steps))
-    wall = time.perf_counter() - started
-    client_cpu = time.process_time() - cpu_started  # the client shares the machine's cores
-    done = sum(len(s.latencies_ms) for s in stats.values())
+        entry = stats.setdefault(step.request.name, EndpointStats())
+        entry.latencies_ms.append(elapsed * 1000)
+        entry.errors += 0 if ok else 1
+        entry.slow += elapsed > SIMULATOR_TIMEOUT_S
+    done_count = sum(len(s.latencies_ms) for s in stats.values())
     all_latencies = sorted(x for s in stats.values() for x in s.latencies_ms)
     return {
-        "requests": done,
-        "not_sent": len(steps) - done,
+        "requests": done_count,
+        "not_sent": len(steps) - done_count,
         "errors": sum(s.errors for s in stats.values()),
         "seconds": round(wall, 2),
-        "rps": round(done / wall, 1) if wall > 0 else 0.0,
+        "rps": round(done_count / wall, 1) if wall > 0 else 0.0,
         "p50_ms": round(percentile(all_latencies, 50), 2),
         "p99_ms": round(percentile(all_latencies, 99), 2),
         "mean_ms": round(statistics.fmean(all_latencies), 2) if all_latencies else 0.0,
-        "client_cpu_ms_per_request": round(client_cpu * 1000 / max(1, done), 3),
+        "client_cpu_ms_per_request": round(client_cpu * 1000 / max(1, done_count), 3),
         "endpoints": {name: s.summary() for name, s in sorted(stats.items())},
     }

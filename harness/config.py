@@ -31,8 +31,10 @@ class ServeConfig:
     database_url: str = "sqlite:///minitwit.db"
     host: str = "127.0.0.1"
     port: int = 5001
-    workers: int = 2
-    threads: int = 4
+    # Sync workers (threads=1): the cheapest per request for the simulator's traffic, one
+    # short request per connection; threads > 1 switches to gunicorn's gthread workers.
+    workers: int = 3
+    threads: int = 1
     log_file: str | None = None
     log_max_bytes: int = 10 * 1024 * 1024
     log_backups: int = 5

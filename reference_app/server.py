@@ -157,7 +157,11 @@ def _options(settings: ServerSettings, metrics_dir: str) -> dict[str, Any]:
     return {
         "bind": f"{host}:{settings.port}",
         "workers": settings.workers,
-        "worker_class": "gthread",
+        # One thread: gunicorn's sync worker, the cheapest per request (no poller, no thread
+        # hand-off), made for short requests behind a buffering proxy or from a known
+        # client such as the simulator. More threads: the gthread worker (keep-alive, slow
+        # clients do not hold a whole process).
+        "worker_class": "sync" if settings.threads == 1 else "gthread",
         "threads": settings.threads,
         "preload_app": False,
         "logconfig_dict": LOGCONFIG,

@@ -52,7 +52,7 @@ def register(subparsers: Any) -> None:
         parser,
         "serve.threads",
         "--threads",
-        help=f"threads per worker (default {_D.threads})",
+        help=f"threads per worker (default {_D.threads}: sync workers; above 1: gthread)",
         type=int,
         metavar="N",
     )
