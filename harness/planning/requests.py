@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 from urllib.parse import quote
 
@@ -19,8 +20,12 @@ class PlannedRequest:
     name: str  # stable endpoint name for statistics, e.g. "POST /msgs/<user>"
 
 
+@lru_cache(maxsize=65536)
 def user_path(user: str) -> str:
-    """A username percent-encoded as one path segment (spaces, non-ASCII, slashes)."""
+    """A username percent-encoded as one path segment (spaces, non-ASCII, slashes).
+
+    Cached: a scenario names the same few hundred users over and over.
+    """
     return quote(user, safe="")
 
 

@@ -81,19 +81,23 @@ class Coordinator:
 
     def on_outcome(self, record: dict[str, Any]) -> None:
         """Handle one sender report: ``{"outcome": {...}, "evidence": {...} | None}``."""
-        outcome = Outcome.from_record(record["outcome"])
+        rec = record["outcome"]
+        action_id = rec["action_id"]
+        failed = rec["verdict"] != "ok"
         with self._lock:
-            if outcome.action_id not in self._pending:
+            if action_id not in self._pending:
                 return  # a duplicate report (should not happen); never record twice
-            self._pending.discard(outcome.action_id)
-            self._writer.write(record["outcome"])  # already the record: no second asdict
-            self._log(outcome)
-            self._evidence(outcome, record.get("evidence"))
+            self._pending.discard(action_id)
+            self._writer.write(rec)  # already the record: no second asdict
+            if failed:  # only errors can make a simulator log line or carry a check
+                outcome = Outcome.from_record(rec)
+                self._log(outcome)
+                self._evidence(outcome, record.get("evidence"))
             self.progress.done += 1
-            if outcome.verdict != "ok":
+            if failed:
                 self.progress.errors += 1
-            if outcome.action_id in self._registers:
-                self._broadcast(MSG_COMPLETED, [outcome.action_id])
+            if action_id in self._registers:
+                self._broadcast(MSG_COMPLETED, [action_id])
             self._check_barrier()
             if not self._pending:
                 self.finished.set()

@@ -1,8 +1,9 @@
 """One simulator request on the wire, with the simulator's error classes.
 
-Built on ``http.client`` (the same parser urllib3, and so ``requests`` and the course
-simulator, sit on), driven phase by phase so that every failure is classified the way the
-simulator's ``requests`` call would report it:
+The request is encoded once as bytes and sent on a plain socket; the answer is read by
+geventhttpclient's response parser (C, the one Locust's FastHttpUser reads with). Driven
+phase by phase so that every failure is classified the way the simulator's ``requests``
+call would report it:
 
 * connect: refused, unreachable, connect timeout -> ``ConnectionError``
   (``requests.ConnectTimeout`` is a ``ConnectionError``);
@@ -12,13 +13,17 @@ simulator's ``requests`` call would report it:
   ``ConnectionError``, a truncated or broken body -> ``ChunkedEncodingError``.
 
 Works in plain threads and under gevent's monkey-patching (inside Locust) alike.
+``http.client`` did the same job at several times the CPU per request (its header parser
+is the e-mail package's): on a two-core machine the client's CPU is taken from the server
+under test (``bench/bench_replay.py``).
 """
 
 from __future__ import annotations
 
-import http.client
 import json
 import select
+import socket
+import ssl
 import time
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -63,13 +68,35 @@ class Target:
         self.host = parts.hostname
         self.port = parts.port or (443 if self.https else 80)
         self.prefix = parts.path.rstrip("/")
+        netloc_host = f"[{self.host}]" if ":" in self.host else self.host
+        default_port = 443 if self.https else 80
+        self.host_header = (
+            netloc_host if self.port == default_port else f"{netloc_host}:{self.port}"
+        )
+        self._addresses: list[tuple[int, tuple[str, int]]] | None = None
+
+    def addresses(self) -> list[tuple[int, tuple[str, int]]]:
+        """(family, address) to connect to, resolved once (a name lookup per request costs)."""
+        if self._addresses is None:
+            infos = socket.getaddrinfo(self.host, self.port, type=socket.SOCK_STREAM)
+            self._addresses = [(int(fam), (str(addr[0]), int(addr[1]))) for fam, *_, addr in infos]
+        return self._addresses
+
+    def encode(self, planned: PlannedRequest, *, keep_alive: bool) -> bytes:
+        """The whole request as the simulator's ``requests`` call sends it."""
+        body = b"" if planned.body is None else json.dumps(planned.body).encode()
+        lines = [
+            f"{planned.method} {self.prefix}{planned.path} HTTP/1.1",
+            f"Host: {self.host_header}",
+        ]
+        lines += [f"{name}: {value}" for name, value in SIMULATOR_HEADERS.items()]
+        lines.append("Connection: keep-alive" if keep_alive else "Connection: close")
+        lines.append(f"Content-Length: {len(body)}")
+        return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1", "replace") + body
 
 
-def _dropped(conn: http.client.HTTPConnection) -> bool:
+def _dropped(sock: socket.socket) -> bool:
     """Whether a kept-alive connection was closed by the peer (readable while idle)."""
-    sock = conn.sock
-    if sock is None:
-        return True
     try:
         readable, _, _ = select.select([sock], [], [], 0)
     except (OSError, ValueError):
@@ -84,63 +111,81 @@ class Client:
         self.target = target
         self.timeout = timeout
         self.keep_alive = keep_alive
-        self._conn: http.client.HTTPConnection | None = None
+        self._sock: socket.socket | None = None
+        # Imported here, not at the top: geventhttpclient imports gevent, which must stay out
+        # of the harness process (only the Locust processes send).
+        from geventhttpclient.response import HTTPParseError, HTTPSocketResponse
 
-    def _connection(self) -> http.client.HTTPConnection:
-        if self._conn is not None and self.keep_alive and not _dropped(self._conn):
-            return self._conn
-        self.close()
-        cls = http.client.HTTPSConnection if self.target.https else http.client.HTTPConnection
-        self._conn = cls(self.target.host, self.target.port, timeout=self.timeout)
-        return self._conn
+        self._response = HTTPSocketResponse
+        self._parse_error = HTTPParseError
 
     def close(self) -> None:
         """Close the held connection, if any."""
-        if self._conn is not None:
-            self._conn.close()
-            self._conn = None
+        if self._sock is not None:
+            self._sock.close()
+            self._sock = None
 
     def send(self, planned: PlannedRequest) -> Reply:
         """Send one request; never raises for anything the target does."""
-        body = None if planned.body is None else json.dumps(planned.body).encode()
-        headers = dict(SIMULATOR_HEADERS)
-        headers["Connection"] = "keep-alive" if self.keep_alive else "close"
+        data = self.target.encode(planned, keep_alive=self.keep_alive)
         started = time.time()
         t0 = time.perf_counter()
         try:
-            status, data, error = self._exchange(planned, body, headers)
+            status, body, error = self._exchange(planned.method, data)
         except Exception as exc:  # the simulator logs any other exception by class name
-            status, data, error = None, b"", type(exc).__name__
+            status, body, error = None, b"", type(exc).__name__
         latency = (time.perf_counter() - t0) * 1000.0
         if error is not None or not self.keep_alive:
             self.close()
-        return Reply(status, data, error, latency, started, time.time())
+        return Reply(status, body, error, latency, started, time.time())
 
-    def _exchange(
-        self, planned: PlannedRequest, body: bytes | None, headers: dict[str, str]
-    ) -> tuple[int | None, bytes, str | None]:
-        conn = self._connection()
-        if conn.sock is None:
+    def _connect(self) -> socket.socket:
+        last: OSError = OSError("no address")
+        for family, address in self.target.addresses():
+            sock = socket.socket(family, socket.SOCK_STREAM)
             try:
-                conn.connect()
+                sock.settimeout(self.timeout)
+                sock.connect(address)
+                if self.target.https:  # verified like requests does, with the system's CAs
+                    context = ssl.create_default_context()
+                    sock = context.wrap_socket(sock, server_hostname=self.target.host)
+            except OSError as exc:
+                sock.close()
+                last = exc
+                continue
+            return sock
+        raise last
+
+    def _exchange(self, method: str, data: bytes) -> tuple[int | None, bytes, str | None]:
+        sock = self._sock
+        if sock is not None and (not self.keep_alive or _dropped(sock)):
+            self.close()
+            sock = None
+        if sock is None:
+            try:
+                sock = self._sock = self._connect()
             except OSError:  # refused, unreachable, reset, connect timeout
                 return None, b"", CONNECTION_ERROR
         try:
-            conn.request(planned.method, self.target.prefix + planned.path, body, headers)
+            sock.sendall(data)
         except (BrokenPipeError, ConnectionResetError):
             pass  # the server may have answered before closing; read it like urllib3 does
-        except (OSError, http.client.HTTPException):
+        except OSError:
             return None, b"", CONNECTION_ERROR
         try:
-            response = conn.getresponse()
+            response = self._response(sock, method=method, block_size=65536)
         except TimeoutError:
             return None, b"", READ_TIMEOUT
-        except (OSError, http.client.HTTPException):
+        except (OSError, self._parse_error):
             return None, b"", CONNECTION_ERROR
         try:
-            data = response.read()
+            body = response.read()
         except TimeoutError:
             return None, b"", CONNECTION_ERROR
-        except (OSError, http.client.HTTPException):
+        except (OSError, self._parse_error):
             return None, b"", BODY_ERROR
-        return response.status, data, None
+        if not response.message_complete:  # the peer closed before the announced length
+            return None, b"", BODY_ERROR
+        if response.should_close():
+            self.close()
+        return response.status_code, body, None
