@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
+import requests
 
 from harness.cli.main import main
 from tests.app.client import Api
@@ -110,6 +111,22 @@ def test_access_log_is_opt_in(tmp_path: Path, access_log: bool) -> None:
             assert 'endpoint="/latest"' in metrics
             time.sleep(0.5)
             assert "marker=logged" not in server.log()
+
+
+@pytest.mark.parametrize(
+    ("threads", "worker", "keeps_alive"), [("1", "sync", False), ("4", "gthread", True)]
+)
+def test_threads_choose_the_worker_class(
+    tmp_path: Path, threads: str, worker: str, keeps_alive: bool
+) -> None:
+    args = ("--threads", threads)
+    with serve_reference_app(f"sqlite:///{tmp_path}/m.db", tmp_path, extra_args=args) as server:
+        with requests.Session() as session:  # asks for keep-alive
+            answers = [session.get(f"{server.url}/latest", timeout=10) for _ in range(2)]
+        assert [(a.status_code, a.json()) for a in answers] == [(200, {"latest": -1})] * 2
+        closes = [a.headers.get("Connection", "").lower() == "close" for a in answers]
+        assert closes == [not keeps_alive] * 2  # sync workers answer one request per connection
+        assert f"Using worker: {worker}" in server.log()
 
 
 def test_serves_on_ipv6_loopback(tmp_path: Path) -> None:
