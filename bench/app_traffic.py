@@ -12,7 +12,6 @@ from a server that can use both cores (the reference app) but not from one that 
 
 from __future__ import annotations
 
-import json
 import math
 import random
 import socket
@@ -24,10 +23,10 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from harness.checks.verdicts import simulator_verdict
+from harness.execution.replay.transport import Target
 from harness.planning.requests import PlannedRequest, request_for, user_path
 from harness.scenario.model import Action, Command
 
-AUTH = "Basic c2ltdWxhdG9yOnN1cGVyX3NhZmUh"
 READ_EVERY = 9  # one read per nine writes: about 10 % reads
 SIMULATOR_TIMEOUT_S = 0.3  # answers slower than this count as "slow" (the simulator's budget)
 
@@ -143,19 +142,8 @@ def percentile(sorted_values: Sequence[float], pct: float) -> float:
 
 
 def encode(base_url: str, request: PlannedRequest) -> bytes:
-    """The whole HTTP/1.1 request as bytes, with ``Connection: close`` (the simulator's)."""
-    parts = urlsplit(base_url)
-    body = b"" if request.body is None else json.dumps(request.body).encode()
-    lines = [
-        f"{request.method} {parts.path.rstrip('/')}{request.path} HTTP/1.1",
-        f"Host: {parts.netloc}",
-        f"Authorization: {AUTH}",
-        "Connection: close",
-        f"Content-Length: {len(body)}",
-    ]
-    if request.body is not None:
-        lines.append("Content-Type: application/json")
-    return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body
+    """The whole request as bytes, as the harness's replay sends it (``Connection: close``)."""
+    return Target(base_url).encode(request, keep_alive=False)
 
 
 def exchange(address: tuple[str, int], data: bytes, timeout: float) -> int:
@@ -200,7 +188,8 @@ def replay(
             registered[step.registers] = threading.Event()
     parts = urlsplit(base_url)
     address = (parts.hostname or "127.0.0.1", parts.port or 80)
-    work = [(step, encode(base_url, step.request)) for step in steps]
+    target = Target(base_url)
+    work = [(step, target.encode(step.request, keep_alive=False)) for step in steps]
     feed = iter(work)
     feed_lock = threading.Lock()
     results: list[list[tuple[Step, int | None, str | None, float]]] = []

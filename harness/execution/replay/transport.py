@@ -74,6 +74,10 @@ class Target:
             netloc_host if self.port == default_port else f"{netloc_host}:{self.port}"
         )
         self._addresses: list[tuple[int, tuple[str, int]]] | None = None
+        # The header lines every request to this target carries, joined once.
+        fixed = [f"Host: {self.host_header}"]
+        fixed += [f"{name}: {value}" for name, value in SIMULATOR_HEADERS.items()]
+        self._fixed_headers = "\r\n".join(fixed)
 
     def addresses(self) -> list[tuple[int, tuple[str, int]]]:
         """(family, address) to connect to, resolved once (a name lookup per request costs)."""
@@ -85,14 +89,12 @@ class Target:
     def encode(self, planned: PlannedRequest, *, keep_alive: bool) -> bytes:
         """The whole request as the simulator's ``requests`` call sends it."""
         body = b"" if planned.body is None else json.dumps(planned.body).encode()
-        lines = [
-            f"{planned.method} {self.prefix}{planned.path} HTTP/1.1",
-            f"Host: {self.host_header}",
-        ]
-        lines += [f"{name}: {value}" for name, value in SIMULATOR_HEADERS.items()]
-        lines.append("Connection: keep-alive" if keep_alive else "Connection: close")
-        lines.append(f"Content-Length: {len(body)}")
-        return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1", "replace") + body
+        connection = "keep-alive" if keep_alive else "close"
+        head = (
+            f"{planned.method} {self.prefix}{planned.path} HTTP/1.1\r\n{self._fixed_headers}\r\n"
+            f"Connection: {connection}\r\nContent-Length: {len(body)}\r\n\r\n"
+        )
+        return head.encode("latin-1", "replace") + body
 
 
 def _dropped(sock: socket.socket) -> bool:
