@@ -12,6 +12,7 @@ import os
 import re
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
@@ -31,6 +32,9 @@ SQLITE_PRAGMAS = (
     "PRAGMA synchronous = NORMAL",
     "PRAGMA foreign_keys = ON",
 )
+
+#: Seconds to retry switching a new SQLite file to WAL mode (the busy timeout above).
+WAL_SWITCH_TIMEOUT_S = 10.0
 
 #: Seconds a request waits for a pooled PostgreSQL connection before failing.
 POOL_TIMEOUT_S = 5.0
@@ -176,10 +180,31 @@ class Database:
         conn.execute("COMMIT")
 
     def prepare_file(self) -> None:
-        """Switch a SQLite file to WAL mode (persistent; a no-op on PostgreSQL)."""
-        if self.backend == "sqlite":
-            with self.connect() as conn:
-                conn.execute("PRAGMA journal_mode = WAL")
+        """Switch a SQLite file to WAL mode (persistent; a no-op on PostgreSQL).
+
+        The switch needs the file to itself. When other processes open a new file at the
+        same moment (replicas starting together), SQLite may refuse it with "database is
+        locked" at once, without waiting out ``busy_timeout`` (it will not wait while
+        holding the read lock it took, to avoid a deadlock), so the switch is retried for
+        as long as ``busy_timeout`` allows.
+        """
+        if self.backend != "sqlite":
+            return
+        deadline = time.monotonic() + WAL_SWITCH_TIMEOUT_S
+        with self.connect() as conn:
+            while True:
+                try:
+                    mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()
+                except sqlite3.OperationalError as exc:
+                    if "locked" not in str(exc) or time.monotonic() > deadline:
+                        raise
+                    time.sleep(0.02)
+                    continue
+                if mode and str(mode[0]).lower() == "wal":
+                    return
+                if time.monotonic() > deadline:
+                    raise sqlite3.OperationalError(f"cannot switch to WAL mode (still {mode})")
+                time.sleep(0.02)
 
     # -- statements --------------------------------------------------------------------
 
