@@ -11,6 +11,14 @@ Reports wall time of both and their ratio (goal >= 10x, aim 20x), the client CPU
 request of both (user + system time of the client processes, from ``getrusage``), errors
 of both, and whether ``verify`` (run afterwards, not timed) finds the replayed state exact.
 The harness's CPU includes its fixed start-up (two Python processes, importing Locust).
+
+It also reports the server's CPU time during each run (the server process and its
+workers, from ``/proc``) and what follows from it on this machine, where client and server
+share the cores: no client can replay the harness's traffic in less wall time than the
+server's CPU time divided by the cores (``server_floor_s``), so the simulator-style wall
+time over that floor (``ceiling_ratio``) is the best ratio any client could reach here. When
+the ceiling is below the goal, the goal is out of reach on this machine whatever the
+harness does (``goal_reachable_here``).
 """
 
 from __future__ import annotations
@@ -26,9 +34,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from bench.app_servers import reference
 from harness.checks.verdicts import SIMULATOR_ACCEPTED
-from harness.config import ServeConfig
-from harness.gate.embedded import embedded_reference_app
 from harness.scenario.generate import generate_actions, write_scenario
 from harness.scenario.model import Action
 from harness.verify import run_verify
@@ -36,14 +43,6 @@ from harness.verify import run_verify
 GOAL = 10.0
 #: Share of register actions in the course's recording (about 200 users in 26 000 actions).
 REGISTER_SHARE = 0.008
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _timed(cmd: list[str], stdout: Path) -> tuple[float, float, int]:
@@ -110,18 +109,31 @@ def run(quick: bool, out_dir: Path) -> dict[str, Any]:
         work = Path(tmp)
         scenario = work / "scenario.tsv"
         write_scenario(scenario, actions)
-        with embedded_reference_app(ServeConfig(), work / "harness-side") as url:
-            harness = _harness(url, scenario, work, actions, out_dir / "replay-results.jsonl")
-        with embedded_reference_app(ServeConfig(), work / "simulator-side") as url:
-            simulator = _simulator(url, scenario, work, len(actions))
+        keep = out_dir / "replay-results.jsonl"
+        with reference("harness-side", f"sqlite:///{work / 'harness.db'}", work) as target:
+            before = target.cpu_seconds()
+            harness = _harness(target.url, scenario, work, actions, keep)
+            harness["server_cpu_s"] = round(target.cpu_seconds() - before, 2)
+        with reference("simulator-side", f"sqlite:///{work / 'simulator.db'}", work) as target:
+            before = target.cpu_seconds()
+            simulator = _simulator(target.url, scenario, work, len(actions))
+            simulator["server_cpu_s"] = round(target.cpu_seconds() - before, 2)
     sleep_s = sum(a.delay_ms for a in actions) / 100_000_000
     ratio = simulator["wall_s"] / harness["wall_s"] if harness["wall_s"] else 0.0
     for side in (harness, simulator):
         side["cpu_ms_per_request"] = round(1000 * side["cpu_s"] / max(side["requests"], 1), 3)
+        side["server_cpu_ms_per_request"] = round(
+            1000 * side["server_cpu_s"] / max(side["requests"], 1), 3
+        )
         side["requests_per_s"] = round(side["requests"] / max(side["wall_s"], 1e-9), 1)
+    cores = os.cpu_count() or 1
+    # The server's CPU time alone, spread over every core, is a floor under any client's
+    # wall time for this traffic on this machine (client and server share the cores).
+    floor = harness["server_cpu_s"] / cores
+    ceiling = simulator["wall_s"] / floor if floor else 0.0
     return {
         "actions": len(actions),
-        "cores": os.cpu_count(),
+        "cores": cores,
         "simulator_sleep_s": round(sleep_s, 2),
         "harness": harness,
         "simulator_style": simulator,
@@ -130,6 +142,9 @@ def run(quick: bool, out_dir: Path) -> dict[str, Any]:
             simulator["cpu_ms_per_request"] / max(harness["cpu_ms_per_request"], 1e-9), 2
         ),
         "goal_ratio": GOAL,
+        "server_floor_s": round(floor, 2),
+        "ceiling_ratio": round(ceiling, 2),
+        "goal_reachable_here": ceiling >= GOAL,
         # exit 0 = no error outcome
         "passed": ratio >= GOAL and harness["exit_code"] == 0 and not harness["verify_differences"],
     }
