@@ -86,11 +86,15 @@ class ResultsWriter:
         self.close()
 
 
-def read_records(path: str | Path) -> Iterator[dict[str, Any]]:
-    """Yield the records of a results file; a torn last line (killed writer) is ignored."""
+def read_records(path: str | Path, *, end: int | None = None) -> Iterator[dict[str, Any]]:
+    """Yield the records of a results file; a torn last line (killed writer) is ignored.
+
+    ``end``: read only the file's first ``end`` bytes (the records written before then).
+    """
     p = Path(path)
     try:
-        lines = p.read_text(encoding="utf-8").split("\n")
+        with open(p, "rb") as fh:
+            lines = fh.read(-1 if end is None else end).decode("utf-8").split("\n")
     except FileNotFoundError:
         raise InputError("results file not found", path=str(p)) from None
     for number, line in enumerate(lines, start=1):

@@ -8,8 +8,6 @@ from typing import Any
 from harness.cli.options import add_command, add_option, add_target
 from harness.config import Config
 from harness.constants import ExitCode
-from harness.probes.allowlist import run_allowlist
-from harness.probes.render import render_findings, render_matrix
 
 
 def register(subparsers: Any) -> None:
@@ -79,6 +77,9 @@ def register(subparsers: Any) -> None:
 
 def run(config: Config, args: argparse.Namespace) -> int:
     """Run the probes, print the matrix and the findings; exit 1 on findings."""
+    from harness.probes.allowlist import run_allowlist  # heavy: imported only to run
+    from harness.probes.render import render_findings, render_matrix
+
     result = run_allowlist(config)
     print(f"allowlist probes against {result.target}")
     print(render_matrix(result.matrix))

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from harness.checks.contract import ContractResult, run_contract
 from harness.cli.options import add_command, add_option, add_target
 from harness.config import Config
 from harness.constants import ExitCode
 from harness.errors import HarnessError, UsageError
-from harness.reporting.contract_console import Progress, check_list, render
-from harness.reporting.findings_json import findings_document, write_findings_json
-from harness.reporting.junit import write_junit
+
+if TYPE_CHECKING:
+    from harness.checks.contract import ContractResult
 
 FAIL_ON = ("error", "warning")
 
@@ -104,6 +103,10 @@ def validate(config: Config) -> str:
 
 def run(config: Config, args: argparse.Namespace) -> int:
     """Run the contract checks, print the table, write the reports, return the exit code."""
+    # Heavy (jsonschema, the schemas, requests): imported only to run, not to parse flags.
+    from harness.checks.contract import run_contract
+    from harness.reporting.contract_console import Progress, check_list, render
+
     if getattr(args, "_list", False):
         print(check_list())
         return int(ExitCode.OK)
@@ -120,6 +123,9 @@ def run(config: Config, args: argparse.Namespace) -> int:
 
 def write_reports(config: Config, result: ContractResult) -> None:
     """Write the findings JSON and the JUnit XML when asked for."""
+    from harness.reporting.findings_json import findings_document, write_findings_json
+    from harness.reporting.junit import write_junit
+
     if config.contract.json:
         document = findings_document(
             result.findings,

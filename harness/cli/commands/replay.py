@@ -12,7 +12,6 @@ from harness.cli.options import add_command, add_option, add_target
 from harness.config import Config
 from harness.constants import ExitCode
 from harness.events import ActionChecked, Event, FindingReported, RunFinished, RunStarted
-from harness.execution.replay import run_replay
 
 
 class ProgressReporter:
@@ -123,6 +122,8 @@ def register(subparsers: Any) -> None:
 def run(config: Config, args: argparse.Namespace) -> int:
     """Run the replay; exit 1 when the target produced errors or findings."""
     reporter = ProgressReporter(sys.stderr, sys.stdout)
+    from harness.execution.replay import run_replay  # heavy: imported only to run
+
     result = run_replay(config, reporter)
     if config.replay.worker:
         return int(ExitCode.OK if result.ok else ExitCode.TOOL_ERROR)

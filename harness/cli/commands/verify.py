@@ -13,7 +13,6 @@ from harness.findings import Finding
 from harness.planning.expected import acknowledged_ids
 from harness.results import read_outcomes
 from harness.scenario.parse import read_scenario
-from harness.verify import run_verify
 
 
 def register(subparsers: Any) -> None:
@@ -58,6 +57,8 @@ def run(config: Config, args: argparse.Namespace) -> int:
     acknowledged = None
     if config.verify.results:
         acknowledged = acknowledged_ids(read_outcomes(config.verify.results))
+    from harness.verify import run_verify  # heavy (requests): imported only to run
+
     findings = run_verify(
         config.target,
         scenario.actions,

@@ -13,7 +13,7 @@ from harness.config import Config
 from harness.errors import InputError, TargetUnreachable, UsageError
 from harness.events import EventSink, FindingReported, RunFinished, RunStarted
 from harness.execution.replay.job import Job, action_to_wire
-from harness.execution.replay.launcher import run_processes, run_worker
+from harness.execution.replay.launcher import EngineProcess, EngineRun, run_processes, run_worker
 from harness.execution.replay.summary import Summary, findings_from, summarize
 from harness.execution.replay.transport import Target
 from harness.findings import Finding
@@ -117,7 +117,23 @@ def run_replay(config: Config, sink: EventSink) -> ReplayResult:
     if rc.concurrency < rc.workers:
         # Locust spreads the senders over the workers: a worker without one would stall.
         raise UsageError(f"--concurrency ({rc.concurrency}) must be at least --workers")
-    actions, skipped = _load_actions(config)
+    # Started now so that it imports Locust while the scenario is read (about 1 s here).
+    with EngineProcess(work_dir) as engine:
+        actions, skipped = _load_actions(config)
+        done = _done_before(config, results, actions)
+        job, local_workers = _job(config, results, speed, actions, done)
+        to_send = sum(1 for a in actions if a.id not in done)
+        sink(RunStarted(kind="replay", target=config.target, total=to_send))
+        run = run_processes(job, local_workers, work_dir, sink, engine=engine)
+    result = _finish(config, actions, results, done, sink, run)
+    result.skipped_lines = skipped
+    return result
+
+
+def _done_before(config: Config, results: Path, actions: list[Action]) -> set[int]:
+    """Ids not to send again (``--resume``, ``--resume-from-latest``); a fresh results file."""
+    rc = config.replay
+    assert config.target is not None
     done: set[int] = set()
     if rc.resume and results.exists():
         done = _previous_run(results, actions)
@@ -130,6 +146,15 @@ def run_replay(config: Config, sink: EventSink) -> ReplayResult:
     if rc.resume_from_latest:
         latest = _target_latest(config.target, rc.timeout)
         done |= {a.id for a in actions if a.id <= latest}
+    return done
+
+
+def _job(
+    config: Config, results: Path, speed: float | None, actions: list[Action], done: set[int]
+) -> tuple[Job, int]:
+    """The job of the coordinating process, and how many local workers to start."""
+    rc = config.replay
+    assert config.target is not None
     job = Job(
         role="local",
         target=config.target,
@@ -152,24 +177,27 @@ def run_replay(config: Config, sink: EventSink) -> ReplayResult:
         job.bind_host = rc.master_bind if rc.master else "127.0.0.1"
         job.master_port = rc.master_port if rc.master else _free_port()
         local_workers = 0 if rc.master else rc.workers
-    to_send = sum(1 for a in actions if a.id not in done)
-    sink(RunStarted(kind="replay", target=config.target, total=to_send))
-    run_processes(job, local_workers, work_dir, sink)
-    result = _finish(config, actions, results, done, sink)
-    result.skipped_lines = skipped
-    return result
+    return job, local_workers
 
 
 def _finish(
-    config: Config, actions: list[Action], results: Path, done_before: set[int], sink: EventSink
+    config: Config,
+    actions: list[Action],
+    results: Path,
+    done_before: set[int],
+    sink: EventSink,
+    run: EngineRun,
 ) -> ReplayResult:
+    # This run's records were read as they arrived; only earlier ones (--resume) are read here.
     outcomes: list[Outcome] = []
     evidence: list[dict[str, Any]] = []
-    for record in read_records(results):
+    for record in read_records(results, end=run.offset):
         if record.get("type") == "outcome":
             outcomes.append(Outcome.from_record(record))
         elif record.get("type") == "evidence":
             evidence.append(record)
+    outcomes += run.outcomes
+    evidence += run.evidence
     assert config.target is not None
     summary = summarize(outcomes)
     findings = findings_from(outcomes, evidence, config.target)

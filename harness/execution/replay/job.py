@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -68,7 +68,9 @@ class Job:
 
     def write(self, path: Path) -> None:
         """Write the job as JSON."""
-        path.write_text(json.dumps(asdict(self), ensure_ascii=False), encoding="utf-8")
+        # Not dataclasses.asdict: it deep-copies every action list (~0.35 s for 20k actions).
+        data = {f.name: getattr(self, f.name) for f in fields(self)}
+        path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
 
     @classmethod
     def read(cls, path: str | Path) -> Job:

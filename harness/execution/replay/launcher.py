@@ -4,6 +4,10 @@ The harness process never imports Locust: it writes a job file, starts
 ``python -m harness.execution.replay.locust_process`` once per role (local; or a master
 plus ``--workers`` local workers; or one worker for ``--worker``), and turns every outcome
 appended to the results file into an :class:`~harness.events.ActionChecked` event.
+
+Importing Locust takes most of a second, so the coordinating process may be started
+before the job exists (:class:`EngineProcess`): it imports while the harness reads the
+scenario, then waits for the job file's path on its standard input.
 """
 
 from __future__ import annotations
@@ -15,7 +19,9 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from harness.errors import HarnessError
 from harness.events import ActionChecked, EventSink
@@ -49,6 +55,16 @@ class ResultsTail:
                 yield json.loads(line)
 
 
+@dataclass
+class EngineRun:
+    """How the coordinating process ended, and the records it appended meanwhile."""
+
+    code: int
+    offset: int  # size of the results file before the run: earlier records end here
+    outcomes: list[Outcome] = field(default_factory=list)
+    evidence: list[dict[str, Any]] = field(default_factory=list)
+
+
 def _spawn(job: Job, job_path: Path, log_path: Path) -> subprocess.Popen[bytes]:
     job.write(job_path)
     with open(log_path, "ab") as log:
@@ -58,6 +74,44 @@ def _spawn(job: Job, job_path: Path, log_path: Path) -> subprocess.Popen[bytes]:
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
         )
+
+
+class EngineProcess:
+    """A coordinating process started ahead of its job (it imports Locust meanwhile).
+
+    Use as a context manager: leaving the block without :meth:`hand` (bad input found
+    while the job was being prepared, say) closes its standard input, and the process
+    ends without doing anything.
+    """
+
+    def __init__(self, work_dir: Path) -> None:
+        self.log_path = work_dir / "locust.log"
+        with open(self.log_path, "ab") as log:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", MODULE, "-"],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.PIPE,
+            )
+
+    def hand(self, job: Job, job_path: Path) -> subprocess.Popen[bytes]:
+        """Write ``job`` to ``job_path`` and tell the process to run it."""
+        job.write(job_path)
+        assert self.proc.stdin is not None
+        try:
+            self.proc.stdin.write(f"{job_path}\n".encode())
+            self.proc.stdin.close()
+        except BrokenPipeError:  # it died while importing: its exit code tells
+            pass
+        return self.proc
+
+    def __enter__(self) -> EngineProcess:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.proc.stdin is not None and not self.proc.stdin.closed:
+            self.proc.stdin.close()
+        _stop(self.proc)
 
 
 def _stop(proc: subprocess.Popen[bytes]) -> None:
@@ -85,14 +139,24 @@ def run_processes(
     sink: EventSink,
     *,
     on_tick: Callable[[], None] | None = None,
-) -> int:
-    """Run the coordinating process (and local workers); stream outcomes; return its code."""
+    engine: EngineProcess | None = None,
+) -> EngineRun:
+    """Run the coordinating process (and local workers); stream outcomes; return the run.
+
+    ``engine``: a coordinating process already started (it gets the job); else one is
+    started here.
+    """
     results = Path(job.results)
     offset = results.stat().st_size if results.exists() else 0
     tail = ResultsTail(results, offset)
+    run = EngineRun(code=0, offset=offset)
     log_path = work_dir / "locust.log"
+    job_path = work_dir / f"job-{job.role}.json"
     with ExitStack() as stack:
-        main_proc = _spawn(job, work_dir / f"job-{job.role}.json", log_path)
+        if engine is not None:
+            main_proc = engine.hand(job, job_path)
+        else:
+            main_proc = _spawn(job, job_path, log_path)
         stack.callback(_stop, main_proc)
         for index in range(local_workers):
             worker = Job(role="worker", master_host="127.0.0.1", master_port=job.master_port)
@@ -102,7 +166,11 @@ def run_processes(
             code = main_proc.poll()
             for record in tail.new_records():
                 if record.get("type") == "outcome":
-                    sink(ActionChecked(Outcome.from_record(dict(record))))
+                    outcome = Outcome.from_record(dict(record))
+                    run.outcomes.append(outcome)
+                    sink(ActionChecked(outcome))
+                elif record.get("type") == "evidence":
+                    run.evidence.append(dict(record))
             if on_tick is not None:
                 on_tick()
             if code is not None:
@@ -114,7 +182,8 @@ def run_processes(
         raise HarnessError(f"replay: workers did not connect within {job.worker_wait:.0f}s")
     if code == 3:
         raise HarnessError("replay: a worker was lost mid-run; run again with --resume")
-    return code
+    run.code = code
+    return run
 
 
 def run_worker(job: Job, work_dir: Path) -> int:

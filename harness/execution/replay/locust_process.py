@@ -38,6 +38,7 @@ from harness.execution.replay.transport import Client, Target
 from harness.planning.causal import partition_users
 from harness.planning.requests import request_for
 from harness.results import ResultsWriter
+from harness.scenario.model import Action
 
 #: Exit codes of this process, read by the launcher.
 EXIT_OK = 0
@@ -121,7 +122,8 @@ def _install_sender(env: Environment, state: SenderState) -> None:
     def on_plan(environment: Environment, msg: Any, **_: Any) -> None:
         data = msg.data
         state.job = data["job"]
-        actions = [action_from_wire(a) for a in data["actions"]]
+        # A local run hands over the coordinator's Action objects (no message is encoded).
+        actions = [a if isinstance(a, Action) else action_from_wire(a) for a in data["actions"]]
         owned = set(data["owned"])
         if state.job["profile"] == "strict":
             state.expected = expected_statuses(actions)
@@ -145,7 +147,7 @@ def _install_sender(env: Environment, state: SenderState) -> None:
     runner.register_message(MSG_RELEASE_FINAL, on_release)
 
 
-def _plan_message(job: Job, owned: frozenset[str]) -> dict[str, Any]:
+def _plan_message(job: Job, owned: frozenset[str], actions: list[Any]) -> dict[str, Any]:
     settings = {
         "target": job.target,
         "timeout": job.timeout,
@@ -154,7 +156,7 @@ def _plan_message(job: Job, owned: frozenset[str]) -> dict[str, Any]:
         "speed": job.speed,
         "register_limit": job.register_concurrency or None,
     }
-    return {"job": settings, "actions": job.actions, "owned": sorted(owned), "done": job.done}
+    return {"job": settings, "actions": actions, "owned": sorted(owned), "done": job.done}
 
 
 def _coordinate(env: Environment, job: Job, worker_ids: list[str], is_local: bool) -> int:
@@ -163,7 +165,8 @@ def _coordinate(env: Environment, job: Job, worker_ids: list[str], is_local: boo
 
     runner: Any = env.runner
     actions = [action_from_wire(a) for a in job.actions]
-    parts = partition_users([a for a in actions if a.id not in set(job.done)], len(worker_ids))
+    done = set(job.done)
+    parts = partition_users([a for a in actions if a.id not in done], len(worker_ids))
 
     def broadcast(kind: str, data: Any) -> None:
         runner.send_message(kind, data)
@@ -182,8 +185,10 @@ def _coordinate(env: Environment, job: Job, worker_ids: list[str], is_local: boo
         runner.register_message(
             MSG_OUTCOME, lambda environment, msg, **_: coordinator.on_outcome(msg.data)
         )
+        # Workers get the wire form (msgpack); the local sender the objects themselves.
+        planned: list[Any] = actions if is_local else job.actions
         for worker_id, owned in zip(worker_ids, parts, strict=True):
-            runner.send_message(MSG_PLAN, _plan_message(job, owned), client_id=worker_id)
+            runner.send_message(MSG_PLAN, _plan_message(job, owned, planned), client_id=worker_id)
         coordinator.start()
         users = max(1, job.concurrency)
         runner.start(users, spawn_rate=max(users, 100))
@@ -222,10 +227,20 @@ def _die_with_parent() -> None:
 
 
 def main(argv: list[str]) -> int:
-    """Run one role of the replay described by the job file ``argv[0]``."""
+    """Run one role of the replay described by the job file ``argv[0]``.
+
+    ``-`` instead of a path: the process was started ahead of its job (Locust is imported
+    by now) and reads the job file's path from its standard input; an empty input means
+    the run was called off.
+    """
     _die_with_parent()
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
-    job = Job.read(argv[0])
+    path = argv[0]
+    if path == "-":
+        path = sys.stdin.readline().strip()
+        if not path:
+            return EXIT_OK
+    job = Job.read(path)
     state = SenderState()
     env = Environment(user_classes=[bind_user(state)])
     if job.role == "worker":
