@@ -8,6 +8,7 @@ and no lock held between statements. ``transaction()`` exists for migrations onl
 
 from __future__ import annotations
 
+import fcntl
 import os
 import re
 import sqlite3
@@ -90,6 +91,8 @@ class Database:
             )
         self._pool: Any = None
         self._pool_pid = 0
+        self._write_lock: tuple[int, int] | None = None  # (pid, fd) of the SQLite write lock
+        self._write_mutex = threading.Lock()  # flock does not order threads of one process
         self._lock = threading.Lock()
         self._local = threading.local()
 
@@ -159,6 +162,9 @@ class Database:
         if cached is not None and cached[0] == os.getpid():
             cached[1].close()
         self._local.sqlite = None
+        if self._write_lock is not None and self._write_lock[0] == os.getpid():
+            os.close(self._write_lock[1])
+        self._write_lock = None
         with self._lock:
             if self._pool is not None and self._pool_pid == os.getpid():
                 self._pool.close()
@@ -205,6 +211,32 @@ class Database:
                 if time.monotonic() > deadline:
                     raise sqlite3.OperationalError(f"cannot switch to WAL mode (still {mode})")
                 time.sleep(0.02)
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        """Hold this database's write lock for the block (SQLite; nothing on PostgreSQL).
+
+        SQLite admits one writer at a time, and a connection that finds the database
+        locked polls: its busy handler sleeps 1, 2, 5, 10... ms between attempts, idle
+        time that becomes latency and lost throughput once several workers write. The
+        workers of one server therefore queue on an ``flock`` of a file beside the
+        database first, which wakes the next writer as soon as the lock is free. The busy
+        timeout stays as the guard against any writer that does not take this lock (a
+        ``db upgrade``, another program).
+        """
+        if self.backend != "sqlite":
+            yield
+            return
+        with self._write_mutex:
+            if self._write_lock is None or self._write_lock[0] != os.getpid():
+                flags = os.O_RDWR | os.O_CREAT | os.O_CLOEXEC
+                self._write_lock = (os.getpid(), os.open(f"{self.path}-writelock", flags, 0o600))
+            fd = self._write_lock[1]
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(fd, fcntl.LOCK_UN)
 
     # -- statements --------------------------------------------------------------------
 
@@ -283,9 +315,10 @@ def execute(sql: str, params: Params = ()) -> int:
     database = get_database()
     conn = _request_connection(database)
     latest = g.pop("pending_latest", None)
-    if latest is not None:
-        return database.run_with_latest(conn, sql, params, latest)
-    return int(database.run(conn, sql, params).rowcount)
+    with database.writing():
+        if latest is not None:
+            return database.run_with_latest(conn, sql, params, latest)
+        return int(database.run(conn, sql, params).rowcount)
 
 
 def defer_latest(value: str) -> None:
@@ -298,7 +331,9 @@ def flush_latest() -> None:
     latest = g.pop("pending_latest", None)
     if latest is not None:
         database = get_database()
-        database.run(_request_connection(database), LATEST_SQL, (latest,))
+        conn = _request_connection(database)
+        with database.writing():
+            database.run(conn, LATEST_SQL, (latest,))
 
 
 def _request_connection(database: Database) -> Connection:

@@ -1,10 +1,14 @@
-"""SQLite: a reader holding a long read transaction does not block the writer (WAL)."""
+"""SQLite: readers never block the writer (WAL); writers queue on a lock, not by polling."""
 
 from __future__ import annotations
 
+import fcntl
 import sqlite3
+import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from reference_app.db import Database
 from tests.app.client import Api
 from tests.support.servers import serve_reference_app
 
@@ -31,3 +35,41 @@ def test_open_read_transaction_does_not_block_writes(tmp_path: Path) -> None:
             reader.close()
         journal = sqlite3.connect(db_file).execute("PRAGMA journal_mode").fetchone()[0]
         assert journal == "wal"
+
+
+def test_writers_queue_on_the_write_lock(tmp_path: Path) -> None:
+    """Every write waits for the lock file beside the database; reads do not."""
+    db_file = tmp_path / "locked.db"
+    with serve_reference_app(f"sqlite:///{db_file}", tmp_path, workers=2) as server:
+        api = Api(server.url)
+        name = api.new_user()
+        with open(f"{db_file}-writelock", "a+b") as held, ThreadPoolExecutor(1) as pool:
+            fcntl.flock(held, fcntl.LOCK_EX)  # as a worker in the middle of a write
+            write = pool.submit(api.tweet, name, "queued behind the lock")
+            time.sleep(1.0)
+            assert not write.done()  # the write waits for the lock...
+            assert api.messages(name).json() == []  # ...a read does not
+            fcntl.flock(held, fcntl.LOCK_UN)
+            assert write.result(timeout=10).status_code == 204
+        assert [m["content"] for m in api.messages(name).json()] == ["queued behind the lock"]
+
+
+def test_threads_of_one_process_take_the_write_lock_in_turn(tmp_path: Path) -> None:
+    database = Database(f"sqlite:///{tmp_path / 'threads.db'}")
+    inside: list[int] = []
+    overlaps: list[int] = []
+
+    def write(_: int) -> None:
+        with database.writing():
+            inside.append(1)
+            if len(inside) > 1:
+                overlaps.append(len(inside))
+            time.sleep(0.002)
+            inside.pop()
+
+    try:
+        with ThreadPoolExecutor(4) as pool:
+            list(pool.map(write, range(40)))
+    finally:
+        database.close()
+    assert overlaps == []

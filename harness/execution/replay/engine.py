@@ -9,7 +9,7 @@ from typing import Any
 
 import requests
 
-from harness.config import Config
+from harness.config import Config, ReplayConfig
 from harness.errors import InputError, TargetUnreachable, UsageError
 from harness.events import EventSink, FindingReported, RunFinished, RunStarted
 from harness.execution.replay.job import Job, action_to_wire
@@ -118,7 +118,8 @@ def run_replay(config: Config, sink: EventSink) -> ReplayResult:
         # Locust spreads the senders over the workers: a worker without one would stall.
         raise UsageError(f"--concurrency ({rc.concurrency}) must be at least --workers")
     # Started now so that it imports Locust while the scenario is read (about 1 s here).
-    with EngineProcess(work_dir) as engine:
+    job_path = work_dir / f"job-{_role(rc)}.json"
+    with EngineProcess(job_path, work_dir / "locust.log") as engine:
         actions, skipped = _load_actions(config)
         done = _done_before(config, results, actions)
         job, local_workers = _job(config, results, speed, actions, done)
@@ -128,6 +129,11 @@ def run_replay(config: Config, sink: EventSink) -> ReplayResult:
     result = _finish(config, actions, results, done, sink, run)
     result.skipped_lines = skipped
     return result
+
+
+def _role(rc: ReplayConfig) -> str:
+    """The coordinating process's role: ``master`` when workers send, else ``local``."""
+    return "master" if rc.master or rc.workers > 0 else "local"
 
 
 def _done_before(config: Config, results: Path, actions: list[Action]) -> set[int]:
@@ -172,8 +178,9 @@ def _job(
         actions=[action_to_wire(a) for a in actions],
     )
     local_workers = 0
-    if rc.master or rc.workers > 0:
-        job.role, job.workers = "master", max(rc.workers, 1)
+    job.role = _role(rc)
+    if job.role == "master":
+        job.workers = max(rc.workers, 1)
         job.bind_host = rc.master_bind if rc.master else "127.0.0.1"
         job.master_port = rc.master_port if rc.master else _free_port()
         local_workers = 0 if rc.master else rc.workers

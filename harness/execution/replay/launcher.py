@@ -6,8 +6,8 @@ plus ``--workers`` local workers; or one worker for ``--worker``), and turns eve
 appended to the results file into an :class:`~harness.events.ActionChecked` event.
 
 Importing Locust takes most of a second, so the coordinating process may be started
-before the job exists (:class:`EngineProcess`): it imports while the harness reads the
-scenario, then waits for the job file's path on its standard input.
+before its job file is written (:class:`EngineProcess`): it imports while the harness
+reads the scenario, then waits for ``go`` on its standard input.
 """
 
 from __future__ import annotations
@@ -84,22 +84,22 @@ class EngineProcess:
     ends without doing anything.
     """
 
-    def __init__(self, work_dir: Path) -> None:
-        self.log_path = work_dir / "locust.log"
-        with open(self.log_path, "ab") as log:
+    def __init__(self, job_path: Path, log_path: Path) -> None:
+        self.job_path = job_path
+        with open(log_path, "ab") as log:
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", MODULE, "-"],
+                [sys.executable, "-m", MODULE, "--wait", str(job_path)],
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 stdin=subprocess.PIPE,
             )
 
-    def hand(self, job: Job, job_path: Path) -> subprocess.Popen[bytes]:
-        """Write ``job`` to ``job_path`` and tell the process to run it."""
-        job.write(job_path)
+    def hand(self, job: Job) -> subprocess.Popen[bytes]:
+        """Write ``job`` to the process's job file and tell it to run it."""
+        job.write(self.job_path)
         assert self.proc.stdin is not None
         try:
-            self.proc.stdin.write(f"{job_path}\n".encode())
+            self.proc.stdin.write(b"go\n")
             self.proc.stdin.close()
         except BrokenPipeError:  # it died while importing: its exit code tells
             pass
@@ -151,12 +151,10 @@ def run_processes(
     tail = ResultsTail(results, offset)
     run = EngineRun(code=0, offset=offset)
     log_path = work_dir / "locust.log"
-    job_path = work_dir / f"job-{job.role}.json"
     with ExitStack() as stack:
-        if engine is not None:
-            main_proc = engine.hand(job, job_path)
-        else:
-            main_proc = _spawn(job, job_path, log_path)
+        if engine is None:
+            engine = stack.enter_context(EngineProcess(work_dir / f"job-{job.role}.json", log_path))
+        main_proc = engine.hand(job)
         stack.callback(_stop, main_proc)
         for index in range(local_workers):
             worker = Job(role="worker", master_host="127.0.0.1", master_port=job.master_port)

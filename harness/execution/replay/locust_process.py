@@ -229,17 +229,15 @@ def _die_with_parent() -> None:
 def main(argv: list[str]) -> int:
     """Run one role of the replay described by the job file ``argv[0]``.
 
-    ``-`` instead of a path: the process was started ahead of its job (Locust is imported
-    by now) and reads the job file's path from its standard input; an empty input means
-    the run was called off.
+    ``--wait JOB``: the process was started ahead of its job. Locust is imported by now;
+    it waits for ``go`` on its standard input before reading the job file, and ends
+    without doing anything when the input ends first (the run was called off).
     """
     _die_with_parent()
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
-    path = argv[0]
-    if path == "-":
-        path = sys.stdin.readline().strip()
-        if not path:
-            return EXIT_OK
+    path = argv[-1]
+    if argv[0] == "--wait" and sys.stdin.readline().strip() != "go":
+        return EXIT_OK
     job = Job.read(path)
     state = SenderState()
     env = Environment(user_classes=[bind_user(state)])
