@@ -89,3 +89,15 @@ def test_the_cli_parser_imports_no_engine() -> None:
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "[]"
+
+
+def test_the_replay_engine_starts_its_process_before_loading_requests() -> None:
+    # requests and verify load only when used (--resume-from-latest, --verify), after the
+    # Locust process was started.
+    code = (
+        "import sys; import harness.execution.replay.engine;"
+        "print(sorted(m for m in ('requests', 'harness.verify') if m in sys.modules))"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "[]"

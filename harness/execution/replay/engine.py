@@ -7,8 +7,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import requests
-
 from harness.config import Config, ReplayConfig
 from harness.errors import InputError, TargetUnreachable, UsageError
 from harness.events import EventSink, FindingReported, RunFinished, RunStarted
@@ -20,7 +18,6 @@ from harness.findings import Finding
 from harness.results import Outcome, ResultsWriter, header_record, read_records
 from harness.scenario.model import Action
 from harness.scenario.parse import read_scenario
-from harness.verify import run_verify
 
 
 @dataclass
@@ -59,6 +56,8 @@ def _free_port() -> int:
 
 def _target_latest(target: str, timeout: float) -> int:
     """The target's ``/latest`` (for ``--resume-from-latest``)."""
+    import requests  # not at the top: the Locust process is started before it is needed
+
     url = target.rstrip("/") + "/latest"
     try:
         response = requests.get(url, timeout=max(timeout, 5.0))
@@ -216,6 +215,8 @@ def _finish(
     sink(RunFinished(kind="replay", ok=ok, summary="\n".join(summary.lines())))
     if config.replay.verify and not stopped_early:
         # verify emits its own events (RunStarted/RunFinished "verify", findings)
+        from harness.verify import run_verify  # heavy (requests): only when asked for
+
         differences = run_verify(config.target, actions, summary.acknowledged, sink=sink)
         findings += differences
         ok = ok and not differences
