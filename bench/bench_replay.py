@@ -9,7 +9,10 @@ SQLite), each client on its own fresh database, replaying the same generated sce
 * transport only (a diagnostic, not a competitor): :mod:`bench.transport_only`, the
   harness's transport from as many greenlets as the harness has senders, the users
   registered first, no causal order, Locust or results file: what the harness's own
-  machinery costs above its transport.
+  machinery costs above its transport;
+* harness alone (a diagnostic): the same ``replay`` against a real nginx that answers 204
+  to everything, a server that costs next to nothing: the harness's own speed on this
+  machine, without the reference app's share of the cores.
 
 Reports wall time of both and their ratio (goal >= 10x, aim 20x), the client CPU time per
 request of both (user + system time of the client processes, from ``getrusage``), errors
@@ -38,14 +41,18 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.app_servers import Target, reference
+from bench.app_servers import Target, free_port, reference
+from bench.bench_load import NGINX_CONF
 from harness.checks.verdicts import SIMULATOR_ACCEPTED
 from harness.config import ReplayConfig
+from harness.results import read_records
 from harness.scenario.generate import generate_actions, write_scenario
 from harness.scenario.model import Action
 from harness.verify import run_verify
+from tests.support.net import wait_http
 
 GOAL = 10.0
+NGINX = "/usr/sbin/nginx"
 #: The harness's default ``--concurrency``: the transport-only side uses as many senders.
 SENDERS = ReplayConfig().concurrency
 #: Share of register actions in the course's recording (about 200 users in 26 000 actions).
@@ -147,6 +154,37 @@ def _transport_only(target: Target, scenario: Path) -> dict[str, Any]:
     }
 
 
+def _harness_alone(scenario: Path, work: Path) -> dict[str, Any]:
+    """``replay --speed max`` against nginx answering 204 (every verdict is "ok")."""
+    nginx_dir = work / "nginx"
+    nginx_dir.mkdir()
+    port = free_port()
+    (nginx_dir / "nginx.conf").write_text(NGINX_CONF.format(dir=nginx_dir, port=port))
+    conf = ["-c", str(nginx_dir / "nginx.conf"), "-p", str(nginx_dir)]
+    nginx = subprocess.Popen([NGINX, *conf], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_http(f"{url}/latest", timeout=10)
+        out = work / "alone-out"
+        cmd = [sys.executable, "-m", "harness", "replay", "--target", url]
+        cmd += ["--scenario", str(scenario), "--speed", "max", "--output-dir", str(out)]
+        wall, cpu, code = _timed(cmd, work / "alone.txt")
+    finally:
+        nginx.terminate()
+        nginx.wait(timeout=10)
+    records = read_records(out / "replay" / "results.jsonl")
+    outcomes = [r for r in records if r["type"] == "outcome"]
+    requests = max(len(outcomes), 1)
+    return {
+        "wall_s": round(wall, 2),
+        "requests": len(outcomes),
+        "requests_per_s": round(len(outcomes) / max(wall, 1e-9), 1),
+        "errors": sum(1 for r in outcomes if r["verdict"] != "ok"),
+        "exit_code": code,
+        "cpu_ms_per_request": round(1000 * cpu / requests, 3),
+    }
+
+
 def run(quick: bool, out_dir: Path) -> dict[str, Any]:
     """Run both clients against fresh reference apps; report times, ratio and CPU/request."""
     count = 2000 if quick else 20000
@@ -168,6 +206,7 @@ def run(quick: bool, out_dir: Path) -> dict[str, Any]:
             simulator["server_cpu_s"] = round(target.cpu_seconds() - before, 2)
         with reference("transport-only", f"sqlite:///{work / 'transport.db'}", work) as target:
             transport = _transport_only(target, scenario)
+        alone = _harness_alone(scenario, work) if Path(NGINX).exists() else {"skipped": "no nginx"}
     sleep_s = sum(a.delay_ms for a in actions) / 100_000_000
     ratio = simulator["wall_s"] / harness["wall_s"] if harness["wall_s"] else 0.0
     for side in (harness, simulator):
@@ -185,6 +224,7 @@ def run(quick: bool, out_dir: Path) -> dict[str, Any]:
         "harness": harness,
         "simulator_style": simulator,
         "transport_only": transport,
+        "harness_alone": alone,
         "wall_ratio": round(ratio, 2),
         "cpu_per_request_ratio": round(
             simulator["cpu_ms_per_request"] / max(harness["cpu_ms_per_request"], 1e-9), 2
