@@ -23,6 +23,22 @@ from pathlib import Path
 
 import psycopg
 
+#: The Debian package's nginx, answering 204 to everything: a server that costs next to nothing.
+NGINX = "/usr/sbin/nginx"
+NGINX_CONF = """
+worker_processes 1;
+daemon off;
+pid {dir}/nginx.pid;
+error_log {dir}/error.log;
+events {{ worker_connections 4096; }}
+http {{
+  access_log off;
+  client_body_temp_path {dir}; proxy_temp_path {dir}; fastcgi_temp_path {dir};
+  uwsgi_temp_path {dir}; scgi_temp_path {dir};
+  server {{ listen 127.0.0.1:{port}; location / {{ return 204; }} }}
+}}
+"""
+
 #: Admin connection used to create (and drop) one fresh benchmark database per run.
 PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 BULK_USERS = 1000
@@ -102,6 +118,30 @@ def _process(cmd: list[str], name: str, db_url: str, port: int, work: Path) -> I
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+@contextmanager
+def nginx_204(work: Path, *, cpu: int | None = None) -> Iterator[str]:
+    """A real nginx answering 204 to every request, in ``work``; yield its base URL.
+
+    ``cpu``: pin it to that core (so that a client pinned elsewhere never competes with it).
+    """
+    port = free_port()
+    (work / "nginx.conf").write_text(NGINX_CONF.format(dir=work, port=port))
+    pin = None if cpu is None else (lambda: os.sched_setaffinity(0, {cpu}))
+    nginx = subprocess.Popen(
+        [NGINX, "-c", str(work / "nginx.conf"), "-p", str(work)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        preexec_fn=pin,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_ready(url, nginx, work / "error.log")
+        yield url
+    finally:
+        nginx.terminate()
+        nginx.wait(timeout=10)
 
 
 @contextmanager

@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from bench.app_servers import nginx_204
 from harness.execution.load.plan import locustfile_path
 from harness.results import read_records
 from harness.scenario.generate import generate_actions, write_scenario
@@ -88,20 +89,6 @@ def _end(environment, **_):
         json.dump(out, fh)
 """
 
-NGINX_CONF = """
-worker_processes 1;
-daemon off;
-pid {dir}/nginx.pid;
-error_log {dir}/error.log;
-events {{ worker_connections 4096; }}
-http {{
-  access_log off;
-  client_body_temp_path {dir}; proxy_temp_path {dir}; fastcgi_temp_path {dir};
-  uwsgi_temp_path {dir}; scgi_temp_path {dir};
-  server {{ listen 127.0.0.1:{port}; location / {{ return 204; }} }}
-}}
-"""
-
 USERS = 20
 WARMUP_S = 1.5
 #: The client runs on the last CPU, nginx on CPU 0: they never compete for one core.
@@ -169,15 +156,6 @@ def _compare(
 
 
 def _client_efficiency(quick: bool, work: Path) -> dict[str, Any]:
-    port = free_port()
-    (work / "nginx.conf").write_text(NGINX_CONF.format(dir=work, port=port))
-    nginx = subprocess.Popen(
-        ["/usr/sbin/nginx", "-c", str(work / "nginx.conf"), "-p", str(work)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        preexec_fn=lambda: _pin(0),
-    )
-    host = f"http://127.0.0.1:{port}"
     plain_file = work / "plain_locustfile.py"
     plain_file.write_text(PLAIN_LOCUSTFILE)
     scenario = work / "scenario.tsv"
@@ -188,8 +166,7 @@ def _client_efficiency(quick: bool, work: Path) -> dict[str, Any]:
         f"--mt-results-dir={work / 'parts'}",
         "--mt-keep-alive",
     ]
-    try:
-        wait_http(f"{host}/latest", timeout=10)
+    with nginx_204(work, cpu=0) as host:
         result = _compare(
             host,
             quick,
@@ -199,9 +176,6 @@ def _client_efficiency(quick: bool, work: Path) -> dict[str, Any]:
                 "harness": (locustfile_path(), harness_args),
             },
         )
-    finally:
-        nginx.terminate()
-        nginx.wait(timeout=10)
     return {**result, "users": USERS, "keep_alive": True}
 
 

@@ -41,18 +41,15 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.app_servers import Target, free_port, reference
-from bench.bench_load import NGINX_CONF
+from bench.app_servers import NGINX, Target, nginx_204, reference
 from harness.checks.verdicts import SIMULATOR_ACCEPTED
 from harness.config import ReplayConfig
 from harness.results import read_records
 from harness.scenario.generate import generate_actions, write_scenario
 from harness.scenario.model import Action
 from harness.verify import run_verify
-from tests.support.net import wait_http
 
 GOAL = 10.0
-NGINX = "/usr/sbin/nginx"
 #: The harness's default ``--concurrency``: the transport-only side uses as many senders.
 SENDERS = ReplayConfig().concurrency
 #: Share of register actions in the course's recording (about 200 users in 26 000 actions).
@@ -158,20 +155,11 @@ def _harness_alone(scenario: Path, work: Path) -> dict[str, Any]:
     """``replay --speed max`` against nginx answering 204 (every verdict is "ok")."""
     nginx_dir = work / "nginx"
     nginx_dir.mkdir()
-    port = free_port()
-    (nginx_dir / "nginx.conf").write_text(NGINX_CONF.format(dir=nginx_dir, port=port))
-    conf = ["-c", str(nginx_dir / "nginx.conf"), "-p", str(nginx_dir)]
-    nginx = subprocess.Popen([NGINX, *conf], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_http(f"{url}/latest", timeout=10)
-        out = work / "alone-out"
+    out = work / "alone-out"
+    with nginx_204(nginx_dir) as url:
         cmd = [sys.executable, "-m", "harness", "replay", "--target", url]
         cmd += ["--scenario", str(scenario), "--speed", "max", "--output-dir", str(out)]
         wall, cpu, code = _timed(cmd, work / "alone.txt")
-    finally:
-        nginx.terminate()
-        nginx.wait(timeout=10)
     records = read_records(out / "replay" / "results.jsonl")
     outcomes = [r for r in records if r["type"] == "outcome"]
     requests = max(len(outcomes), 1)
