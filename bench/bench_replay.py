@@ -10,6 +10,10 @@ SQLite), each client on its own fresh database, replaying the same generated sce
   harness's transport from as many greenlets as the harness has senders, the users
   registered first, no causal order, Locust or results file: what the harness's own
   machinery costs above its transport;
+* minimal client (a diagnostic, the ceiling): :mod:`bench.minimal_client`, the leanest
+  client Python allows (plain threads and sockets, requests encoded before its clock
+  starts, no Locust, verdicts, results file or causal order but "registers first"): the
+  ratio no client that must do what the harness does can beat on this machine;
 * harness alone (a diagnostic): the same ``replay`` against a real nginx that answers 204
   to everything, a server that costs next to nothing: the harness's own speed on this
   machine, without the reference app's share of the cores.
@@ -123,22 +127,25 @@ def _simulator(url: str, scenario: Path, work: Path, actions: int) -> dict[str, 
     }
 
 
-def _transport_only(target: Target, scenario: Path) -> dict[str, Any]:
-    """The transport-only diagnostic against ``target`` (server CPU of its timed part)."""
-    cmd = [sys.executable, "-m", "bench.transport_only", target.url, str(scenario)]
-    cmd.append(str(SENDERS))
+def _diagnostic(module: str, target: Target, scenario: Path) -> dict[str, Any]:
+    """A diagnostic client (``bench.<module>``) against ``target``, server CPU of its timed part.
+
+    The client prints ``ready`` once its requests are planned, just before its clock
+    starts, and one JSON line at the end; both time the whole scenario, registers included.
+    """
+    cmd = [sys.executable, "-m", f"bench.{module}", target.url, str(scenario), str(SENDERS)]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
     assert proc.stdout is not None
     before = None
     result: dict[str, Any] = {}
     for line in proc.stdout:
-        if line.strip() == "registered":
+        if line.strip() == "ready":
             before = target.cpu_seconds()
         elif line.startswith("{"):
             result = json.loads(line)
     proc.wait()
     if before is None or not result:
-        raise RuntimeError(f"bench.transport_only failed (exit {proc.returncode})")
+        raise RuntimeError(f"bench.{module} failed (exit {proc.returncode})")
     server = target.cpu_seconds() - before
     requests = max(int(result["requests"]), 1)
     return {
@@ -147,6 +154,7 @@ def _transport_only(target: Target, scenario: Path) -> dict[str, Any]:
         "requests_per_s": round(requests / max(result["wall_s"], 1e-9), 1),
         "errors": result["errors"],
         "cpu_ms_per_request": round(1000 * result["cpu_s"] / requests, 3),
+        "server_cpu_s": round(server, 2),
         "server_cpu_ms_per_request": round(1000 * server / requests, 3),
     }
 
@@ -193,7 +201,9 @@ def run(quick: bool, out_dir: Path) -> dict[str, Any]:
             simulator = _simulator(target.url, scenario, work, len(actions))
             simulator["server_cpu_s"] = round(target.cpu_seconds() - before, 2)
         with reference("transport-only", f"sqlite:///{work / 'transport.db'}", work) as target:
-            transport = _transport_only(target, scenario)
+            transport = _diagnostic("transport_only", target, scenario)
+        with reference("minimal-client", f"sqlite:///{work / 'minimal.db'}", work) as target:
+            minimal = _diagnostic("minimal_client", target, scenario)
         alone = _harness_alone(scenario, work) if Path(NGINX).exists() else {"skipped": "no nginx"}
     sleep_s = sum(a.delay_ms for a in actions) / 100_000_000
     ratio = simulator["wall_s"] / harness["wall_s"] if harness["wall_s"] else 0.0
@@ -205,6 +215,7 @@ def run(quick: bool, out_dir: Path) -> dict[str, Any]:
         side["requests_per_s"] = round(side["requests"] / max(side["wall_s"], 1e-9), 1)
     cores = os.cpu_count() or 1
     floor, at_floor = at_server_floor(harness["server_cpu_s"], cores, simulator["wall_s"])
+    minimal["ratio"] = round(simulator["wall_s"] / max(minimal["wall_s"], 1e-9), 2)
     return {
         "actions": len(actions),
         "cores": cores,
@@ -212,6 +223,7 @@ def run(quick: bool, out_dir: Path) -> dict[str, Any]:
         "harness": harness,
         "simulator_style": simulator,
         "transport_only": transport,
+        "minimal_client": minimal,
         "harness_alone": alone,
         "wall_ratio": round(ratio, 2),
         "cpu_per_request_ratio": round(
@@ -220,6 +232,8 @@ def run(quick: bool, out_dir: Path) -> dict[str, Any]:
         "goal_ratio": GOAL,
         "server_floor_s": round(floor, 2),
         "ratio_at_server_floor": None if at_floor is None else round(at_floor, 2),
+        # The ceiling of every client here: the leanest one, timed without its start-up.
+        "ratio_of_minimal_client": minimal["ratio"],
         # exit 0 = no error outcome
         "passed": ratio >= GOAL and harness["exit_code"] == 0 and not harness["verify_differences"],
     }

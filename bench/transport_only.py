@@ -1,12 +1,12 @@
 """Diagnostic side of the replay benchmark: the harness's transport alone, without Locust.
 
-``python -m bench.transport_only URL SCENARIO CONCURRENCY`` registers the scenario's users
-one after the other (not timed), prints ``registered``, then sends every other action
-through the replay's ``transport.Client`` from CONCURRENCY greenlets, in scenario order but
-without causal waits, verdicts, results file or Locust, and prints one JSON line: the timed
-part's wall time and this process's CPU time. Set beside the full harness's run it shows
-what the harness's own machinery costs above its transport. Runs in its own process
-because gevent monkey-patches it.
+``python -m bench.transport_only URL SCENARIO CONCURRENCY`` plans every request, prints
+``ready``, then sends the scenario's registers and after them every other action through
+the replay's ``transport.Client`` from CONCURRENCY greenlets, in scenario order but without
+causal waits, verdicts, results file or Locust, and prints one JSON line: the timed part's
+wall time (registers included, like the harness's run) and this process's CPU time. Set
+beside the full harness's run it shows what the harness's own machinery costs above its
+transport. Runs in its own process because gevent monkey-patches it.
 """
 
 from __future__ import annotations
@@ -37,31 +37,35 @@ def _cpu_s() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def main(argv: list[str]) -> int:
-    """Register, then send the rest from CONCURRENCY greenlets; print the timings."""
-    url, path, concurrency = argv[0], argv[1], int(argv[2])
-    actions = read_scenario(path).actions
-    target = Target(url)
-    first = Client(target, TIMEOUT_S)
-    for action in actions:
-        if action.command is Command.REGISTER:
-            first.send(request_for(action))
-    rest = [request_for(a) for a in actions if a.command is not Command.REGISTER]
-    print("registered", flush=True)  # the caller samples the server's CPU time now
-    feed: Iterator[PlannedRequest] = iter(rest)
+def _send_all(target: Target, planned: list[PlannedRequest], concurrency: int) -> int:
+    """Send ``planned`` in order from ``concurrency`` greenlets; the number of failures."""
+    feed: Iterator[PlannedRequest] = iter(planned)
     errors = 0
 
     def sender() -> None:
         nonlocal errors
         client = Client(target, TIMEOUT_S)
-        for planned in feed:
-            reply = client.send(planned)
+        for request in feed:
+            reply = client.send(request)
             errors += reply.error is not None or reply.status != 204
 
-    cpu0, wall0 = _cpu_s(), time.perf_counter()
     gevent.joinall([gevent.spawn(sender) for _ in range(concurrency)])
+    return errors
+
+
+def main(argv: list[str]) -> int:
+    """Register, then send the rest, from CONCURRENCY greenlets; print the timings."""
+    url, path, concurrency = argv[0], argv[1], int(argv[2])
+    actions = read_scenario(path).actions
+    target = Target(url)
+    registers = [request_for(a) for a in actions if a.command is Command.REGISTER]
+    rest = [request_for(a) for a in actions if a.command is not Command.REGISTER]
+    print("ready", flush=True)  # the caller samples the server's CPU time now
+    cpu0, wall0 = _cpu_s(), time.perf_counter()
+    errors = _send_all(target, registers, concurrency) + _send_all(target, rest, concurrency)
     wall, cpu = time.perf_counter() - wall0, _cpu_s() - cpu0
-    print(json.dumps({"requests": len(rest), "wall_s": wall, "cpu_s": cpu, "errors": errors}))
+    requests = len(registers) + len(rest)
+    print(json.dumps({"requests": requests, "wall_s": wall, "cpu_s": cpu, "errors": errors}))
     return 0
 
 
