@@ -27,9 +27,10 @@ It also reports the server's CPU time during each run (the server process and it
 workers, from ``/proc``). Client and server share the cores, so the harness's run cannot end
 before the server has spent the CPU time it spent in that run, spread over every core
 (``server_floor_s``); ``ratio_at_server_floor`` is the ratio a harness that cost nothing
-would have reached with the server spending that much. It is not a bound for every client:
-the server spends less per request when its workers never wait for the next one (a leaner
-client keeps them busier), and more when they go idle between requests.
+would have reached with the server spending that much. It is not an exact bound for every
+client: the server spends a little less per request when its workers never wait for the
+next one (a leaner client keeps them busier), and more when they go idle between requests.
+The minimal client's ratio (``ratio_of_minimal_client``) is the measured ceiling.
 """
 
 from __future__ import annotations
