@@ -52,8 +52,10 @@ def run(config: Config, args: argparse.Namespace) -> int:
     """Run the load test; print per-endpoint statistics and thresholds; 1 if any fails."""
     from harness.execution.load import run_load
     from harness.execution.load.stats import format_table
+    from harness.reporting.progress import ProgressPrinter
 
-    result = run_load(config)
+    # Live progress on stderr (requests so far, rate, errors by class), every 2 s.
+    result = run_load(config, ProgressPrinter(sys.stderr))
     print(format_table(result.endpoints))
     if result.errors_by_check:
         errors = ", ".join(f"{k}: {v}" for k, v in sorted(result.errors_by_check.items()))

@@ -1,8 +1,9 @@
 """``run_load``: run Locust (local, or a master and N local workers) and judge raw timings.
 
 Locust runs in its own processes (never in this one). Each Locust process writes a part
-results file with every raw response time; after the processes exit, the parts are merged
-into one results file, and thresholds are judged from those raw timings.
+results file with every raw response time; while they run, this process follows the parts
+and hands each request to the event sink (live progress); after the processes exit, the
+parts are merged into one results file, and thresholds are judged from those raw timings.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import json
 import shutil
 import socket
 import subprocess
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,11 +25,18 @@ import requests
 from harness.checks.thresholds import ThresholdResult, evaluate, parse_thresholds
 from harness.config import Config
 from harness.errors import HarnessError, TargetUnreachable
-from harness.events import CheckFinished, EventSink, RunFinished, RunStarted, null_sink
+from harness.events import (
+    ActionChecked,
+    CheckFinished,
+    EventSink,
+    RunFinished,
+    RunStarted,
+    null_sink,
+)
 from harness.findings import Finding, Profile, Severity
 from harness.results import Outcome, ResultsWriter, header_record
 
-from .parts import read_part
+from .parts import PartTail, read_part
 from .plan import LoadPlan, main_command, plan_load, worker_command
 from .stats import (
     EndpointStats,
@@ -39,6 +48,8 @@ from .stats import (
 
 #: Seconds a run may take beyond --run-time (start-up, worker connection, shutdown).
 GRACE_S = 60.0
+#: Seconds between two looks at the part files during a run.
+POLL_S = 0.25
 
 
 @dataclass
@@ -87,8 +98,37 @@ def _scenario_file(config: Config, run_dir: Path) -> Path:
     return path
 
 
-def _run_processes(plan: LoadPlan) -> None:
-    """Start Locust, wait for it to stop by itself (bounded), always clean up."""
+class _Progress:
+    """Follows every part file of a run and hands each new request to the sink."""
+
+    def __init__(self, parts_dir: Path, sink: EventSink) -> None:
+        self.parts_dir = parts_dir
+        self.sink = sink
+        self._tails: dict[Path, PartTail] = {}
+
+    def poll(self) -> None:
+        """Emit an :class:`ActionChecked` for every request written since the last poll."""
+        for path in sorted(self.parts_dir.glob("part-*.tsv")):
+            tail = self._tails.setdefault(path, PartTail(path))
+            for outcome in tail.new_outcomes():
+                self.sink(ActionChecked(outcome))
+
+
+def _wait(proc: subprocess.Popen[bytes], deadline: float, progress: _Progress) -> None:
+    """Wait for ``proc`` to exit by ``deadline`` (monotonic), following the parts meanwhile."""
+    while proc.poll() is None:
+        if time.monotonic() > deadline:
+            raise HarnessError(f"Locust did not stop within --run-time + {GRACE_S:.0f}s")
+        progress.poll()
+        time.sleep(POLL_S)
+    progress.poll()
+
+
+def _run_processes(plan: LoadPlan, sink: EventSink = null_sink) -> None:
+    """Start Locust, wait for it to stop by itself (bounded), always clean up.
+
+    Every request the Locust processes write to their parts meanwhile reaches ``sink``.
+    """
     logs = plan.run_dir / "logs"
     logs.mkdir(parents=True, exist_ok=True)
     port = _free_port() if plan.workers else None
@@ -101,10 +141,7 @@ def _run_processes(plan: LoadPlan) -> None:
             name = "main" if i == 0 else f"worker{i}"
             with open(logs / f"{name}.log", "wb") as log:
                 procs.append(subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT))
-        try:
-            procs[0].wait(timeout=plan.run_time + GRACE_S)
-        except subprocess.TimeoutExpired:
-            raise HarnessError(f"Locust did not stop within --run-time + {GRACE_S:.0f}s") from None
+        _wait(procs[0], time.monotonic() + plan.run_time + GRACE_S, _Progress(plan.parts_dir, sink))
         for p in procs[1:]:
             with contextlib.suppress(subprocess.TimeoutExpired):  # killed just below
                 p.wait(timeout=15)
@@ -148,7 +185,7 @@ def run_load(config: Config, sink: EventSink = null_sink) -> LoadResult:
     _check_reachable(plan.target, plan.timeout)
     plan.summary_path.unlink(missing_ok=True)
     sink(RunStarted("load", plan.target))
-    _run_processes(plan)
+    _run_processes(plan, sink)
     results_path = Path(config.load.results or run_dir / "results.jsonl")
     header = header_record(
         "load",
