@@ -2,8 +2,9 @@
 
 Locust runs in its own processes (never in this one). Each Locust process writes a part
 results file with every raw response time; while they run, this process follows the parts
-and hands each request to the event sink (live progress); after the processes exit, the
-parts are merged into one results file, and thresholds are judged from those raw timings.
+and hands each request to the event sink (live progress); after the processes exit, what
+it read (each part once) becomes one results file, and thresholds are judged from those
+raw timings.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ from harness.events import (
 from harness.findings import Finding, Profile, Severity
 from harness.results import Outcome, ResultsWriter, header_record
 
-from .parts import PartTail, read_part
+from .parts import PartTail
 from .plan import LoadPlan, main_command, plan_load, worker_command
 from .stats import (
     EndpointStats,
@@ -99,11 +100,12 @@ def _scenario_file(config: Config, run_dir: Path) -> Path:
 
 
 class _Progress:
-    """Follows every part file of a run and hands each new request to the sink."""
+    """Follows every part file of a run, keeps its requests and hands each to the sink."""
 
     def __init__(self, parts_dir: Path, sink: EventSink) -> None:
         self.parts_dir = parts_dir
         self.sink = sink
+        self.outcomes: list[Outcome] = []  # every whole line of every part, read once
         self._tails: dict[Path, PartTail] = {}
 
     def poll(self) -> None:
@@ -111,6 +113,7 @@ class _Progress:
         for path in sorted(self.parts_dir.glob("part-*.tsv")):
             tail = self._tails.setdefault(path, PartTail(path))
             for outcome in tail.new_outcomes():
+                self.outcomes.append(outcome)
                 self.sink(ActionChecked(outcome))
 
 
@@ -124,11 +127,13 @@ def _wait(proc: subprocess.Popen[bytes], deadline: float, progress: _Progress) -
     progress.poll()
 
 
-def _run_processes(plan: LoadPlan, sink: EventSink = null_sink) -> None:
+def _run_processes(plan: LoadPlan, sink: EventSink = null_sink) -> list[Outcome]:
     """Start Locust, wait for it to stop by itself (bounded), always clean up.
 
-    Every request the Locust processes write to their parts meanwhile reaches ``sink``.
+    Every request the Locust processes write to their parts meanwhile reaches ``sink``;
+    returns them all (the parts are read once).
     """
+    progress = _Progress(plan.parts_dir, sink)
     logs = plan.run_dir / "logs"
     logs.mkdir(parents=True, exist_ok=True)
     port = _free_port() if plan.workers else None
@@ -141,10 +146,11 @@ def _run_processes(plan: LoadPlan, sink: EventSink = null_sink) -> None:
             name = "main" if i == 0 else f"worker{i}"
             with open(logs / f"{name}.log", "wb") as log:
                 procs.append(subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT))
-        _wait(procs[0], time.monotonic() + plan.run_time + GRACE_S, _Progress(plan.parts_dir, sink))
+        _wait(procs[0], time.monotonic() + plan.run_time + GRACE_S, progress)
         for p in procs[1:]:
             with contextlib.suppress(subprocess.TimeoutExpired):  # killed just below
                 p.wait(timeout=15)
+        progress.poll()  # what the workers wrote until they exited
     finally:
         for p in procs:
             if p.poll() is None:
@@ -160,13 +166,12 @@ def _run_processes(plan: LoadPlan, sink: EventSink = null_sink) -> None:
         raise HarnessError(
             f"Locust failed (exit {procs[0].returncode}; see {logs / 'main.log'}): {errors[-1]}"
         )
+    return progress.outcomes
 
 
-def merge_parts(parts: Sequence[Path], out: Path, header: dict[str, Any]) -> list[Outcome]:
-    """Merge the part files into one results file (outcomes ordered by start time)."""
-    outcomes = sorted(
-        (o for part in parts for o in read_part(part)), key=lambda o: (o.started, o.worker or "")
-    )
+def write_results(outcomes: Sequence[Outcome], out: Path, header: dict[str, Any]) -> list[Outcome]:
+    """Write one results file of ``outcomes`` ordered by start time; return them so ordered."""
+    outcomes = sorted(outcomes, key=lambda o: (o.started, o.worker or ""))
     with ResultsWriter(out) as writer:
         writer.write(header)
         for o in outcomes:
@@ -185,7 +190,7 @@ def run_load(config: Config, sink: EventSink = null_sink) -> LoadResult:
     _check_reachable(plan.target, plan.timeout)
     plan.summary_path.unlink(missing_ok=True)
     sink(RunStarted("load", plan.target))
-    _run_processes(plan, sink)
+    tailed = _run_processes(plan, sink)
     results_path = Path(config.load.results or run_dir / "results.jsonl")
     header = header_record(
         "load",
@@ -198,7 +203,7 @@ def run_load(config: Config, sink: EventSink = null_sink) -> LoadResult:
         run_time=plan.run_time,
         label=config.label,
     )
-    outcomes = merge_parts(sorted(plan.parts_dir.glob("part-*.tsv")), results_path, header)
+    outcomes = write_results(tailed, results_path, header)
     if not outcomes:
         raise HarnessError(f"no request completed against {plan.target} (see {run_dir}/logs)")
     judged = evaluate(thresholds, outcomes, window_seconds(outcomes))

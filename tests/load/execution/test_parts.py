@@ -8,7 +8,7 @@ import pytest
 
 from harness.errors import InputError
 from harness.execution.load.parts import PartTail, PartWriter, read_part
-from harness.execution.load.runner import merge_parts
+from harness.execution.load.runner import write_results
 from harness.results import header_record, read_outcomes, read_records
 
 
@@ -58,7 +58,8 @@ def test_merge_orders_by_start_and_keeps_every_worker(tmp_path: Path) -> None:
     _write(tmp_path / "a.tsv", "worker-0", 3, 10.0)
     _write(tmp_path / "b.tsv", "worker-1", 2, 10.5)
     out = tmp_path / "results.jsonl"
-    merged = merge_parts([tmp_path / "a.tsv", tmp_path / "b.tsv"], out, header_record("load", "t"))
+    parts = [*read_part(tmp_path / "a.tsv"), *read_part(tmp_path / "b.tsv")]
+    merged = write_results(parts, out, header_record("load", "t"))
     assert len(merged) == 3 + 1 + 2 + 1
     assert [o.started for o in merged] == sorted(o.started for o in merged)
     assert list(read_outcomes(out)) == merged
