@@ -44,7 +44,7 @@ def test_probe_leaves_from_its_source_with_headers_verbatim(tmp_path: Path) -> N
         headers = (("X-Forwarded-For", "10.0.0.1"), ("X-Forwarded-For", "10.0.0.2"))
         probe = Probe("127.0.0.7", "xff-two-headers", "/latest", headers, Expect.DENIED)
         exchange = send(Target.parse(ng.url() + "/"), probe, 5.0)
-        access = (ng.root / "access.log").read_text()
+        access = ng.access_log(lines=1)
     assert exchange.status == 200
     assert exchange.url == ng.url() + "/latest"
     assert exchange.request_headers["X-Forwarded-For"] == "10.0.0.1, 10.0.0.2"

@@ -64,6 +64,24 @@ class RunningNginx:
         path = self.root / "error.log"
         return path.read_text(errors="replace") if path.exists() else ""
 
+    def access_log(
+        self, *, lines: int = 1, containing: Sequence[str] = (), timeout: float = 5.0
+    ) -> str:
+        """The access log once it holds ``lines`` lines and every ``containing`` text.
+
+        nginx writes a request's line in its log phase, after the response went out: a
+        client can have its answer before the line is there. At ``timeout`` the log is
+        returned as it is, for the test's assertion to show.
+        """
+        path = self.root / "access.log"
+        deadline = time.monotonic() + timeout
+        while True:
+            text = path.read_text(errors="replace") if path.exists() else ""
+            done = text.count("\n") >= lines and all(part in text for part in containing)
+            if done or time.monotonic() > deadline:
+                return text
+            time.sleep(0.02)
+
 
 def _free_port_on_all(hosts: Sequence[str]) -> int:
     """A port free on every host (the first host picks it, the others are checked)."""
