@@ -29,6 +29,7 @@ class ProgressPrinter:
         self._errors: Counter[str] = Counter()
         self._findings = 0
         self._started = 0.0
+        self._first: float | None = None  # the stage's first request (after its start-up)
         self._last = 0.0
 
     def _print(self, text: str) -> None:
@@ -36,7 +37,10 @@ class ProgressPrinter:
 
     def line(self) -> str:
         """The current progress line of the running stage."""
-        elapsed = max(self.clock() - self._started, 1e-9)
+        # Measured from the first request, so that the stage's start-up (importing and
+        # starting Locust, say) does not dilute the rate and stretch the ETA.
+        since = self._started if self._first is None else self._first
+        elapsed = max(self.clock() - since, 1e-9)
         rate = self._done / elapsed
         total = f"/{self._total}" if self._total else ""
         text = f"  {self._kind}: {self._done}{total} requests, {rate:.0f}/s"
@@ -56,9 +60,12 @@ class ProgressPrinter:
             self._errors.clear()
             self._findings = 0
             self._started = self._last = now
+            self._first = None
             size = f" ({event.total} requests)" if event.total else ""
             self._print(f"▶ {event.kind}{size}")
         elif isinstance(event, ActionChecked):
+            if self._first is None:  # the first line comes every_s after the first request
+                self._first = self._last = now
             self._done += 1
             if event.outcome.verdict != "ok":
                 self._errors[event.outcome.error or f"HTTP {event.outcome.status}"] += 1

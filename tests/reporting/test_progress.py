@@ -48,3 +48,18 @@ def test_progress_lines_are_throttled_and_carry_rate_errors_and_eta() -> None:
     assert len(progress) == 2  # at 2 s and 4 s of a 4.9 s run, not one per request
     assert "21/100 requests, 10/s, errors ReadTimeout 1, ETA 8s" in progress[0]
     assert lines[-1] == "✘ replay: failed 1 error"
+
+
+def test_the_rate_is_measured_from_the_first_request_not_the_stage_start() -> None:
+    """A stage's start-up (Locust starting, say) does not dilute the rate or stretch the ETA."""
+    out, clock = io.StringIO(), _Clock()
+    printer = ProgressPrinter(out, every_s=2.0, clock=clock)
+
+    printer(RunStarted("load", "http://t", total=100))
+    for i in range(30):
+        clock.now = 3.0 + i * 0.1  # 3 s of start-up, then 10 requests per second
+        printer(ActionChecked(_outcome(ok=True)))
+
+    progress = [line for line in out.getvalue().splitlines() if line.startswith("  load:")]
+    # one line, 2 s after the first request: 10/s (not 21 requests / 5 s = 4/s), ETA 8 s
+    assert progress == ["  load: 21/100 requests, 10/s, ETA 8s"], progress
