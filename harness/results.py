@@ -86,6 +86,31 @@ class ResultsWriter:
         self.close()
 
 
+class LineTail:
+    """Follows a file another process appends to: the whole lines added since the last call.
+
+    A line whose end is not written yet stays in the file for the next call.
+    """
+
+    def __init__(self, path: str | Path, offset: int = 0) -> None:
+        self.path = Path(path)
+        self.offset = offset
+
+    def new_lines(self) -> list[bytes]:
+        """The complete lines (without their newline) written since the previous call."""
+        try:
+            with open(self.path, "rb") as fh:
+                fh.seek(self.offset)
+                chunk = fh.read()
+        except FileNotFoundError:
+            return []
+        end = chunk.rfind(b"\n")
+        if end < 0:
+            return []
+        self.offset += end + 1
+        return chunk[:end].split(b"\n")
+
+
 def read_records(path: str | Path, *, end: int | None = None) -> Iterator[dict[str, Any]]:
     """Yield the records of a results file; a torn last line (killed writer) is ignored.
 

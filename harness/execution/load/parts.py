@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import IO
 
 from harness.errors import InputError
-from harness.results import Outcome
+from harness.results import LineTail, Outcome
 
 PART_FORMAT = "minitwit-harness.load-part"
 
@@ -113,22 +113,13 @@ class PartTail:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._offset = 0
-        self._pending = b""  # the start of a line whose end is not written yet
+        self._lines = LineTail(path)
         self._worker: str | None = None
 
     def new_outcomes(self) -> list[Outcome]:
         """The outcomes of the lines completed since the last call (none before the header)."""
-        try:
-            with open(self.path, "rb") as fh:
-                fh.seek(self._offset)
-                data = fh.read()
-        except FileNotFoundError:
-            return []
-        self._offset += len(data)
-        *lines, self._pending = (self._pending + data).split(b"\n")
         outcomes = []
-        for raw in lines:
+        for raw in self._lines.new_lines():
             line = raw.decode("utf-8")
             if self._worker is None:
                 self._worker = _worker(self.path, line)

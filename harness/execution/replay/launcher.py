@@ -17,7 +17,7 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,33 +26,9 @@ from typing import Any
 from harness.errors import HarnessError
 from harness.events import ActionChecked, EventSink
 from harness.execution.replay.job import Job
-from harness.results import Outcome
+from harness.results import LineTail, Outcome
 
 MODULE = "harness.execution.replay.locust_process"
-
-
-class ResultsTail:
-    """Reads records appended to a file since the last call (whole lines only)."""
-
-    def __init__(self, path: Path, offset: int) -> None:
-        self.path = path
-        self.offset = offset
-
-    def new_records(self) -> Iterator[dict[str, object]]:
-        """The complete records written since the previous call."""
-        try:
-            with open(self.path, "rb") as fh:
-                fh.seek(self.offset)
-                chunk = fh.read()
-        except FileNotFoundError:
-            return
-        end = chunk.rfind(b"\n")
-        if end < 0:
-            return
-        self.offset += end + 1
-        for line in chunk[: end + 1].splitlines():
-            if line.strip():
-                yield json.loads(line)
 
 
 @dataclass
@@ -148,7 +124,7 @@ def run_processes(
     """
     results = Path(job.results)
     offset = results.stat().st_size if results.exists() else 0
-    tail = ResultsTail(results, offset)
+    tail = LineTail(results, offset)
     run = EngineRun(code=0, offset=offset)
     log_path = work_dir / "locust.log"
     with ExitStack() as stack:
@@ -162,7 +138,7 @@ def run_processes(
             stack.callback(_stop, proc)
         while True:
             code = main_proc.poll()
-            for record in tail.new_records():
+            for record in (json.loads(line) for line in tail.new_lines() if line.strip()):
                 if record.get("type") == "outcome":
                     outcome = Outcome.from_record(dict(record))
                     run.outcomes.append(outcome)
