@@ -16,35 +16,15 @@ this machine: what such a client must do costs at least what this one costs.
 
 from __future__ import annotations
 
-import json
-import resource
 import socket
 import sys
 import threading
-import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 
+from bench.diagnostic_side import TIMEOUT_S, run_side
 from harness.execution.replay.transport import Target
 from harness.planning.requests import request_for
-from harness.scenario.model import Command
-from harness.scenario.parse import read_scenario
-
-#: Generous: this side measures throughput, not the simulator's 0.3 s budget.
-TIMEOUT_S = 5.0
-
-
-@dataclass
-class Tally:
-    """Answers of one phase, counted by the sending threads."""
-
-    sent: int = 0
-    failed: int = 0
-
-
-def _cpu_s() -> float:
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
+from harness.scenario.model import Action
 
 
 def exchange(address: tuple[str, int], data: bytes) -> bytes:
@@ -62,13 +42,19 @@ def succeeded(answer: bytes) -> bool:
     return answer.startswith(b"HTTP/1.") and answer[9:10] == b"2"
 
 
-def send_all(address: tuple[str, int], requests: Sequence[bytes], concurrency: int) -> Tally:
-    """Send ``requests`` in order from ``concurrency`` threads; count the failures."""
+def _encode(target: Target, action: Action) -> bytes:
+    return target.encode(request_for(action), keep_alive=False)
+
+
+def send_all(target: Target, requests: Sequence[bytes], concurrency: int) -> int:
+    """Send ``requests`` in order from ``concurrency`` threads; the number of failures."""
+    _, address = target.addresses()[0]
     feed: Iterator[bytes] = iter(requests)
     lock = threading.Lock()
-    tally = Tally()
+    failed = 0
 
     def sender() -> None:
+        nonlocal failed
         while True:
             with lock:
                 data = next(feed, None)
@@ -78,42 +64,17 @@ def send_all(address: tuple[str, int], requests: Sequence[bytes], concurrency: i
                 ok = succeeded(exchange(address, data))
             except OSError:
                 ok = False
-            with lock:
-                tally.sent += 1
-                tally.failed += not ok
+            if not ok:
+                with lock:
+                    failed += 1
 
     threads = [threading.Thread(target=sender) for _ in range(max(1, concurrency))]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    return tally
-
-
-def main(argv: list[str]) -> int:
-    """Encode, print ``ready``, send registers then the rest; print the timings."""
-    url, path, concurrency = argv[0], argv[1], int(argv[2])
-    actions = read_scenario(path).actions
-    target = Target(url)
-    family, address = target.addresses()[0]
-    del family
-    encoded = [(a.command, target.encode(request_for(a), keep_alive=False)) for a in actions]
-    registers = [data for command, data in encoded if command is Command.REGISTER]
-    rest = [data for command, data in encoded if command is not Command.REGISTER]
-    print("ready", flush=True)  # the caller samples the server's CPU time now
-    cpu0, wall0 = _cpu_s(), time.perf_counter()
-    first = send_all(address, registers, concurrency)
-    second = send_all(address, rest, concurrency)
-    wall, cpu = time.perf_counter() - wall0, _cpu_s() - cpu0
-    result = {
-        "requests": first.sent + second.sent,
-        "wall_s": wall,
-        "cpu_s": cpu,
-        "errors": first.failed + second.failed,
-    }
-    print(json.dumps(result), flush=True)
-    return 0
+    return failed
 
 
 if __name__ == "__main__":
-    raise SystemExit(main(sys.argv[1:]))
+    raise SystemExit(run_side(sys.argv[1:], _encode, send_all))
