@@ -10,7 +10,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from harness.results import Outcome, read_outcomes, read_records
+
+#: The module marks of the load tests that run Locust against the served reference app.
+SLOW_ON_SQLITE = [
+    pytest.mark.slow,
+    pytest.mark.parametrize("database_url", ["sqlite"], indirect=True),
+]
 
 
 @dataclass

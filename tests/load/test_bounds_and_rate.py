@@ -4,16 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from harness.execution.load.stats import window_seconds
-from tests.load.support import run_load_cli
+from tests.load.support import SLOW_ON_SQLITE, run_load_cli
 from tests.support.servers import RunningServer
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.parametrize("database_url", ["sqlite"], indirect=True),
-]
+pytestmark = SLOW_ON_SQLITE
 
 
 def test_request_cap_stops_the_run_early(served_app: RunningServer, tmp_path: Path) -> None:

@@ -5,15 +5,10 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-import pytest
-
-from tests.load.support import run_load_cli
+from tests.load.support import SLOW_ON_SQLITE, run_load_cli
 from tests.support.servers import RunningServer
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.parametrize("database_url", ["sqlite"], indirect=True),
-]
+pytestmark = SLOW_ON_SQLITE
 
 
 def test_master_with_two_workers_aggregates_the_sum_of_the_workers(

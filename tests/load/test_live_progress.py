@@ -6,19 +6,14 @@ import re
 import time
 from pathlib import Path
 
-import pytest
-
 from harness.config import Config, LoadConfig
 from harness.events import ActionChecked, Event, RunFinished, RunStarted
 from harness.execution.load import run_load
 from harness.results import read_outcomes
-from tests.load.support import run_load_cli
+from tests.load.support import SLOW_ON_SQLITE, run_load_cli
 from tests.support.servers import RunningServer
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.parametrize("database_url", ["sqlite"], indirect=True),
-]
+pytestmark = SLOW_ON_SQLITE
 
 
 def test_every_request_reaches_the_sink_during_the_run(

@@ -6,17 +6,13 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from harness.execution.load.parts import read_part
+from tests.load.support import SLOW_ON_SQLITE
 from tests.support.servers import RunningServer
 
 LOCUSTFILE = Path(__file__).resolve().parents[2] / "scenarios" / "locustfile.py"
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.parametrize("database_url", ["sqlite"], indirect=True),
-]
+pytestmark = SLOW_ON_SQLITE
 
 
 def test_plain_locust_headless_run(served_app: RunningServer, tmp_path: Path) -> None:
