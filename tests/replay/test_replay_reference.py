@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from harness.scenario.generate import generate_actions, write_scenario
+from harness.scenario.model import Command
 from tests.replay.replay_support import LOADED_MACHINE, assert_causal, run_replay_cli
 from tests.support.faulty_target import faulty_target
 from tests.support.servers import serve_reference_app
@@ -35,16 +36,29 @@ def test_generated_scenario_replays_clean_and_verifies_exact(tmp_path: Path, out
 
 
 def test_replay_verify_reports_a_target_that_keeps_nothing(tmp_path: Path, out_dir: Path) -> None:
-    """Every write acknowledged, nothing stored: the replay passes, ``--verify`` does not."""
+    """Every write acknowledged, nothing stored: the replay passes, ``--verify`` does not.
+
+    The target answers well-formed empty reads (``[]``, ``{"follows": []}``), so verify
+    judges the state itself: every user's tweets are lost writes, its follows lost follows.
+    """
     actions = generate_actions(users=5, actions=40, seed=1)
     scenario = tmp_path / "generated.tsv"
     write_scenario(scenario, actions)
+    tweeters = {a.user for a in actions if a.command is Command.TWEET}
+    followers = {a.user for a in actions if a.command is Command.FOLLOW}
+    assert tweeters and followers  # the scenario gives verify something to lose
     with faulty_target() as target:
         run = run_replay_cli(target.url, scenario, out_dir, "--verify")
-    assert run.code == 1
+    assert run.code == 1, run.stdout[-3000:] + run.stderr[-2000:]
     assert all(o["verdict"] == "ok" for o in run.outcomes())
     findings = [line for line in run.stdout.splitlines() if line.startswith("finding [")]
-    assert findings and not any("simulator." in line for line in findings)
+    # "finding [strict] verify.lost-write: 1 acknowledged tweet(s) of 'Ann' missing: ..."
+    checks = {line.split("] ", 1)[1].split(":", 1)[0] for line in findings}
+    assert "verify.lost-write" in checks and "verify.lost-follow" in checks, findings
+    assert not any("simulator." in line or "malformed" in line for line in findings)
+    lost_writes = [line for line in findings if "verify.lost-write" in line]
+    assert len(lost_writes) == len(tweeters)  # one finding per user, naming the user
+    assert all(any(repr(u) in line for line in lost_writes) for u in tweeters)
 
 
 @pytest.mark.slow

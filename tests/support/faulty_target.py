@@ -1,9 +1,11 @@
 """A real HTTP server on loopback that misbehaves on demand (for replay fault tests).
 
 It implements just enough of the simulator API for a scenario replay (register answers
-204 or, for a taken name, 400 with an error body; every other POST 204) and logs every
-request it received (action id from ``latest=``, method, path), so tests can prove what
-reached the target. Faults apply to chosen action ids or to every request:
+204 or, for a taken name, 400 with an error body; every other POST 204) and keeps nothing
+but the user names and ``latest``: reads answer well-formed empty lists (``[]``,
+``{"follows": []}``; 404 for a name never registered). It logs every request it received
+(action id from ``latest=``, method, path, headers as sent, body, client port), so tests can
+prove what reached the target. Faults apply to chosen POSTs (by action id) or to every POST:
 
 ``refuse`` (handled by :meth:`FaultyTarget.stop`: nothing listens), ``reset`` (RST
 without an answer), ``hang`` (never answers), ``garbage`` (bytes that are not HTTP),
@@ -34,6 +36,15 @@ class Received:
     method: str
     path: str
     body: bytes
+    #: Every header line in arrival order, names as spelled on the wire.
+    headers: tuple[tuple[str, str], ...] = ()
+    #: The client's port: requests on one kept-alive connection share it.
+    client_port: int = 0
+
+    def header(self, name: str) -> str | None:
+        """The value of header ``name`` (case-insensitive), None when absent."""
+        values = [v for k, v in self.headers if k.lower() == name.lower()]
+        return values[0] if values else None
 
 
 @dataclass
@@ -58,7 +69,7 @@ class Behaviour:
     def latest(self) -> int:
         """The ``latest`` value of the last POST received (like ``GET /latest``)."""
         with self.lock:
-            ids = [r.action_id for r in self.log if r.action_id is not None]
+            ids = [r.action_id for r in self.log if r.method == "POST" and r.action_id is not None]
         return ids[-1] if ids else -1
 
 
@@ -69,18 +80,42 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:
         """Quiet: the test reads :attr:`Behaviour.log` instead."""
 
-    def do_GET(self) -> None:
-        self._answer(200, json.dumps({"latest": self.server.behaviour.latest()}).encode())
-
-    def do_POST(self) -> None:
+    def _receive(self) -> Received:
+        """Read the body and log the request as it arrived."""
         parts = urlsplit(self.path)
         query = parse_qs(parts.query)
         action_id = int(query["latest"][0]) if "latest" in query else None
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length)
+        headers = tuple((str(k), str(v)) for k, v in self.headers.items())
+        port = int(self.client_address[1])
+        received = Received(action_id, self.command, unquote(parts.path), body, headers, port)
+        with self.server.behaviour.lock:
+            self.server.behaviour.log.append(received)
+        return received
+
+    def do_GET(self) -> None:
+        path = self._receive().path
         behaviour = self.server.behaviour
+        if path == "/latest":
+            self._answer(200, json.dumps({"latest": behaviour.latest()}).encode())
+            return
+        if path == "/msgs":
+            self._answer(200, b"[]")
+            return
+        head, _, user = path[1:].partition("/")
         with behaviour.lock:
-            behaviour.log.append(Received(action_id, "POST", unquote(parts.path), body))
+            known = user in behaviour.users
+        if head in ("msgs", "fllws") and known:
+            self._answer(200, b"[]" if head == "msgs" else b'{"follows": []}')
+            return
+        self._answer(404, json.dumps({"status": 404, "error_msg": "unknown user"}).encode())
+
+    def do_POST(self) -> None:
+        received = self._receive()
+        behaviour = self.server.behaviour
+        action_id, body = received.action_id, received.body
+        parts = urlsplit(self.path)
         fault = behaviour.fault_for(action_id)
         if fault == "reset":
             self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
@@ -163,7 +198,8 @@ class FaultyTarget:
     def received_ids(self) -> list[int]:
         """Action ids of every POST received, in arrival order."""
         with self.behaviour.lock:
-            return [r.action_id for r in self.behaviour.log if r.action_id is not None]
+            log = self.behaviour.log
+            return [r.action_id for r in log if r.method == "POST" and r.action_id is not None]
 
 
 @contextmanager
