@@ -9,7 +9,7 @@ import pytest
 
 from harness.findings import Exchange, Profile, Severity
 from harness.probes.judge import Observed, Verdict, classify, findings_for, judge
-from harness.probes.tricks import DIRECT, Probe, plan_probes
+from harness.probes.tricks import Probe, plan_probes
 
 AUTH = json.dumps({"status": 403, "error_msg": "You are not authorized to use this resource!"})
 DENY = json.dumps({"status": 403, "error_msg": "Your address 127.0.0.9 is not allowed"})
@@ -65,7 +65,7 @@ def test_everything_let_in_is_an_open_allowlist_and_spoofs_are_moot() -> None:
     findings = findings_for(rows)
     assert [f.check for f in findings] == ["allowlist.open"]
     assert findings[0].message.startswith("allowlist open:")
-    assert {r.verdict for r in rows if r.probe.trick not in (DIRECT, "xff-foreign")} == {
+    assert {r.verdict for r in rows if r.probe.trick not in ("direct", "xff-foreign")} == {
         Verdict.MOOT
     }
 

@@ -11,8 +11,7 @@ import pytest
 
 from harness.config import build_config
 from harness.probes.allowlist import run_allowlist
-from harness.probes.judge import NOT_SENT, Observed, Verdict
-from harness.probes.tricks import DIRECT
+from harness.probes.judge import Observed, Verdict
 
 
 @pytest.fixture
@@ -58,11 +57,11 @@ def test_no_answer_locks_out_allowed_and_skips_tricks(silent_target: str) -> Non
     started = time.monotonic()
     result = run_allowlist(config)
     elapsed = time.monotonic() - started
-    plain = {r.probe.source: r for r in result.matrix if r.probe.trick == DIRECT}
+    plain = {r.probe.source: r for r in result.matrix if r.probe.trick == "direct"}
     assert plain["127.0.0.5"].observed is Observed.NO_ANSWER
     assert plain["127.0.0.5"].detail == "ReadTimeout"
     assert plain["127.0.0.9"].verdict is Verdict.PASS  # a dropped connection is a denial
-    skipped = [r for r in result.matrix if r.exchange.error == NOT_SENT]
+    skipped = [r for r in result.matrix if r.exchange.error == "NotSent"]
     assert skipped and all(r.verdict is Verdict.MOOT for r in skipped)
     assert len(skipped) == len(result.matrix) - 2  # only the two plain probes were sent
     assert [f.check for f in result.findings] == ["allowlist.allowed-source-locked-out"]

@@ -7,7 +7,6 @@ from pathlib import Path
 
 from bench.app_servers import baseline, free_port
 from bench.app_traffic import (
-    READ_EVERY,
     _local_actions,
     build_traffic,
     percentile,
@@ -39,7 +38,7 @@ def test_every_request_names_only_users_registered_before_it() -> None:
 def test_about_one_read_per_nine_writes() -> None:
     steps = build_traffic(scenario_actions(users=50, actions=1800, seed=4), seed=4)
     reads = [s for s in steps if s.command == "read"]
-    assert len(reads) == 1800 // READ_EVERY
+    assert len(reads) == 1800 // 9
     assert {s.request.name for s in reads} == {"GET /msgs", "GET /msgs/<user>", "GET /fllws/<user>"}
 
 

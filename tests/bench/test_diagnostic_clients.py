@@ -16,10 +16,10 @@ import pytest
 import requests
 
 from bench.minimal_client import succeeded
-from harness.constants import SIMULATOR_AUTH
 from harness.scenario.generate import generate_actions, write_scenario
 from harness.scenario.model import Command
 from tests.support.servers import serve_reference_app
+from tests.support.spec import SIMULATOR_AUTH
 
 
 @pytest.mark.parametrize("module", ["transport_only", "minimal_client"])

@@ -8,6 +8,8 @@ from typing import Any
 import pytest
 
 from harness.checks.contract.bodies import judge_body, judge_error_body
+
+# NO_JSON is the client's marker for "the body did not parse": input, not an expected value.
 from harness.checks.contract.client import NO_JSON, Reply
 from harness.findings import Exchange, Severity
 

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+# Documented exception: SUITE is what `--list-checks` and the report must show in full and in
+# order; the checks' own expected behaviour is asserted with literals elsewhere.
 from harness.checks.contract.suite import SUITE
 from tests.support.deviant_app import serve_deviant_app
 from tests.support.net import free_port

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import requests
 
-from harness.constants import SIMULATOR_AUTH
 from tests.contract.conftest import run
 from tests.support.deviant_app import serve_deviant_app
+from tests.support.spec import SIMULATOR_AUTH
 
 
 def test_two_runs_on_one_server_leave_latest_as_found(tmp_path: Path) -> None:

@@ -5,6 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from harness.checks.contract import run_contract
+
+# Documented exception: SAFE, SUITE and BODY_CHECKS give the run's order (which checks come
+# after the fatal probe); the verdicts asserted on them are literals.
 from harness.checks.contract.bodies import BODY_CHECKS
 from harness.checks.contract.suite import SAFE, SUITE
 from harness.events import CheckFinished, Event

@@ -3,24 +3,20 @@
 from __future__ import annotations
 
 from harness.config import build_config
-from harness.gate.defaults import (
-    GATE_LOAD_RATE,
-    GATE_LOAD_RUN_TIME,
-    GATE_LOAD_THRESHOLDS,
-    GATE_REPLAY_CONCURRENCY,
-    GATE_SCENARIO_USERS,
-    gate_defaults,
-)
+from harness.gate.defaults import gate_defaults
 
 
 def test_untouched_settings_get_the_gate_defaults() -> None:
     config = gate_defaults(build_config({}, env={}))
 
-    assert config.replay.concurrency == GATE_REPLAY_CONCURRENCY
-    assert config.scenario.users == GATE_SCENARIO_USERS
-    assert config.load.run_time == GATE_LOAD_RUN_TIME
-    assert config.load.rate == GATE_LOAD_RATE
-    assert config.load.thresholds == GATE_LOAD_THRESHOLDS
+    # README, check section: "unless you set them, it replays with 2 concurrent requests a
+    # scenario of 50 users, and holds the load stage at 20 requests/s for 10 s with the
+    # threshold `error_rate<1%`" (tests/test_documented_defaults.py parses that sentence).
+    assert config.replay.concurrency == 2
+    assert config.scenario.users == 50
+    assert config.load.run_time == 10.0
+    assert config.load.rate == 20.0
+    assert config.load.thresholds == ("error_rate<1%",)
 
 
 def test_settings_the_user_gave_are_kept() -> None:

@@ -7,6 +7,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+# Documented exception: MSG_* are the internal message names between Locust processes (no
+# spec or README value); the test asserts which messages go out when, not their names.
 from harness.execution.replay.coordinator import MSG_COMPLETED, MSG_RELEASE_FINAL, Coordinator
 from harness.execution.replay.summary import latency_table, percentile
 from harness.results import Outcome, ResultsWriter

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from harness.constants import FORMAT_VERSION, SUMMARY_FORMAT
 from harness.errors import InputError
 from harness.reporting.bundle import read_bundle, unique_labels
 from tests.reporting.factory import finding, make_bundle
@@ -21,7 +20,7 @@ def test_bundle_round_trips_summary_findings_and_outcomes(tmp_path: Path) -> Non
     bundle = read_bundle(path)
 
     doc = json.loads((path / "summary.json").read_text())
-    assert (doc["format"], doc["version"]) == (SUMMARY_FORMAT, FORMAT_VERSION)
+    assert (doc["format"], doc["version"]) == ("minitwit-harness.summary", 1)  # README
     assert bundle.label == "team-a"
     assert [s.name for s in bundle.summary.stages] == ["replay", "contract"]
     assert len(bundle.outcomes["replay"]) == 30
@@ -50,7 +49,7 @@ def test_a_bare_results_file_is_a_one_stage_target(tmp_path: Path) -> None:
         ),
         (
             lambda p: (p / "summary.json").write_text(
-                json.dumps({"format": SUMMARY_FORMAT, "version": 99})
+                json.dumps({"format": "minitwit-harness.summary", "version": 99})
             ),
             "unsupported summary version 99",
         ),

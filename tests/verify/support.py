@@ -12,9 +12,9 @@ import psycopg
 import requests
 
 from harness.checks.verdicts import simulator_verdict
-from harness.constants import SIMULATOR_AUTH
 from harness.planning.requests import request_for
 from harness.scenario.model import Action, Command
+from tests.support.spec import SIMULATOR_AUTH
 
 R, T, F, U = Command.REGISTER, Command.TWEET, Command.FOLLOW, Command.UNFOLLOW
 TABLES = ("users", "message", "follower", "latest")
