@@ -1,8 +1,12 @@
 """The one typed configuration of the harness.
 
-Built once per invocation, in this order of precedence: command-line flags, then
-``MINITWIT_*`` environment variables, then a TOML config file (``--config``), then the
-defaults below. This is the only module of ``harness`` that reads ``os.environ``.
+Built once per invocation from a precedence stack, highest first: command-line flags, then
+non-empty ``MINITWIT_*`` environment variables (an empty variable counts as unset, so a CI
+step that exports ``MINITWIT_TARGET=""`` never hides the file's ``target``), then a TOML
+config file (``--config`` or ``MINITWIT_CONFIG``), then the gate's defaults (``check`` only,
+:mod:`harness.gate.defaults`), then the defaults below. Every value is validated here, once,
+and a bad one is named by its source (``ci.toml: [replay] speed: expected 'max' or a
+number, got 'fast'``). This is the only module of ``harness`` that reads ``os.environ``.
 
 Environment names: top-level fields are ``MINITWIT_<FIELD>`` (``MINITWIT_TARGET``);
 section fields are ``MINITWIT_<SECTION>_<FIELD>`` (``MINITWIT_REPLAY_TIMEOUT``).
@@ -12,6 +16,7 @@ The TOML file uses the same names: top-level keys and one table per section.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import os
 import tomllib
 import types
@@ -19,9 +24,27 @@ import typing
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
+from harness.config_values import (
+    AtLeast,
+    AtMost,
+    Duration,
+    OneOf,
+    Port,
+    Positive,
+    Speed,
+    Url,
+    coerce,
+)
 from harness.errors import UsageError
+
+#: Verdict profiles: what the course simulator counts, or that plus the normative API.
+Profile = Annotated[str, OneOf(("simulator", "strict"))]
+#: Every stage the gate shows; ``verify`` reads back what ``replay`` wrote, so selecting
+#: either runs replay followed by verify.
+STAGE_NAMES: tuple[str, ...] = ("replay", "verify", "contract", "allowlist", "load")
+Stage = Annotated[str, OneOf(STAGE_NAMES)]
 
 
 @dataclass(frozen=True)
@@ -30,14 +53,15 @@ class ServeConfig:
 
     database_url: str = "sqlite:///minitwit.db"
     host: str = "127.0.0.1"
-    port: int = 5001
+    port: Port = 5001
     # Sync workers (threads=1): the cheapest per request for the simulator's traffic, one
     # short request per connection; threads > 1 switches to gunicorn's gthread workers.
-    workers: int = 3
-    threads: int = 1
+    workers: Annotated[int, AtLeast(1)] = 3
+    threads: Annotated[int, AtLeast(1)] = 1
     log_file: str | None = None
-    log_max_bytes: int = 10 * 1024 * 1024
-    log_backups: int = 5
+    log_max_bytes: Annotated[int, AtLeast(1024)] = 10 * 1024 * 1024
+    # RotatingFileHandler never rotates without backups: the file would grow unbounded.
+    log_backups: Annotated[int, AtLeast(1)] = 5
     access_log: bool = False  # one log line per request (gunicorn's access log)
     # None: the app's own ACCEPTED_IPS / TRUSTED_PROXIES environment variables apply (default
     # "*" and none), so that a plain ``ACCEPTED_IPS=... minitwit-harness serve`` works.
@@ -49,8 +73,8 @@ class ServeConfig:
 class ScenarioConfig:
     """Scenario generation and parsing."""
 
-    users: int = 200
-    actions: int = 1000
+    users: Annotated[int, AtLeast(1)] = 200
+    actions: Annotated[int, AtLeast(0)] = 1000
     seed: int = 0
     skip_bad_lines: bool = False
     output: str | None = None  # ``scenario generate -o``; "-" is stdout
@@ -61,25 +85,29 @@ class ReplayConfig:
     """``minitwit-harness replay``: simulator traffic on Locust."""
 
     scenario: str | None = None
-    speed: str = "max"  # "max" or a factor on the recorded delays (1 = real time)
-    profile: str = "simulator"  # or "strict"
-    timeout: float = 0.3
+    speed: Speed = "max"  # "max" or a factor on the recorded delays (1 = real time)
+    profile: Profile = "simulator"
+    timeout: Duration = 0.3
     keep_alive: bool = False
-    concurrency: int = 4  # ~ the target's cores + 2: more only queues past the 0.3 s timeout
+    concurrency: Annotated[int, AtLeast(1)] = (
+        4  # ~ the target's cores + 2: more only queues past the 0.3 s timeout
+    )
     simulator_log: str | None = None
     results: str | None = None
     resume: bool = False
     resume_from_latest: bool = False
-    workers: int = 0
-    max_errors: int | None = None
+    workers: Annotated[int, AtLeast(0)] = 0
+    max_errors: Annotated[int, AtLeast(1)] | None = None
     verify: bool = False
-    register_concurrency: int = 1  # registers in flight per worker (0 = no limit)
+    register_concurrency: Annotated[int, AtLeast(0)] = (
+        1  # registers in flight per worker (0 = no limit)
+    )
     master: bool = False  # coordinate --workers N workers started elsewhere
     worker: bool = False  # be one worker of the master at --master-host
     master_host: str = "127.0.0.1"
-    master_port: int = 5557
+    master_port: Port = 5557
     master_bind: str = "*"
-    worker_wait: float = 60.0  # seconds the master waits for its workers to connect
+    worker_wait: Duration = 60.0  # seconds the master waits for its workers to connect
 
 
 @dataclass(frozen=True)
@@ -88,21 +116,21 @@ class VerifyConfig:
 
     scenario: str | None = None  # falls back to replay.scenario
     results: str | None = None  # only actions acknowledged in this results file count
-    timeout: float = 10.0
-    concurrency: int = 16
+    timeout: Duration = 10.0
+    concurrency: Annotated[int, AtLeast(1)] = 16
 
 
 @dataclass(frozen=True)
 class ContractConfig:
     """``minitwit-harness contract``: conformance suite and property-based phase."""
 
-    max_examples: int = 25
-    time_budget: float = 20.0  # seconds for the property phase
-    fail_on: str = "error"  # or "warning"
+    max_examples: Annotated[int, AtLeast(1)] = 25
+    time_budget: Annotated[Duration, AtLeast(1)] = 20.0  # for the property phase
+    fail_on: Annotated[str, OneOf(("error", "warning"))] = "error"
     property_phase: bool = True
     junit: str | None = None
     json: str | None = None
-    timeout: float = 5.0  # per probe, seconds
+    timeout: Duration = 5.0  # per probe
     seed: int = 0  # Hypothesis seed of the property phase (same seed, same cases)
 
 
@@ -117,7 +145,7 @@ class AllowlistConfig:
     spoof_as: tuple[str, ...] = ()
     # Read-only probe requests: one that needs the simulator credentials, one that does not.
     paths: tuple[str, ...] = ("/msgs?no=1", "/latest")
-    timeout: float = 5.0
+    timeout: Duration = 5.0
     spoofing: bool = True  # also send the header tricks from denied sources
     json: str | None = None  # write the matrix and findings here
 
@@ -131,18 +159,22 @@ class AllowlistConfig:
 class LoadConfig:
     """``minitwit-harness load``: Locust load test with thresholds."""
 
-    users: int | None = None  # default: 10, or rate/5 under --rate (5 req/s per user)
-    spawn_rate: float = 10.0
-    run_time: float = 30.0
-    rate: float | None = None  # target requests/s in total (constant arrival rate)
-    read_ratio: float = 0.5
-    workers: int = 0
+    users: Annotated[int, AtLeast(1)] | None = (
+        None  # default: 10, or rate/5 under --rate (5 req/s per user)
+    )
+    spawn_rate: Annotated[float, Positive()] = 10.0
+    run_time: Duration = 30.0
+    rate: Annotated[float, Positive()] | None = (
+        None  # target requests/s in total (constant arrival rate)
+    )
+    read_ratio: Annotated[float, AtLeast(0), AtMost(1)] = 0.5
+    workers: Annotated[int, AtLeast(0)] = 0
     thresholds: tuple[str, ...] = ()
-    profile: str = "simulator"
+    profile: Profile = "simulator"
     scenario: str | None = None
-    timeout: float = 0.3  # per request, like the simulator
+    timeout: Duration = 0.3  # per request, like the simulator
     keep_alive: bool = False  # the simulator opens a new connection per request
-    max_requests: int = 1_000_000  # request cap of a run (besides run_time)
+    max_requests: Annotated[int, AtLeast(1)] = 1_000_000  # request cap of a run (besides run_time)
     results: str | None = None  # default: <output_dir>/load/results.jsonl
 
 
@@ -151,9 +183,11 @@ class ReportConfig:
     """``minitwit-harness report``: HTML/Markdown/JUnit reports and the regression gate."""
 
     baseline: str | None = None
-    latency_tolerance: float = 0.25  # 25% slower than baseline is a regression
+    latency_tolerance: Annotated[float, AtLeast(0)] = (
+        0.25  # 25% slower than baseline is a regression
+    )
     # Differences smaller than this are noise on shared CI machines, never a regression.
-    latency_floor_ms: float = 10.0
+    latency_floor_ms: Annotated[float, AtLeast(0)] = 10.0
     output: str = "harness-output/report"
 
 
@@ -162,7 +196,7 @@ class CheckConfig:
     """``minitwit-harness check``: which stages the gate runs and where the bundle goes."""
 
     # In this order; allowlist runs only when [allowlist] sources are configured.
-    stages: tuple[str, ...] = ("replay", "contract", "allowlist", "load")
+    stages: tuple[Stage, ...] = ("replay", "contract", "allowlist", "load")
     bundle: str | None = None  # results bundle directory; default <output_dir>/check-<time>
     progress: bool = True  # progress lines on stderr while stages run
 
@@ -171,7 +205,7 @@ class CheckConfig:
 class Config:
     """Everything one invocation needs; sections per command."""
 
-    target: str | None = None
+    target: Url | None = None
     output_dir: str = "harness-output"
     label: str | None = None
     serve: ServeConfig = field(default_factory=ServeConfig)
@@ -183,53 +217,54 @@ class Config:
     load: LoadConfig = field(default_factory=LoadConfig)
     report: ReportConfig = field(default_factory=ReportConfig)
     check: CheckConfig = field(default_factory=CheckConfig)
+    #: Where each setting given by the user came from (``"replay.speed"`` -> ``"--speed"``,
+    #: ``"MINITWIT_TARGET"``, ``"ci.toml"``, ``"gate default"``); not a setting itself.
+    sources: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
 
+    def given(self, key: str) -> bool:
+        """Whether ``key`` (``field`` or ``section.field``) was set by flag, environment or file."""
+        return self.sources.get(key, GATE_DEFAULT) != GATE_DEFAULT
+
+
+#: The source label of a value filled in by :func:`harness.gate.defaults.gate_defaults`.
+GATE_DEFAULT = "gate default"
 
 SECTIONS: tuple[str, ...] = tuple(
     f.name for f in dataclasses.fields(Config) if dataclasses.is_dataclass(f.default_factory)
 )
 
 
-def _coerce(value: Any, tp: Any, where: str) -> Any:
-    """Convert ``value`` (from env, TOML or CLI) to the field type ``tp``."""
-    origin = typing.get_origin(tp)
-    args = typing.get_args(tp)
-    if origin in (types.UnionType, typing.Union):
-        if value is None or (isinstance(value, str) and value.lower() in ("", "none")):
-            return None
-        inner = [a for a in args if a is not type(None)]
-        return _coerce(value, inner[0], where)
-    if origin is tuple:
-        if isinstance(value, str):
-            value = [v.strip() for v in value.split(",") if v.strip()]
-        if not isinstance(value, list | tuple):
-            raise UsageError(f"{where}: expected a list, got {value!r}")
-        return tuple(_coerce(v, args[0], where) for v in value)
-    try:
-        if tp is bool:
-            if isinstance(value, bool):
-                return value
-            text = str(value).strip().lower()
-            if text in ("1", "true", "yes", "on"):
-                return True
-            if text in ("0", "false", "no", "off"):
-                return False
-            raise ValueError(value)
-        if tp is int:
-            if isinstance(value, bool):
-                raise ValueError(value)
-            return int(value)
-        if tp is float:
-            return float(value)
-        if tp is str:
-            return str(value)
-    except (TypeError, ValueError):
-        raise UsageError(f"{where}: invalid value {value!r} (expected {tp.__name__})") from None
-    raise UsageError(f"{where}: unsupported type {tp!r}")
+@functools.cache
+def setting_types() -> Mapping[str, Any]:
+    """Every setting, as ``field`` or ``section.field``, with its (annotated) type."""
+    hints = typing.get_type_hints(Config, include_extras=True)
+    out: dict[str, Any] = {}
+    for f in dataclasses.fields(Config):
+        if f.name == "sources":
+            continue
+        if f.name in SECTIONS:
+            section_hints = typing.get_type_hints(hints[f.name], include_extras=True)
+            for sf in dataclasses.fields(hints[f.name]):
+                out[f"{f.name}.{sf.name}"] = section_hints[sf.name]
+        else:
+            out[f.name] = hints[f.name]
+    return types.MappingProxyType(out)
 
 
-def _hints(cls: type) -> dict[str, Any]:
-    return typing.get_type_hints(cls)
+def setting_default(key: str) -> Any:
+    """The built-in default of setting ``key``."""
+    return get_setting(Config(), key)
+
+
+def get_setting(config: Config, key: str) -> Any:
+    """The value of setting ``key`` (``field`` or ``section.field``) in ``config``."""
+    section, _, name = key.rpartition(".")
+    return getattr(getattr(config, section) if section else config, name)
+
+
+def env_name(key: str) -> str:
+    """The environment variable of a setting: ``replay.speed`` -> ``MINITWIT_REPLAY_SPEED``."""
+    return "MINITWIT_" + key.replace(".", "_").upper()
 
 
 def load_file(path: str | Path) -> dict[str, Any]:
@@ -239,68 +274,97 @@ def load_file(path: str | Path) -> dict[str, Any]:
             return tomllib.load(fh)
     except FileNotFoundError:
         raise UsageError(f"config file not found: {path}") from None
+    except IsADirectoryError:
+        raise UsageError(f"config file is a directory: {path}") from None
+    except PermissionError:
+        raise UsageError(f"config file not readable: {path}") from None
     except tomllib.TOMLDecodeError as exc:
         raise UsageError(f"{path}: invalid TOML: {exc}") from None
+
+
+def _file_values(path: str, data: Mapping[str, Any], types_: Mapping[str, Any]) -> dict[str, Any]:
+    """The file's settings by key; an unknown key or a section that is not a table is an error."""
+    out: dict[str, Any] = {}
+    for key, value in data.items():
+        if key in SECTIONS:
+            if not isinstance(value, dict):
+                raise UsageError(f"{path}: [{key}] must be a table")
+            for name, inner in value.items():
+                if f"{key}.{name}" not in types_:
+                    raise UsageError(f"{path}: [{key}] unknown key {name!r}")
+                out[f"{key}.{name}"] = inner
+        elif key in types_:
+            out[key] = value
+        else:
+            raise UsageError(f"{path}: unknown key {key!r}")
+    return out
+
+
+def _where(key: str, source: str) -> str:
+    """How an error names a value: the flag, the variable, or ``file: [section] name``."""
+    if source.startswith(("-", "MINITWIT_")):
+        return source
+    section, _, name = key.rpartition(".")
+    return f"{source}: [{section}] {name}" if section else f"{source}: {name}"
 
 
 def build_config(
     cli: Mapping[str, Any] | None = None,
     env: Mapping[str, str] | None = None,
     config_file: str | Path | None = None,
+    flags: Mapping[str, str] | None = None,
 ) -> Config:
-    """Merge CLI values, environment and config file over the defaults.
+    """Merge CLI values, environment and config file over the defaults, validating each.
 
     ``cli`` maps ``"field"`` or ``"section.field"`` to values the user actually gave
-    (absent keys mean "not given"). ``env`` defaults to ``os.environ``.
+    (absent or None means "not given"; an unknown key is an error, never dropped);
+    ``flags`` names the flag of each key for messages (default ``--field-name``);
+    ``env`` defaults to ``os.environ``.
     """
-    cli = dict(cli or {})
+    types_ = setting_types()
+    given_cli = {k: v for k, v in (cli or {}).items() if v is not None}
+    cli_file = given_cli.pop("config", None)
+    unknown = sorted(k for k in given_cli if k not in types_)
+    if unknown:
+        raise UsageError(f"unknown setting {unknown[0]!r} (not a field of the config)")
     env = os.environ if env is None else env
-    file_path = config_file or cli.pop("config", None) or env.get("MINITWIT_CONFIG")
-    file_data = load_file(file_path) if file_path else {}
-    where_file = str(file_path) if file_path else "config"
+    file_path = config_file or cli_file or env.get("MINITWIT_CONFIG") or None
+    file_values = _file_values(str(file_path), load_file(file_path), types_) if file_path else {}
 
-    known_top = {f.name for f in dataclasses.fields(Config)}
-    for key in file_data:
-        if key not in known_top:
-            raise UsageError(f"{where_file}: unknown key {key!r}")
-
-    def pick(section: str | None, name: str, tp: Any) -> tuple[bool, Any]:
-        dotted = f"{section}.{name}" if section else name
-        if dotted in cli and cli[dotted] is not None:
-            return True, _coerce(cli[dotted], tp, f"--{name.replace('_', '-')}")
-        env_name = "MINITWIT_" + (f"{section}_{name}" if section else name).upper()
-        if env_name in env:
-            return True, _coerce(env[env_name], tp, env_name)
-        table: Any = file_data.get(section, {}) if section else file_data
-        if section and not isinstance(table, dict):
-            raise UsageError(f"{where_file}: [{section}] must be a table")
-        if name in table:
-            return True, _coerce(table[name], tp, f"{where_file}: {dotted}")
-        return False, None
-
-    top_kwargs: dict[str, Any] = {}
-    hints = _hints(Config)
-    for f in dataclasses.fields(Config):
-        if f.name in SECTIONS:
-            section_cls = hints[f.name]
-            section_hints = _hints(section_cls)
-            table = file_data.get(f.name, {})
-            if isinstance(table, dict):
-                allowed = {sf.name for sf in dataclasses.fields(section_cls)}
-                for key in table:
-                    if key not in allowed:
-                        raise UsageError(f"{where_file}: unknown key {f.name}.{key}")
-            kwargs: dict[str, Any] = {}
-            for sf in dataclasses.fields(section_cls):
-                found, value = pick(f.name, sf.name, section_hints[sf.name])
-                if found:
-                    kwargs[sf.name] = value
-            top_kwargs[f.name] = section_cls(**kwargs)
+    values: dict[str, Any] = {}
+    sources: dict[str, str] = {}
+    for key, tp in types_.items():
+        raw: Any
+        if key in given_cli:
+            raw, source = given_cli[key], (flags or {}).get(key) or _default_flag(key)
+        elif env.get(env_name(key), "") != "":  # empty means unset
+            raw, source = env[env_name(key)], env_name(key)
+        elif key in file_values:
+            raw, source = file_values[key], str(file_path)
         else:
-            found, value = pick(None, f.name, hints[f.name])
-            if found:
-                top_kwargs[f.name] = value
-    return Config(**top_kwargs)
+            continue
+        values[key] = coerce(raw, tp, _where(key, source))
+        sources[key] = source
+    return with_settings(Config(), values, sources)
+
+
+def _default_flag(key: str) -> str:
+    return "--" + key.rpartition(".")[2].replace("_", "-")
+
+
+def with_settings(config: Config, values: Mapping[str, Any], sources: Mapping[str, str]) -> Config:
+    """``config`` with ``values`` (keys ``field`` or ``section.field``) and their sources."""
+    top: dict[str, Any] = {}
+    sections: dict[str, dict[str, Any]] = {}
+    for key, value in values.items():
+        section, _, name = key.rpartition(".")
+        if section:
+            sections.setdefault(section, {})[name] = value
+        else:
+            top[name] = value
+    for section, changes in sections.items():
+        top[section] = dataclasses.replace(getattr(config, section), **changes)
+    return dataclasses.replace(config, **top, sources={**config.sources, **sources})
 
 
 def app_environment(serve: ServeConfig, environ: Mapping[str, str] | None = None) -> dict[str, str]:

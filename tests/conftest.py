@@ -1,10 +1,12 @@
 """Shared fixtures: database backends (SQLite file and real PostgreSQL) and served apps.
 
 In CI (``CI`` set) an unreachable PostgreSQL fails the run instead of skipping tests.
+Every test starts without the harness's ``MINITWIT_*`` settings of the calling shell.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,6 +16,18 @@ from tests.support.pg import fresh_database, require_postgres
 from tests.support.servers import RunningServer, serve_reference_app
 
 _require_postgres = require_postgres
+
+
+@pytest.fixture(autouse=True)
+def _no_ambient_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Clear ``MINITWIT_*`` settings (not ``MINITWIT_TEST_*``, the suite's own) for each test.
+
+    A developer's exported ``MINITWIT_TARGET`` or ``MINITWIT_CONFIG`` would otherwise change
+    what every CLI test checks, in-process and in the subprocesses it starts.
+    """
+    for name in list(os.environ):
+        if name.startswith("MINITWIT_") and not name.startswith("MINITWIT_TEST_"):
+            monkeypatch.delenv(name)
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from typing import Any, NoReturn
 
 from harness import __version__
+from harness.cli.options import flag_names
 from harness.config import build_config
 from harness.constants import ExitCode
 from harness.errors import HarnessError, UsageError
@@ -48,7 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog=PROG, description="Release gate for MiniTwit simulator API implementations."
     )
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
-    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    subparsers = parser.add_subparsers(dest="_command", metavar="COMMAND", parser_class=_Parser)
     subparsers.required = True
     for name in COMMANDS:
         module = importlib.import_module(f"harness.cli.commands.{name}")
@@ -57,8 +58,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _cli_values(args: argparse.Namespace) -> dict[str, Any]:
-    """The config values the user actually gave (dests named ``field`` or ``section.field``)."""
-    return {k: v for k, v in vars(args).items() if not k.startswith("_") and v is not None}
+    """The config values the user actually gave (dests named ``field`` or ``section.field``).
+
+    Dests starting with ``_`` are the command's own arguments (a positional file, an action
+    such as ``--list-checks``), not settings; every other dest must be a config field.
+    """
+    return {k: v for k, v in vars(args).items() if not k.startswith("_")}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -66,7 +71,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         parser = build_parser()
         args = parser.parse_args(argv)
-        config = build_config(_cli_values(args))
+        config = build_config(_cli_values(args), flags=flag_names(parser))
         code = int(args._run(config, args))
     except HarnessError as exc:
         print(f"{PROG}: error: {exc}", file=sys.stderr)

@@ -1,14 +1,16 @@
 """The gate's own defaults: a gentle, short run that judges correctness, not capacity.
 
-``check`` changes only settings the user left at their section defaults; anything set by
-flag, environment or config file is used as given. Pure: config in, config out.
+They sit between the config file and the built-in defaults: ``check`` fills in only the
+settings nobody gave. A value set by flag, environment or config file is used as given, even
+when it equals a built-in default (``[replay] concurrency = 4`` stays 4); a value a program
+changed from the built-in default counts as given too. Pure: config in, config out.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
+from typing import Any
 
-from harness.config import Config, LoadConfig, ReplayConfig, ScenarioConfig
+from harness.config import GATE_DEFAULT, Config, get_setting, setting_default, with_settings
 
 #: Concurrent replay requests: the course simulator sends one at a time; a few more keep
 #: the gate quick without turning a small target's queue into simulator timeouts.
@@ -22,20 +24,22 @@ GATE_LOAD_RUN_TIME = 10.0
 GATE_LOAD_THRESHOLDS: tuple[str, ...] = ("error_rate<1%",)
 
 
+def _given(config: Config, key: str) -> bool:
+    return config.given(key) or get_setting(config, key) != setting_default(key)
+
+
 def gate_defaults(config: Config) -> Config:
-    """``config`` with the gate's defaults where the user kept a section default."""
-    replay_defaults, load_defaults = ReplayConfig(), LoadConfig()
-    scenario = config.scenario
-    if scenario.users == ScenarioConfig().users:
-        scenario = replace(scenario, users=GATE_SCENARIO_USERS)
-    replay = config.replay
-    if replay.concurrency == replay_defaults.concurrency:
-        replay = replace(replay, concurrency=GATE_REPLAY_CONCURRENCY)
-    load = config.load
-    if load.run_time == load_defaults.run_time:
-        load = replace(load, run_time=GATE_LOAD_RUN_TIME)
-    if load.rate is None and load.users == load_defaults.users:
-        load = replace(load, rate=GATE_LOAD_RATE)
-    if not load.thresholds:
-        load = replace(load, thresholds=GATE_LOAD_THRESHOLDS)
-    return replace(config, scenario=scenario, replay=replay, load=load)
+    """``config`` with the gate's defaults for every setting nobody gave."""
+    wanted: dict[str, Any] = {
+        "scenario.users": GATE_SCENARIO_USERS,
+        "replay.concurrency": GATE_REPLAY_CONCURRENCY,
+        "load.run_time": GATE_LOAD_RUN_TIME,
+    }
+    # A rate only when the user chose neither a rate nor a number of users.
+    if not (_given(config, "load.rate") or _given(config, "load.users")):
+        wanted["load.rate"] = GATE_LOAD_RATE
+    values = {k: v for k, v in wanted.items() if not _given(config, k)}
+    # No thresholds at all (even an explicit empty list) would let load pass unjudged.
+    if not config.load.thresholds:
+        values["load.thresholds"] = GATE_LOAD_THRESHOLDS
+    return with_settings(config, values, dict.fromkeys(values, GATE_DEFAULT))

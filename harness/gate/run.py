@@ -62,8 +62,18 @@ def _label(config: Config, target: str, embedded: bool) -> str:
     return urlsplit(target).netloc or target
 
 
+def _stage_runs(config: Config) -> list[str]:
+    """The stage functions to run, in order: ``verify`` is part of replay's stage."""
+    names: list[str] = []
+    for stage in config.check.stages:
+        name = "replay" if stage == "verify" else stage
+        if name not in names:
+            names.append(name)
+    return names
+
+
 def _validate(config: Config) -> None:
-    unknown = [s for s in config.check.stages if s not in STAGES]
+    unknown = [s for s in _stage_runs(config) if s not in STAGES]
     if unknown:
         raise UsageError(f"check.stages: unknown stage {unknown[0]!r} (known: {', '.join(STAGES)})")
     if not config.check.stages:
@@ -72,7 +82,7 @@ def _validate(config: Config) -> None:
 
 def _scenario(config: Config, bundle: Path) -> Config:
     """Use the configured scenario, or generate a small one into the bundle."""
-    if config.replay.scenario or "replay" not in config.check.stages:
+    if config.replay.scenario or "replay" not in _stage_runs(config):
         return config
     generate = importlib.import_module("harness.scenario.generate")
     path = bundle / "scenario.tsv"
@@ -121,7 +131,7 @@ def _run_against(
     config = _scenario(gate_defaults(scoped), bundle)
     stages: list[StageSummary] = []
     findings: list[Finding] = []
-    for name in config.check.stages:
+    for name in _stage_runs(config):
         run = _run_stage(name, config, sink, bundle, say)
         stages.extend(run.stages)
         findings.extend(run.findings)

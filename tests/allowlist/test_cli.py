@@ -91,7 +91,10 @@ def test_unreachable_target_is_one_line_exit_two(capsys: pytest.CaptureFixture[s
     ("args", "needle"),
     [
         (("--denied-source", "127.0.0.9"), "need --target URL"),
-        (("--target", "ftp://x", "--denied-source", "127.0.0.9"), "is not an http(s) URL"),
+        (
+            ("--target", "ftp://x", "--denied-source", "127.0.0.9"),
+            "--target: expected an http(s) URL, got 'ftp://x'",
+        ),
         (("--target", "{url}"), "need an --allowed-source or a --denied-source"),
         (("--target", "{url}", "--denied-source", "nine"), "source 'nine' is not an IP address"),
         (("--target", "{url}", "--denied-source", "::1"), "source ::1 is IPv6 but target"),

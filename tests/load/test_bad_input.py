@@ -21,9 +21,9 @@ def _load(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
     [
         (("--threshold", "p95(tweet)<fast"), "bad threshold 'p95(tweet)<fast'"),
         (("--threshold", "p95(nosuch)<1ms"), "unknown endpoint 'nosuch'"),
-        (("--read-ratio", "1.5"), "--read-ratio must be between 0 and 1"),
-        (("--users", "0"), "--users must be > 0"),
-        (("--rate", "abc"), "--rate: invalid float value: 'abc'"),
+        (("--read-ratio", "1.5"), "--read-ratio: must be at most 1, got 1.5"),
+        (("--users", "0"), "--users: must be at least 1, got 0"),
+        (("--rate", "abc"), "--rate: expected a number, got 'abc'"),
         (("--profile", "lenient"), "invalid choice: 'lenient'"),
     ],
 )

@@ -15,10 +15,10 @@ from tests.support.net import free_port
     ("extra", "message"),
     [
         (("--speed", "fast"), "--speed: expected 'max' or a number"),
-        (("--speed", "-1"), "--speed: the factor must be > 0"),
+        (("--speed", "-1"), "--speed: the factor must be greater than 0, got '-1'"),
         (("--profile", "lenient"), "invalid choice"),
-        (("--concurrency", "many"), "invalid int value"),
-        (("--concurrency", "0"), "--concurrency must be >= 1"),
+        (("--concurrency", "many"), "--concurrency: expected an integer, got 'many'"),
+        (("--concurrency", "0"), "--concurrency: must be at least 1, got 0"),
         (("--workers", "4", "--concurrency", "2"), "must be at least --workers"),
     ],
 )

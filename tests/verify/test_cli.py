@@ -76,7 +76,7 @@ def test_findings_exit_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
         (["verify", "--target", "http://127.0.0.1:9", "--scenario", "nope.tsv"],
          "nope.tsv: scenario file not found"),
         (["verify", "--target", "http://127.0.0.1:9", "--scenario", "x", "--concurrency", "0"],
-         "--concurrency must be at least 1"),
+         "--concurrency: must be at least 1, got 0"),
         (["verify", "--target", "http://127.0.0.1:9", "--scenario", "x", "--results", "r.jsonl"],
          "r.jsonl: results file not found"),
     ],

@@ -56,9 +56,7 @@ def register(subparsers: Any) -> None:
         nargs="+",
         metavar="PATH",
     )
-    add_option(
-        parser, "allowlist.timeout", "--timeout", help="seconds per probe (default 5)", type=float
-    )
+    add_option(parser, "allowlist.timeout", "--timeout", help="seconds per probe")
     add_option(
         parser,
         "allowlist.spoofing",

@@ -27,10 +27,19 @@ def register(subparsers: Any) -> None:
         "check.stages",
         "--stages",
         metavar="LIST",
-        help="comma-separated stages to run (default: replay,contract,allowlist,load)",
+        help="comma-separated stages to run, of replay, verify (runs replay, then reads the "
+        "target back), contract, allowlist, load",
     )
-    add_option(parser, "check.bundle", "--bundle", metavar="DIR", help="results bundle directory")
-    add_option(parser, "label", "--label", help="name of the target in reports")
+    add_option(
+        parser,
+        "check.bundle",
+        "--bundle",
+        metavar="DIR",
+        help="results bundle directory (default: <output-dir>/check-<time>)",
+    )
+    add_option(
+        parser, "label", "--label", help="name of the target in reports (default: its host:port)"
+    )
     add_option(
         parser,
         "report.baseline",

@@ -17,8 +17,9 @@ def register(subparsers: Any) -> None:
         subparsers, "db", run, "initialise or upgrade the reference app's database schema"
     )
     parser.add_argument(
-        "action",
+        "_action",
         choices=["init", "upgrade", "status"],
+        metavar="{init,upgrade,status}",
         help="init: create the schema in an empty database; upgrade: create or upgrade it in "
         "place; status: show its version",
     )
@@ -48,12 +49,12 @@ def run(config: Config, args: argparse.Namespace) -> int:
     url = config.serve.database_url
     newest = migrate.latest_version()
     try:
-        if args.action == "status":
+        if args._action == "status":
             version = database_version(url)
             pending = newest - version
             print(f"schema version {version} of {newest} ({pending} pending)")
             return int(ExitCode.OK)
-        if args.action == "init" and (version := database_version(url)) > 0:
+        if args._action == "init" and (version := database_version(url)) > 0:
             raise HarnessError(
                 f"database {redact(url)} already has schema version {version}; use 'db upgrade'"
             )

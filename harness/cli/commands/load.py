@@ -18,34 +18,47 @@ def register(subparsers: Any) -> None:
     )
     add_target(parser, required=True)
     opt = add_option
-    opt(parser, "load.users", "--users", type=int, metavar="N", help="Locust users (default 10)")
-    opt(parser, "load.spawn_rate", "--spawn-rate", type=float, metavar="N", help="users/s")
-    opt(parser, "load.run_time", "--run-time", type=float, metavar="S", help="seconds (30)")
+    opt(parser, "load.users", "--users", help="Locust users (default: 10, or RPS/5 under --rate)")
+    opt(parser, "load.spawn_rate", "--spawn-rate", help="users started per second")
+    opt(parser, "load.run_time", "--run-time", help="how long the load runs")
     opt(
         parser,
         "load.rate",
         "--rate",
-        type=float,
         metavar="RPS",
-        help="target requests/s in total (constant arrival rate; users default to RPS/5)",
+        help="target requests/s in total, a constant arrival rate (default: none, as fast as "
+        "the users go)",
     )
-    opt(parser, "load.read_ratio", "--read-ratio", type=float, metavar="F", help="reads 0..1")
-    opt(parser, "load.workers", "--workers", type=int, metavar="N", help="N local workers")
+    opt(parser, "load.read_ratio", "--read-ratio", help="share of reads among requests, 0..1")
+    opt(parser, "load.workers", "--workers", help="local Locust worker processes (0 = one process)")
     opt(
         parser,
         "load.thresholds",
         "--threshold",
         action="append",
         metavar="EXPR",
-        help="e.g. 'p95(tweet)<100ms', 'p99<250ms', 'error_rate<0.1%%', 'rps>50' (repeatable)",
+        help="a threshold the run must hold, e.g. 'p95(tweet)<100ms', 'p99<250ms', "
+        "'error_rate<0.1%%', 'rps>50'; repeatable",
     )
-    opt(parser, "load.profile", "--profile", choices=["simulator", "strict"], help="verdicts")
-    opt(parser, "load.scenario", "--scenario", metavar="FILE", help="scenario (else generated)")
-    opt(parser, "load.timeout", "--timeout", type=float, metavar="S", help="per request (0.3)")
-    opt(parser, "load.keep_alive", "--keep-alive", action="store_true", help="reuse connections")
-    opt(parser, "load.max_requests", "--max-requests", type=int, metavar="N", help="request cap")
-    opt(parser, "load.results", "--results", metavar="FILE", help="results file")
-    opt(parser, "output_dir", "--output-dir", metavar="DIR", help="default harness-output")
+    opt(parser, "load.profile", "--profile", help="verdicts: the simulator's, or also the API's")
+    opt(parser, "load.scenario", "--scenario", metavar="FILE", help="scenario to draw actions from")
+    opt(parser, "load.timeout", "--timeout", help="timeout per request, like the simulator's")
+    opt(
+        parser,
+        "load.keep_alive",
+        "--keep-alive",
+        action="store_true",
+        help="reuse connections (the simulator opens one per request)",
+    )
+    opt(parser, "load.max_requests", "--max-requests", help="stop after this many requests")
+    opt(
+        parser,
+        "load.results",
+        "--results",
+        metavar="FILE",
+        help="results file (default: <output-dir>/load/results.jsonl)",
+    )
+    opt(parser, "output_dir", "--output-dir", metavar="DIR", help="where results and logs go")
 
 
 def run(config: Config, args: argparse.Namespace) -> int:

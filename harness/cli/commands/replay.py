@@ -82,41 +82,131 @@ def register(subparsers: Any) -> None:
         "replay a scenario on Locust, causally ordered, with the course simulator's verdicts",
     )
     add_target(p, required=True)
-    add_option(p, "replay.scenario", "--scenario", help="scenario file (course format)")
-    add_option(p, "replay.speed", "--speed", help="'max' or a factor on recorded delays")
-    add_option(p, "replay.profile", "--profile", choices=["simulator", "strict"], help="checks")
-    add_option(p, "replay.timeout", "--timeout", type=float, help="connect/read timeout (s)")
-    add_option(p, "replay.keep_alive", "--keep-alive", action="store_true", help="reuse conns")
-    add_option(p, "replay.concurrency", "--concurrency", type=int, help="concurrent senders")
-    add_option(
+    opt = add_option
+    opt(
+        p,
+        "replay.scenario",
+        "--scenario",
+        metavar="FILE",
+        help="scenario file in the course format",
+    )
+    opt(
+        p,
+        "replay.speed",
+        "--speed",
+        help="'max', or a factor on the recorded delays (1 = real time)",
+    )
+    opt(
+        p,
+        "replay.profile",
+        "--profile",
+        help="verdicts: the simulator's, or those plus the normative API",
+    )
+    opt(
+        p,
+        "replay.timeout",
+        "--timeout",
+        help="connect and read timeout per request, like the simulator's",
+    )
+    opt(
+        p,
+        "replay.keep_alive",
+        "--keep-alive",
+        action="store_true",
+        help="reuse connections (the simulator opens one per request)",
+    )
+    opt(
+        p,
+        "replay.concurrency",
+        "--concurrency",
+        help="requests in flight; more than the target's cores + 2 only queues past the timeout",
+    )
+    opt(
         p,
         "replay.register_concurrency",
         "--register-concurrency",
-        type=int,
-        help="registers in flight per worker (default 1; 0 = no limit)",
+        help="registers in flight per worker (0 = no limit): password hashing is the costly write",
     )
-    add_option(p, "replay.simulator_log", "--simulator-log", metavar="FILE", help="error log")
-    add_option(p, "replay.results", "--results", metavar="FILE", help="results file (JSONL)")
-    add_option(p, "replay.resume", "--resume", action="store_true", help="continue a run")
-    add_option(
+    opt(
+        p,
+        "replay.simulator_log",
+        "--simulator-log",
+        metavar="FILE",
+        help="write the simulator's error log here",
+    )
+    opt(
+        p,
+        "replay.results",
+        "--results",
+        metavar="FILE",
+        help="results file (JSONL); default under --output-dir",
+    )
+    opt(
+        p,
+        "replay.resume",
+        "--resume",
+        action="store_true",
+        help="continue the run recorded in --results",
+    )
+    opt(
         p,
         "replay.resume_from_latest",
         "--resume-from-latest",
         action="store_true",
-        help="skip actions up to the target's /latest",
+        help="skip the actions up to the target's /latest",
     )
-    add_option(p, "replay.workers", "--workers", type=int, help="Locust workers")
-    add_option(p, "replay.max_errors", "--max-errors", type=int, help="stop after N errors")
-    add_option(p, "replay.verify", "--verify", action="store_true", help="verify afterwards")
-    add_option(p, "replay.master", "--master", action="store_true", help="wait for --workers")
-    add_option(p, "replay.worker", "--worker", action="store_true", help="join a master")
-    add_option(p, "replay.master_host", "--master-host", help="master address (--worker)")
-    add_option(p, "replay.master_port", "--master-port", type=int, help="master port")
-    add_option(p, "replay.master_bind", "--master-bind", help="master bind address")
-    add_option(
-        p, "scenario.skip_bad_lines", "--skip-bad-lines", action="store_true", help="skip bad"
+    opt(p, "replay.workers", "--workers", help="locust worker processes (0 = one local process)")
+    opt(p, "replay.max_errors", "--max-errors", help="stop after this many errors")
+    opt(
+        p,
+        "replay.verify",
+        "--verify",
+        action="store_true",
+        help="read the target back afterwards and diff it with the scenario",
     )
-    add_option(p, "output_dir", "--output-dir", metavar="DIR", help="where outputs go")
+    opt(
+        p,
+        "replay.master",
+        "--master",
+        action="store_true",
+        help="coordinate --workers N workers started elsewhere",
+    )
+    opt(
+        p,
+        "replay.worker",
+        "--worker",
+        action="store_true",
+        help="be one worker of the master at --master-host",
+    )
+    opt(
+        p,
+        "replay.master_host",
+        "--master-host",
+        metavar="HOST",
+        help="address of the master (with --worker)",
+    )
+    opt(p, "replay.master_port", "--master-port", metavar="PORT", help="port of the master")
+    opt(
+        p,
+        "replay.master_bind",
+        "--master-bind",
+        metavar="ADDR",
+        help="address the master listens on",
+    )
+    opt(
+        p,
+        "replay.worker_wait",
+        "--worker-wait",
+        help="how long the master waits for its workers to connect",
+    )
+    opt(
+        p,
+        "scenario.skip_bad_lines",
+        "--skip-bad-lines",
+        action="store_true",
+        help="skip malformed scenario lines (each reported) instead of stopping",
+    )
+    opt(p, "output_dir", "--output-dir", metavar="DIR", help="where results and logs go")
 
 
 def run(config: Config, args: argparse.Namespace) -> int:

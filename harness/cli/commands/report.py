@@ -21,7 +21,7 @@ def register(subparsers: Any) -> None:
         "compare results bundles side by side (HTML, Markdown, JUnit) and gate on regressions",
     )
     parser.add_argument(
-        "results",
+        "_results",
         nargs="+",
         metavar="RESULTS",
         help="results bundle directories written by 'check' (or bare results .jsonl files)",
@@ -50,7 +50,6 @@ def add_regression_options(parser: argparse.ArgumentParser) -> None:
         parser,
         "report.latency_tolerance",
         "--latency-tolerance",
-        type=float,
         metavar="FRACTION",
         help="how much slower than the baseline is tolerated (0.25 = 25%%)",
     )
@@ -58,7 +57,6 @@ def add_regression_options(parser: argparse.ArgumentParser) -> None:
         parser,
         "report.latency_floor_ms",
         "--latency-floor-ms",
-        type=float,
         metavar="MS",
         help="latency differences below this many ms never count as a regression",
     )
@@ -70,7 +68,7 @@ def run(config: Config, args: argparse.Namespace) -> int:
     from harness.reporting.bundle import read_bundle, unique_labels
     from harness.reporting.write import write_reports
 
-    targets = [read_bundle(p) for p in args.results]
+    targets = [read_bundle(p) for p in args._results]
     baseline = read_bundle(config.report.baseline) if config.report.baseline else None
     everything = unique_labels(([baseline] if baseline else []) + targets)
     if baseline is not None:

@@ -25,10 +25,12 @@ def register(subparsers: Any) -> None:
     actions.required = True
     gen_help = "write a deterministic scenario file shaped like the course recording"
     gen = actions.add_parser("generate", help=gen_help, description=gen_help)
-    add_option(gen, "scenario.users", "--users", type=int, metavar="N", help="users (200)")
-    add_option(gen, "scenario.actions", "--actions", type=int, metavar="M", help="actions (1000)")
-    add_option(gen, "scenario.seed", "--seed", type=int, metavar="S", help="random seed (0)")
-    add_option(gen, "scenario.output", "-o", "--output", metavar="FILE", help="file, - = stdout")
+    add_option(gen, "scenario.users", "--users", help="users who register, tweet and follow")
+    add_option(gen, "scenario.actions", "--actions", help="actions in the scenario")
+    add_option(gen, "scenario.seed", "--seed", help="random seed (same seed, same file)")
+    add_option(
+        gen, "scenario.output", "-o", "--output", metavar="FILE", help="file to write, - for stdout"
+    )
     stats_help = "command mix, users, delays and hazards of a scenario file"
     stats = actions.add_parser("stats", help=stats_help, description=stats_help)
     stats.add_argument("_file", metavar="FILE", help="scenario file")

@@ -37,7 +37,6 @@ def register(subparsers: Any) -> None:
         "serve.port",
         "--port",
         help=f"port to listen on (default {_D.port})",
-        type=int,
         metavar="N",
     )
     add_option(
@@ -45,7 +44,6 @@ def register(subparsers: Any) -> None:
         "serve.workers",
         "--workers",
         help=f"worker processes (default {_D.workers})",
-        type=int,
         metavar="N",
     )
     add_option(
@@ -53,7 +51,6 @@ def register(subparsers: Any) -> None:
         "serve.threads",
         "--threads",
         help=f"threads per worker (default {_D.threads}: sync workers; above 1: gthread)",
-        type=int,
         metavar="N",
     )
     add_option(
@@ -68,7 +65,6 @@ def register(subparsers: Any) -> None:
         "serve.log_max_bytes",
         "--log-max-bytes",
         help=f"rotate the log file at this size in bytes (default {_D.log_max_bytes})",
-        type=int,
         metavar="N",
     )
     add_option(
@@ -76,7 +72,6 @@ def register(subparsers: Any) -> None:
         "serve.log_backups",
         "--log-backups",
         help=f"rotated log files to keep (default {_D.log_backups})",
-        type=int,
         metavar="N",
     )
     add_option(
@@ -118,18 +113,7 @@ def _check_allowlist(env: dict[str, str]) -> None:
 
 
 def validate(serve: ServeConfig) -> None:
-    """Reject settings the server cannot run with (one-line UsageError)."""
-    if not 1 <= serve.port <= 65535:
-        raise UsageError(f"--port: must be 1..65535, got {serve.port}")
-    if serve.workers < 1:
-        raise UsageError(f"--workers: must be at least 1, got {serve.workers}")
-    if serve.threads < 1:
-        raise UsageError(f"--threads: must be at least 1, got {serve.threads}")
-    if serve.log_max_bytes < 1024:
-        raise UsageError(f"--log-max-bytes: must be at least 1024, got {serve.log_max_bytes}")
-    if serve.log_backups < 1:
-        # RotatingFileHandler never rotates without backups: the file would grow unbounded.
-        raise UsageError(f"--log-backups: must be at least 1, got {serve.log_backups}")
+    """Reject a log file the server cannot write (the config layer checked every range)."""
     if serve.log_file:
         try:
             with open(serve.log_file, "a", encoding="utf-8"):

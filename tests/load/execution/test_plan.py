@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -25,19 +26,25 @@ def _plan(**load: object) -> LoadPlan:
 @pytest.mark.parametrize(
     ("field", "value", "says"),
     [
-        ("users", 0, "--users must be > 0"),
-        ("run_time", 0, "--run-time must be > 0"),
-        ("rate", -1, "--rate must be > 0"),
-        ("read_ratio", 1.5, "--read-ratio must be between 0 and 1"),
-        ("workers", -1, "--workers must be >= 0"),
-        ("profile", "lenient", "--profile must be one of simulator, strict"),
-        ("timeout", 0, "--timeout must be > 0"),
-        ("max_requests", 0, "--max-requests must be > 0"),
+        ("users", 0, "--users: must be at least 1, got 0"),
+        ("run_time", 0, "--run-time: must be greater than 0"),
+        ("run_time", "soon", "--run-time: expected a duration like 30, 30s, 1m30s or 2h"),
+        ("rate", -1, "--rate: must be greater than 0"),
+        ("read_ratio", 1.5, "--read-ratio: must be at most 1"),
+        ("workers", -1, "--workers: must be at least 0"),
+        ("profile", "lenient", "--profile: expected 'simulator' or 'strict', got 'lenient'"),
+        ("timeout", 0, "--timeout: must be greater than 0"),
+        ("max_requests", 0, "--max-requests: must be at least 1"),
     ],
 )
-def test_bad_values_are_usage_errors(field: str, value: object, says: str) -> None:
-    with pytest.raises(UsageError, match=says):
+def test_bad_values_are_usage_errors_naming_the_flag(field: str, value: object, says: str) -> None:
+    with pytest.raises(UsageError, match=re.escape(says)):
         _plan(**{field: value})
+
+
+def test_run_time_takes_locust_syntax() -> None:
+    assert _plan(run_time="1m30s").run_time == 90
+    assert _plan(run_time="8s").run_time == 8
 
 
 def test_target_is_required() -> None:
