@@ -24,6 +24,10 @@ HEADERS = {
     "Connection": "close",
     "Content-Type": "application/json",
     "Authorization": SIMULATOR_AUTH,
+    # requests' own Accept-Encoding without brotli and zstandard, as on the simulator's
+    # machine (this environment has brotli, which would add "br"); a key requests already
+    # sends keeps its place among requests' default headers.
+    "Accept-Encoding": "gzip, deflate",
 }
 
 

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any
 
-from harness.execution.replay.simlog import simulator_log_line
+from harness.execution.replay.simlog import OrderedSimulatorLog
 from harness.results import Outcome, ResultsWriter
 from harness.scenario.model import Action, Command
 
@@ -58,9 +58,12 @@ class Coordinator:
         self._registers = {a.id for a in actions if a.command is Command.REGISTER}
         self.final_id = max((a.id for a in actions), default=None)
         self._writer = writer
-        self._base_url = base_url
         self._broadcast = broadcast
-        self._simlog = simulator_log
+        self._simlog = (
+            None
+            if simulator_log is None
+            else OrderedSimulatorLog(simulator_log, base_url, self._pending)
+        )
         self._max_errors = max_errors
         self._lock = threading.Lock()
         self._released = False
@@ -91,8 +94,11 @@ class Coordinator:
             self._writer.write(rec)  # already the record: no second asdict
             if failed:  # only errors can make a simulator log line or carry a check
                 outcome = Outcome.from_record(rec)
-                self._log(outcome)
+                if self._simlog is not None:
+                    self._simlog.failed(outcome)
                 self._evidence(outcome, record.get("evidence"))
+            elif self._simlog is not None:
+                self._simlog.passed(action_id)
             self.progress.done += 1
             if failed:
                 self.progress.errors += 1
@@ -105,13 +111,10 @@ class Coordinator:
                 self.progress.stopped_early = True
                 self.finished.set()
 
-    def _log(self, outcome: Outcome) -> None:
-        if self._simlog is None:
-            return
-        line = simulator_log_line(self._base_url, outcome)
-        if line is not None:
-            self._simlog.write(line + "\n")
-            self._simlog.flush()
+    def close(self) -> None:
+        """Write the simulator log lines still held (a run stopped early) and close it."""
+        if self._simlog is not None:
+            self._simlog.close()
 
     def _evidence(self, outcome: Outcome, evidence: dict[str, Any] | None) -> None:
         if evidence is None or outcome.check is None:

@@ -199,8 +199,7 @@ def _coordinate(env: Environment, job: Job, worker_ids: list[str], is_local: boo
                 break
         runner.quit()
         gevent.sleep(0)
-    if simlog is not None:
-        simlog.close()
+        coordinator.close()
     return code
 
 

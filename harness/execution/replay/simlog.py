@@ -8,7 +8,9 @@ other exception. Fields are written as they are, without quoting, like the simul
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime
+from typing import IO
 
 from harness.checks.verdicts import SIMULATOR_ACCEPTED
 from harness.results import Outcome
@@ -32,3 +34,48 @@ def simulator_log_line(base_url: str, outcome: Outcome) -> str | None:
     if accepted is None or outcome.status in accepted:
         return None
     return ",".join([ts, base_url, str(outcome.action_id), str(outcome.status), outcome.command])
+
+
+class OrderedSimulatorLog:
+    """Writes the simulator's lines in action-id order, as the sequential simulator does.
+
+    Outcomes arrive in completion order (concurrent senders); a line is held until every
+    smaller id of this run has its outcome. :meth:`close` writes what is still held (a run
+    stopped early), in id order.
+    """
+
+    def __init__(self, stream: IO[str], base_url: str, ids: Iterable[int]) -> None:
+        self._stream = stream
+        self._base_url = base_url
+        self._order = sorted(ids)
+        self._next = 0  # index in _order of the next id to write
+        self._held: dict[int, str | None] = {}
+
+    def passed(self, action_id: int) -> None:
+        """An outcome without a simulator line (the common case: no Outcome is built)."""
+        self._held[action_id] = None
+        self._write_ready()
+
+    def failed(self, outcome: Outcome) -> None:
+        """A failed outcome: its line, if the simulator would print one."""
+        self._held[outcome.action_id] = simulator_log_line(self._base_url, outcome)
+        self._write_ready()
+
+    def _write_ready(self) -> None:
+        order, held = self._order, self._held
+        lines = []
+        while self._next < len(order) and order[self._next] in held:
+            line = held.pop(order[self._next])
+            self._next += 1
+            if line is not None:
+                lines.append(line + "\n")
+        if lines:
+            self._stream.write("".join(lines))
+            self._stream.flush()
+
+    def close(self) -> None:
+        """Write the lines still held, in id order, and close the stream."""
+        lines = [line + "\n" for _, line in sorted(self._held.items()) if line is not None]
+        self._held.clear()
+        self._stream.write("".join(lines))
+        self._stream.close()

@@ -12,6 +12,10 @@ call would report it:
 * reading the body (``requests`` reads it before returning): timeout ->
   ``ConnectionError``, a truncated or broken body -> ``ChunkedEncodingError``.
 
+Like ``requests`` it follows redirects (:mod:`.redirects`) and decodes gzip/deflate bodies
+(:mod:`.decoding`); both are looked at only when the status is 3xx or a non-empty body
+arrived, so the plain 204 path costs nothing more.
+
 Works in plain threads and under gevent's monkey-patching (inside Locust) alike.
 ``http.client`` did the same job at several times the CPU per request (its header parser
 is the e-mail package's): on a two-core machine the client's CPU is taken from the server
@@ -26,22 +30,55 @@ import socket
 import ssl
 import time
 from dataclasses import dataclass
+from functools import cache
+from importlib.metadata import PackageNotFoundError, version
+from typing import Any
 from urllib.parse import urlsplit
 
 from harness.constants import SIMULATOR_AUTH
+from harness.execution.replay.decoding import CONTENT_DECODING_ERROR, DecodeError, decode_body
+from harness.execution.replay.redirects import (
+    MAX_REDIRECTS,
+    REDIRECT_STATUSES,
+    TOO_MANY_REDIRECTS,
+    Hop,
+    location_target,
+    next_hop,
+)
 from harness.planning.requests import PlannedRequest
 
 CONNECTION_ERROR = "ConnectionError"
 READ_TIMEOUT = "ReadTimeout"
 BODY_ERROR = "ChunkedEncodingError"
 
-#: The simulator's own headers (``requests`` adds Host, User-Agent, Accept, Content-Length).
-SIMULATOR_HEADERS = {
-    "Authorization": SIMULATOR_AUTH,
-    "Content-Type": "application/json",
-    "Accept": "*/*",
-    "User-Agent": "minitwit-harness",
-}
+#: requests' own ``Accept-Encoding`` without the optional brotli/zstandard packages.
+ACCEPT_ENCODING = "gzip, deflate"
+
+
+@cache
+def user_agent() -> str:
+    """requests' User-Agent for the requests version installed with the harness."""
+    try:
+        return f"python-requests/{version('requests')}"
+    except PackageNotFoundError:  # pragma: no cover - requests is a dependency
+        return "python-requests"
+
+
+def simulator_headers(*, keep_alive: bool) -> tuple[tuple[str, str], ...]:
+    """The headers of a simulator write after Host, in the order ``requests`` sends them.
+
+    requests' session defaults (User-Agent, Accept-Encoding, Accept, Connection) merged
+    with the simulator's own (Connection: close, Content-Type, Authorization); urllib3
+    writes Host first and Content-Length, from the body, last.
+    """
+    return (
+        ("User-Agent", user_agent()),
+        ("Accept-Encoding", ACCEPT_ENCODING),
+        ("Accept", "*/*"),
+        ("Connection", "keep-alive" if keep_alive else "close"),
+        ("Content-Type", "application/json"),
+        ("Authorization", SIMULATOR_AUTH),
+    )
 
 
 @dataclass(frozen=True)
@@ -54,10 +91,11 @@ class Reply:
     latency_ms: float
     started: float
     finished: float
+    redirects: int = 0  # redirects followed before the answer judged
 
 
 class Target:
-    """A base URL split once into what ``http.client`` needs."""
+    """A base URL split once into what a request on the wire needs."""
 
     def __init__(self, base_url: str) -> None:
         parts = urlsplit(base_url)
@@ -73,11 +111,16 @@ class Target:
         self.host_header = (
             netloc_host if self.port == default_port else f"{netloc_host}:{self.port}"
         )
+        self.origin = f"{parts.scheme}://{self.host_header}"
         self._addresses: list[tuple[int, tuple[str, int]]] | None = None
         # The header lines every request to this target carries, joined once.
-        fixed = [f"Host: {self.host_header}"]
-        fixed += [f"{name}: {value}" for name, value in SIMULATOR_HEADERS.items()]
-        self._fixed_headers = "\r\n".join(fixed)
+        self._fixed_headers = {
+            keep: "\r\n".join(
+                [f"Host: {self.host_header}"]
+                + [f"{name}: {value}" for name, value in simulator_headers(keep_alive=keep)]
+            )
+            for keep in (False, True)
+        }
 
     def addresses(self) -> list[tuple[int, tuple[str, int]]]:
         """(family, address) to connect to, resolved once (a name lookup per request costs)."""
@@ -86,15 +129,35 @@ class Target:
             self._addresses = [(int(fam), (str(addr[0]), int(addr[1]))) for fam, *_, addr in infos]
         return self._addresses
 
+    def body(self, planned: PlannedRequest) -> bytes:
+        """The JSON body as the simulator's ``json.dumps`` writes it."""
+        return b"" if planned.body is None else json.dumps(planned.body).encode()
+
     def encode(self, planned: PlannedRequest, *, keep_alive: bool) -> bytes:
         """The whole request as the simulator's ``requests`` call sends it."""
-        body = b"" if planned.body is None else json.dumps(planned.body).encode()
-        connection = "keep-alive" if keep_alive else "close"
+        body = self.body(planned)
         head = (
-            f"{planned.method} {self.prefix}{planned.path} HTTP/1.1\r\n{self._fixed_headers}\r\n"
-            f"Connection: {connection}\r\nContent-Length: {len(body)}\r\n\r\n"
+            f"{planned.method} {self.prefix}{planned.path} HTTP/1.1\r\n"
+            f"{self._fixed_headers[keep_alive]}\r\nContent-Length: {len(body)}\r\n\r\n"
         )
         return head.encode("latin-1", "replace") + body
+
+    def first_hop(self, planned: PlannedRequest, *, keep_alive: bool) -> Hop:
+        """The request of :meth:`encode` as the start of a redirect chain."""
+        body = self.body(planned)
+        headers = (*simulator_headers(keep_alive=keep_alive), ("Content-Length", str(len(body))))
+        return Hop(planned.method, self.origin + self.prefix + planned.path, headers, body)
+
+
+def encode_hop(hop: Hop) -> tuple[Target, bytes]:
+    """The target a redirect hop goes to and the request's bytes."""
+    parts = urlsplit(hop.url)
+    target = Target(f"{parts.scheme}://{parts.netloc}")
+    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    lines = [f"{hop.method} {path} HTTP/1.1", f"Host: {target.host_header}"]
+    lines += [f"{name}: {value}" for name, value in hop.headers]
+    head = "\r\n".join(lines) + "\r\n\r\n"
+    return target, head.encode("latin-1", "replace") + (hop.body or b"")
 
 
 def _dropped(sock: socket.socket) -> bool:
@@ -114,6 +177,7 @@ class Client:
         self.timeout = timeout
         self.keep_alive = keep_alive
         self._sock: socket.socket | None = None
+        self._sock_target = target  # where the held connection goes
         # Imported here, not at the top: geventhttpclient imports gevent, which must stay out
         # of the harness process (only the Locust processes send).
         from geventhttpclient.response import HTTPParseError, HTTPSocketResponse
@@ -132,25 +196,67 @@ class Client:
         data = self.target.encode(planned, keep_alive=self.keep_alive)
         started = time.time()
         t0 = time.perf_counter()
+        redirects = 0
         try:
-            status, body, error = self._exchange(planned.method, data)
+            status, body, error, response = self._exchange(self.target, planned.method, data)
+            # The rare paths: only a 3xx or a non-empty body is looked at again.
+            if status is not None and 300 <= status < 400:
+                status, body, error, response, redirects = self._follow(
+                    planned, status, body, error, response
+                )
+            if error is None and body and response is not None:
+                coding = response.get("content-encoding")
+                if coding:
+                    body = decode_body(
+                        body, coding if isinstance(coding, str) else ",".join(coding)
+                    )
+        except DecodeError:
+            status, body, error = None, b"", CONTENT_DECODING_ERROR
         except Exception as exc:  # the simulator logs any other exception by class name
             status, body, error = None, b"", type(exc).__name__
         latency = (time.perf_counter() - t0) * 1000.0
         if error is not None or not self.keep_alive:
             self.close()
-        return Reply(status, body, error, latency, started, time.time())
+        if error is not None:
+            status = None
+        return Reply(status, body, error, latency, started, time.time(), redirects)
 
-    def _connect(self) -> socket.socket:
+    def _follow(
+        self,
+        planned: PlannedRequest,
+        status: int | None,
+        body: bytes,
+        error: str | None,
+        response: Any,
+    ) -> tuple[int | None, bytes, str | None, Any, int]:
+        """Follow redirects like ``requests``; the last answer and how many were followed."""
+        hop = self.target.first_hop(planned, keep_alive=self.keep_alive)
+        redirects = 0
+        # requests reads a redirect's body but ignores a broken one (its status decides).
+        while status is not None and status in REDIRECT_STATUSES and error in (None, BODY_ERROR):
+            location = response.get("location")
+            if location is None:
+                break
+            if redirects >= MAX_REDIRECTS:
+                return None, b"", TOO_MANY_REDIRECTS, None, redirects
+            hop = next_hop(hop, status, location_target(location))
+            redirects += 1
+            if not self.keep_alive:
+                self.close()
+            target, data = encode_hop(hop)
+            status, body, error, response = self._exchange(target, hop.method, data)
+        return status, body, error, response, redirects
+
+    def _connect(self, target: Target) -> socket.socket:
         last: OSError = OSError("no address")
-        for family, address in self.target.addresses():
+        for family, address in target.addresses():
             sock = socket.socket(family, socket.SOCK_STREAM)
             try:
                 sock.settimeout(self.timeout)
                 sock.connect(address)
-                if self.target.https:  # verified like requests does, with the system's CAs
+                if target.https:  # verified like requests does, with the system's CAs
                     context = ssl.create_default_context()
-                    sock = context.wrap_socket(sock, server_hostname=self.target.host)
+                    sock = context.wrap_socket(sock, server_hostname=target.host)
             except OSError as exc:
                 sock.close()
                 last = exc
@@ -158,36 +264,42 @@ class Client:
             return sock
         raise last
 
-    def _exchange(self, method: str, data: bytes) -> tuple[int | None, bytes, str | None]:
+    def _exchange(
+        self, target: Target, method: str, data: bytes
+    ) -> tuple[int | None, bytes, str | None, Any]:
+        """Status, body, error class and the parsed response (for its headers)."""
         sock = self._sock
-        if sock is not None and (not self.keep_alive or _dropped(sock)):
+        if sock is not None and (
+            not self.keep_alive or target is not self._sock_target or _dropped(sock)
+        ):
             self.close()
             sock = None
         if sock is None:
             try:
-                sock = self._sock = self._connect()
+                sock = self._sock = self._connect(target)
             except OSError:  # refused, unreachable, reset, connect timeout
-                return None, b"", CONNECTION_ERROR
+                return None, b"", CONNECTION_ERROR, None
+            self._sock_target = target
         try:
             sock.sendall(data)
         except (BrokenPipeError, ConnectionResetError):
             pass  # the server may have answered before closing; read it like urllib3 does
         except OSError:
-            return None, b"", CONNECTION_ERROR
+            return None, b"", CONNECTION_ERROR, None
         try:
             response = self._response(sock, method=method, block_size=65536)
         except TimeoutError:
-            return None, b"", READ_TIMEOUT
+            return None, b"", READ_TIMEOUT, None
         except (OSError, self._parse_error):
-            return None, b"", CONNECTION_ERROR
+            return None, b"", CONNECTION_ERROR, None
         try:
             body = response.read()
         except TimeoutError:
-            return None, b"", CONNECTION_ERROR
+            return None, b"", CONNECTION_ERROR, None
         except (OSError, self._parse_error):
-            return None, b"", BODY_ERROR
+            return response.status_code, b"", BODY_ERROR, response
         if not response.message_complete:  # the peer closed before the announced length
-            return None, b"", BODY_ERROR
+            return response.status_code, b"", BODY_ERROR, response
         if response.should_close():
             self.close()
-        return response.status_code, body, None
+        return response.status_code, body, None, response
