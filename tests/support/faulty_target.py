@@ -8,7 +8,8 @@ but the user names and ``latest``: reads answer well-formed empty lists (``[]``,
 prove what reached the target. Faults apply to chosen POSTs (by action id) or to every POST:
 
 ``refuse`` (handled by :meth:`FaultyTarget.stop`: nothing listens), ``reset`` (RST
-without an answer), ``hang`` (never answers), ``garbage`` (bytes that are not HTTP),
+without an answer), ``close`` (FIN without an answer), ``hang`` (never answers),
+``garbage`` (bytes that are not HTTP),
 ``status200`` (200 instead of 204), ``invalid_json`` (400 whose body is not JSON),
 ``truncated`` (Content-Length larger than the body sent).
 """
@@ -119,6 +120,9 @@ class _Handler(BaseHTTPRequestHandler):
         fault = behaviour.fault_for(action_id)
         if fault == "reset":
             self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.close_connection = True
+            return
+        if fault == "close":
             self.close_connection = True
             return
         if fault == "hang":

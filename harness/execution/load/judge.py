@@ -53,16 +53,31 @@ def judge(
 def error_class(exc: BaseException) -> str:
     """The simulator's name for a transport error (ConnectionError, ReadTimeout, or the class).
 
-    geventhttpclient wraps the cause (``RetriesExceeded(original=...)``) and has its own
-    ``ConnectionError`` family (e.g. ``EmptyResponse``: closed without an answer).
+    Named as ``requests`` would name the same failure: a timeout while connecting is a
+    ``ConnectionError`` (``ConnectTimeout``), a timeout waiting for the answer a
+    ``ReadTimeout``; a reset, a close or bytes that are not HTTP before the headers are a
+    ``ConnectionError`` (geventhttpclient raises ``HTTPConnectionClosed`` or
+    ``HTTPParseError`` there). geventhttpclient may wrap the cause
+    (``RetriesExceeded(original=...)``) and has its own ``ConnectionError`` family.
     """
     while getattr(exc, "original", None) is not None:
         exc = exc.original  # type: ignore[attr-defined]
-    if isinstance(exc, TimeoutError | socket.timeout) or type(exc).__name__ == "Timeout":
-        return READ_TIMEOUT
-    if isinstance(exc, OSError) or any(c.__name__ == "ConnectionError" for c in type(exc).__mro__):
+    names = {c.__name__ for c in type(exc).__mro__}
+    if isinstance(exc, TimeoutError | socket.timeout) or "Timeout" in names:
+        return CONNECTION_ERROR if _while_connecting(exc) else READ_TIMEOUT
+    if isinstance(exc, OSError) or names & {"ConnectionError", "HTTPParseError"}:
         return CONNECTION_ERROR
     return type(exc).__name__
+
+
+def _while_connecting(exc: BaseException) -> bool:
+    """Whether ``exc`` came out of geventhttpclient's connect (its connection pool)."""
+    tb = exc.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_globals.get("__name__") == "geventhttpclient.connectionpool":
+            return True
+        tb = tb.tb_next
+    return False
 
 
 def failure_message(check: str, status: int | None, error: str | None) -> str:
