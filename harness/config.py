@@ -192,6 +192,24 @@ class ReportConfig:
 
 
 @dataclass(frozen=True)
+class DrillConfig:
+    """``minitwit-harness drill``: an operation rehearsed under simulator traffic."""
+
+    during: str | None = None  # the operation, a shell command
+    manual: bool = False  # or: Enter / SIGUSR1 marks its start and end
+    rate: float = 20.0  # actions per second
+    warm_up: str = "10s"
+    cool_down: str = "20s"
+    scenario: str | None = None  # default: generated traffic
+    max_outage: str | None = None  # e.g. "5s": a longer outage fails the drill
+    results: str | None = None  # JSON results; default <output_dir>/drill/drill.json
+    timeout: float = 0.3  # per request, like the simulator
+    concurrency: int = 8
+    operation_timeout: str = "10m"
+    seed: int = 0
+
+
+@dataclass(frozen=True)
 class CheckConfig:
     """``minitwit-harness check``: which stages the gate runs and where the bundle goes."""
 
@@ -216,6 +234,7 @@ class Config:
     allowlist: AllowlistConfig = field(default_factory=AllowlistConfig)
     load: LoadConfig = field(default_factory=LoadConfig)
     report: ReportConfig = field(default_factory=ReportConfig)
+    drill: DrillConfig = field(default_factory=DrillConfig)
     check: CheckConfig = field(default_factory=CheckConfig)
     #: Where each setting given by the user came from (``"replay.speed"`` -> ``"--speed"``,
     #: ``"MINITWIT_TARGET"``, ``"ci.toml"``, ``"gate default"``); not a setting itself.

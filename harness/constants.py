@@ -17,6 +17,7 @@ class ExitCode(IntEnum):
 RESULTS_FORMAT = "minitwit-harness.results"
 FINDINGS_FORMAT = "minitwit-harness.findings"
 SUMMARY_FORMAT = "minitwit-harness.summary"
+DRILL_FORMAT = "minitwit-harness.drill"
 FORMAT_VERSION = 1
 
 SIMULATOR_AUTH = "Basic c2ltdWxhdG9yOnN1cGVyX3NhZmUh"

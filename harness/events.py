@@ -54,7 +54,36 @@ class RunFinished:
     summary: str = ""
 
 
-Event = RunStarted | ActionChecked | FindingReported | CheckFinished | RunFinished
+@dataclass(frozen=True)
+class DrillTicked:
+    """One more second of a drill: its phase and that second's counts (live progress)."""
+
+    second: int
+    phase: str  # warm-up, operation, cool-down
+    sent: int
+    acknowledged: int
+    failed: int
+    latest: int | None  # the last /latest reading
+
+
+@dataclass(frozen=True)
+class OperationMarked:
+    """The drilled operation started or ended (``exit_code`` of a command that ended)."""
+
+    what: str  # started, ended
+    second: float
+    exit_code: int | None = None
+
+
+Event = (
+    RunStarted
+    | ActionChecked
+    | FindingReported
+    | CheckFinished
+    | RunFinished
+    | DrillTicked
+    | OperationMarked
+)
 EventSink = Callable[[Event], None]
 
 

@@ -29,6 +29,7 @@ COMMANDS: tuple[str, ...] = (
     "contract",
     "allowlist",
     "load",
+    "drill",
     "check",
     "report",
 )

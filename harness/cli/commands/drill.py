@@ -1,0 +1,67 @@
+"""``minitwit-harness drill``: rehearse an operation under simulator traffic, then prove it."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from harness.cli.options import add_command, add_option, add_target
+from harness.config import Config
+from harness.constants import ExitCode
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``drill`` subcommand."""
+    p = add_command(
+        subparsers,
+        "drill",
+        run,
+        "run an operation (migration, restart, deploy) under steady simulator traffic and "
+        "prove, write by write, that nothing acknowledged was lost",
+    )
+    add_target(p, required=True)
+    add_option(p, "drill.during", "--during", metavar="COMMAND", help="the operation (sh -c)")
+    add_option(
+        p,
+        "drill.manual",
+        "--manual",
+        action="store_true",
+        help="mark the operation's start and end with Enter or SIGUSR1 instead",
+    )
+    add_option(p, "drill.rate", "--rate", type=float, help="writes per second (default 20)")
+    add_option(p, "drill.warm_up", "--warm-up", metavar="DURATION", help="traffic before (10s)")
+    add_option(p, "drill.cool_down", "--cool-down", metavar="DURATION", help="traffic after (20s)")
+    add_option(p, "drill.scenario", "--scenario", metavar="FILE", help="default: generated")
+    add_option(
+        p,
+        "drill.max_outage",
+        "--max-outage",
+        metavar="DURATION",
+        help="fail when the longest outage is longer",
+    )
+    add_option(
+        p,
+        "drill.operation_timeout",
+        "--operation-timeout",
+        metavar="DURATION",
+        help="end the operation after this long (default 10m)",
+    )
+    add_option(p, "drill.timeout", "--timeout", type=float, help="per request (default 0.3 s)")
+    add_option(p, "drill.concurrency", "--concurrency", type=int, help="concurrent senders")
+    add_option(p, "drill.seed", "--seed", type=int, help="seed of the generated traffic")
+    add_option(p, "drill.results", "--results", metavar="PATH", help="JSON results file")
+    add_option(p, "output_dir", "--output-dir", metavar="DIR", help="where outputs go")
+
+
+def run(config: Config, args: argparse.Namespace) -> int:
+    """Run the drill; exit 1 when an acknowledged write or ``latest`` was lost."""
+    from harness.execution.drill import run_drill  # heavy: imported only to run
+    from harness.reporting.drill_console import DrillProgress
+
+    def prompt(line: str) -> None:
+        print(line, file=sys.stderr, flush=True)
+
+    result = run_drill(config, DrillProgress(sys.stderr, sys.stdout), prompt=prompt)
+    print(f"drill: results in {result.results_path}")
+    return int(ExitCode.OK if result.ok else ExitCode.FINDINGS)

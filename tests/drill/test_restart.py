@@ -1,0 +1,46 @@
+"""Drills whose operation restarts a real server: the reference app keeps everything."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.drill.restartable import restartable
+from tests.drill.support import reference_cmd, run_drill
+from tests.support.net import free_port
+
+
+def test_restarting_the_reference_app_loses_nothing(database_url: str, tmp_path: Path) -> None:
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    with restartable(reference_cmd(database_url, port), url, tmp_path) as restart:
+        run = run_drill(url, tmp_path, "--during", restart)
+    assert run.code == 0, run.stdout + run.stderr
+    doc = run.results
+    assert doc["verdict"] == {"ok": True, "reasons": []}
+    assert doc["lost"] == []
+    assert doc["latest"]["stale"] == []
+    assert doc["operation"]["exit_code"] == 0
+    # The drill really rehearsed something: writes were acknowledged before, during and after.
+    totals = doc["totals"]
+    assert totals["acknowledged"] >= 100
+    after = [s for s in doc["timeline"] if s["second"] > doc["operation"]["end_s"] + 1]
+    assert sum(s["acknowledged"] for s in after) > 0
+    assert "drill: passed" in run.stdout
+
+
+@pytest.mark.parametrize("rate", ["0", "-3", "x"])
+def test_bad_rate_is_one_line_and_exit_2(rate: str, tmp_path: Path) -> None:
+    run = run_drill("http://127.0.0.1:9", tmp_path, "--during", "true", "--rate", rate)
+    assert run.code == 2
+    assert len(run.stderr.strip().splitlines()) == 1
+    assert "--rate" in run.stderr
+
+
+def test_unreachable_target_is_exit_2(tmp_path: Path) -> None:
+    port = free_port()
+    run = run_drill(f"http://127.0.0.1:{port}", tmp_path, "--during", "true")
+    assert run.code == 2
+    assert run.stderr.strip().splitlines() == [run.stderr.strip()] and "unreachable" in run.stderr
+    assert run.results == {}
