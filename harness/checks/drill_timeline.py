@@ -9,12 +9,42 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from harness.results import Outcome
+from harness.scenario.model import Action, Command
+
+#: The failure class of a write refused only because an earlier write it needs had failed.
+CONSEQUENCE = "consequence"
 
 
-def failure_class(outcome: Outcome) -> str | None:
+def consequences(actions: Iterable[Action], outcomes: Iterable[Outcome]) -> set[int]:
+    """Ids of writes refused (answered) because a register they need was not acknowledged.
+
+    A tweet by, or a follow of, a user whose register failed during the outage answers
+    404 later on: that is the outage's consequence, not a second outage.
+    """
+    by_id = {o.action_id: o for o in outcomes}
+    registered: dict[str, bool] = {}
+    out: set[int] = set()
+    for action in actions:
+        outcome = by_id.get(action.id)
+        if outcome is None:
+            continue
+        if action.command is Command.REGISTER:
+            registered[action.user] = registered.get(action.user, False) or (
+                outcome.verdict == "ok"
+            )
+            continue
+        needs = [action.user] + ([action.target] if action.target else [])
+        if refused(outcome) and not all(registered.get(name, False) for name in needs):
+            out.add(action.id)
+    return out
+
+
+def failure_class(outcome: Outcome, consequence: bool = False) -> str | None:
     """None for an acknowledged write; else what went wrong (error class or ``HTTP 503``)."""
     if outcome.verdict == "ok":
         return None
+    if consequence:
+        return CONSEQUENCE
     if outcome.error is not None:
         return outcome.error
     return f"HTTP {outcome.status}"
@@ -59,8 +89,9 @@ class Second:
 class Timeline:
     """Per-second buckets on the drill's clock (seconds since ``start``), filled as they come."""
 
-    def __init__(self, start: float) -> None:
+    def __init__(self, start: float, consequences: set[int] | None = None) -> None:
         self.start = start
+        self.consequences = consequences or set()
         self.seconds: dict[int, Second] = {}
 
     def _bucket(self, when: float) -> Second:
@@ -74,7 +105,7 @@ class Timeline:
         """Count one outcome: sent in the second it started, answered in the one it ended."""
         self._bucket(outcome.started).sent += 1
         done = self._bucket(outcome.finished)
-        kind = failure_class(outcome)
+        kind = failure_class(outcome, outcome.action_id in self.consequences)
         if kind is None:
             done.acknowledged += 1
         else:
@@ -110,14 +141,18 @@ class Outage:
         }
 
 
-def outages(outcomes: Iterable[Outcome]) -> list[Outage]:
+def outages(outcomes: Iterable[Outcome], ignore: set[int] | None = None) -> list[Outage]:
     """The outage windows, in time order: failures grouped until a write is acknowledged.
 
     Outcomes are ordered by when they were sent; an acknowledged write ends a window.
+    ``ignore``: ids that neither open nor end a window (consequences of earlier failures).
     """
     windows: list[Outage] = []
     run: list[Outcome] = []
+    skip = ignore or set()
     for outcome in sorted(outcomes, key=lambda o: (o.started, o.action_id)):
+        if outcome.action_id in skip:
+            continue
         if failure_class(outcome) is None:
             if run:
                 windows.append(_window(run))

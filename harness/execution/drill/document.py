@@ -36,6 +36,7 @@ class DrillRun:
     operation_log: Path
     traffic_results: Path
     traffic_events: dict[str, float]
+    consequences: set[int]
 
 
 def _last_line(path: Path) -> str:
@@ -55,14 +56,23 @@ def _totals(run: DrillRun) -> dict[str, Any]:
     start = run.operation.start
     end = run.operation.end if run.operation.end is not None else float("inf")
     during = [o for o in writes if start <= o.started <= end]
+    later = run.consequences
+
+    def kind(o: Outcome) -> str | None:
+        return failure_class(o, o.action_id in later)
+
+    def refusal(o: Outcome) -> bool:
+        return refused(o) and o.action_id not in later
+
     return {
         "sent": len(writes),
         "acknowledged": sum(1 for o in writes if o.verdict == "ok"),
-        "failed": dict(Counter(c for o in writes if (c := failure_class(o)) is not None)),
-        "refused": sum(1 for o in writes if refused(o)),
+        "failed": dict(Counter(c for o in writes if (c := kind(o)) is not None)),
+        "refused": sum(1 for o in writes if refusal(o)),
+        "consequences": len(later),
         "sent_during_operation": len(during),
         "acknowledged_during_operation": sum(1 for o in during if o.verdict == "ok"),
-        "refused_during_operation": sum(1 for o in during if refused(o)),
+        "refused_during_operation": sum(1 for o in during if refusal(o)),
     }
 
 
@@ -84,7 +94,8 @@ def _summary(
         f"to {ended}{code}",
         f"drill: {totals['sent']} writes sent, {totals['acknowledged']} acknowledged, "
         f"failed: {failed}; {totals['refused']} refused (answered, not stored; "
-        f"{totals['refused_during_operation']} during the operation)",
+        f"{totals['refused_during_operation']} during the operation); "
+        f"{totals['consequences']} refused as consequences of earlier failures",
     ]
     if longest is None:
         lines.append("drill: no outage (no write failed)")

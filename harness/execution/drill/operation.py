@@ -98,8 +98,13 @@ class ManualOperation:
             return
 
     def ask_start(self) -> None:
-        """Say what to do to begin."""
-        self.prompt(f"drill: press Enter (or kill -USR1 {os.getpid()}) when the operation STARTS")
+        """The warm-up is over: forget earlier marks, say what to do to begin."""
+        while self._marks.acquire(blocking=False):
+            pass
+        self.prompt(
+            f"drill: warm-up done; press Enter (or kill -USR1 {os.getpid()}) when the operation "
+            "STARTS"
+        )
 
     def started(self) -> bool:
         """True once the start was marked (records its time)."""

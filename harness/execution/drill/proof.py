@@ -140,6 +140,8 @@ def lost_writes(
                 gone(action, f"user {action.user!r} does not exist")
         elif action.user in missing_users and action.command is Command.TWEET:
             gone(action, f"tweet of {action.user!r} gone with its user")
+        elif action.user in missing_users and action.command is Command.FOLLOW:
+            gone(action, f"{action.user!r} (gone) no longer follows {action.target!r}")
     for name, read in reads.items():
         if read.messages is not None:
             _lost_tweets(name, read.messages, sent, by_id, gone)

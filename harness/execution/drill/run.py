@@ -25,7 +25,7 @@ from harness.checks.drill import (
     drill_verdict,
     stale_latest,
 )
-from harness.checks.drill_timeline import Outage, Timeline, outages
+from harness.checks.drill_timeline import Outage, Timeline, consequences, outages
 from harness.config import Config
 from harness.errors import HarnessError, TargetUnreachable, UsageError
 from harness.events import (
@@ -118,6 +118,7 @@ class _Drill:
         self.readings: list[LatestReading] = []
         self.traffic_events: dict[str, float] = {}
         self.timeline: Timeline | None = None
+        self.consequences: set[int] = set()
         self.reader = Reader(s.target, max(2.0, s.timeout))
         self.ticked = 0
         self.phase = "warm-up"
@@ -220,8 +221,7 @@ class _Drill:
                 time.sleep(0.05)
             t0 = self.timeline.start
             cool_end: float | None = None
-            if manual is not None:
-                manual.ask_start()
+            asked = False
             while True:
                 now = time.time()
                 self.drain(tail)
@@ -232,6 +232,9 @@ class _Drill:
                         f"(exit {proc.returncode}; see {s.work_dir / 'traffic.log'})"
                     )
                 if self.phase == "warm-up" and now - t0 >= s.warm_up:
+                    if manual is not None and not asked:
+                        manual.ask_start()
+                        asked = True
                     if manual is None or manual.started():
                         self.readings.append(_read_latest(self.reader, "before"))
                         if shell is not None:
@@ -307,13 +310,18 @@ def run_drill(
         proof = prove(s.target, drill.actions, drill.outcomes)
     finally:
         drill.reader.close()
-    result = _judge(drill, record, proof)
     assert drill.timeline is not None
+    drill.consequences = consequences(drill.actions, drill.outcomes)
+    timeline = Timeline(drill.timeline.start, drill.consequences)
+    for outcome in drill.outcomes:
+        timeline.add(outcome)
+    result = _judge(drill, record, proof)
     result.document = drill_document(
         DrillRun(
             settings=s,
             tag=drill.tag,
-            timeline=drill.timeline,
+            timeline=timeline,
+            consequences=drill.consequences,
             outcomes=drill.outcomes,
             readings=drill.readings,
             operation=record,
@@ -338,7 +346,7 @@ def run_drill(
 
 def _judge(drill: _Drill, record: OperationRecord, proof: Proof) -> DrillResult:
     s = drill.s
-    windows = outages(drill.outcomes)
+    windows = outages(drill.outcomes, drill.consequences)
     stale = stale_latest(drill.readings, drill.outcomes)
     end = record.end if record.end is not None else float("inf")
     differences = [f"{f.check}: {f.message}" for f in proof.findings if f.check not in LOSS_CHECKS]

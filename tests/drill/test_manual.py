@@ -1,0 +1,84 @@
+"""``--manual``: the operator marks the operation's start and end (here: with SIGUSR1)."""
+
+from __future__ import annotations
+
+import json
+import queue
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+from tests.support.servers import serve_reference_app
+
+
+def _lines(stream: object, out: queue.Queue[str]) -> None:
+    for line in stream:  # type: ignore[attr-defined]
+        out.put(line)
+
+
+def _wait_for(lines: queue.Queue[str], text: str, timeout: float = 30.0) -> str:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            line = lines.get(timeout=max(0.0, deadline - time.monotonic()))
+        except queue.Empty:
+            break
+        if text in line:
+            return line
+    raise AssertionError(f"no line with {text!r} within {timeout}s")
+
+
+def test_manual_marks_by_signal(tmp_path: Path) -> None:
+    results = tmp_path / "drill.json"
+    with serve_reference_app(f"sqlite:///{tmp_path / 'm.db'}", tmp_path) as server:
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "harness",
+                "drill",
+                "--target",
+                server.url,
+                "--manual",
+                "--warm-up",
+                "2s",
+                "--cool-down",
+                "3s",
+                "--results",
+                str(results),
+                "--output-dir",
+                str(tmp_path / "out"),
+            ],
+            stdin=subprocess.PIPE,  # a terminal that nobody types into
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        lines: queue.Queue[str] = queue.Queue()
+        threading.Thread(target=_lines, args=(proc.stderr, lines), daemon=True).start()
+        try:
+            prompt = _wait_for(lines, "when the operation STARTS")
+            assert f"kill -USR1 {proc.pid}" in prompt
+            proc.send_signal(signal.SIGUSR1)
+            sent_start = time.time()
+            _wait_for(lines, "when it ENDS")
+            time.sleep(2.0)  # the operation "runs" for two seconds
+            proc.send_signal(signal.SIGUSR1)
+            sent_end = time.time()
+            stdout, _ = proc.communicate(timeout=60)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+    assert proc.returncode == 0, stdout
+    doc = json.loads(results.read_text())
+    op = doc["operation"]
+    assert op["description"] == "manual"
+    assert abs(op["start"] - sent_start) < 0.5
+    assert abs(op["end"] - sent_end) < 0.5
+    assert op["exit_code"] is None
+    assert doc["verdict"]["ok"] is True
+    assert doc["totals"]["acknowledged_during_operation"] > 0
