@@ -197,15 +197,15 @@ class DrillConfig:
 
     during: str | None = None  # the operation, a shell command
     manual: bool = False  # or: Enter / SIGUSR1 marks its start and end
-    rate: float = 20.0  # actions per second
-    warm_up: str = "10s"
-    cool_down: str = "20s"
+    rate: Annotated[float, Positive(), AtMost(1000)] = 20.0  # writes per second
+    warm_up: Duration = 10.0
+    cool_down: Duration = 20.0
     scenario: str | None = None  # default: generated traffic
-    max_outage: str | None = None  # e.g. "5s": a longer outage fails the drill
+    max_outage: Duration | None = None  # a longer outage fails the drill
     results: str | None = None  # JSON results; default <output_dir>/drill/drill.json
-    timeout: float = 0.3  # per request, like the simulator
-    concurrency: int = 8
-    operation_timeout: str = "10m"
+    timeout: Duration = 0.3  # per request, like the simulator
+    concurrency: Annotated[int, AtLeast(1)] = 8
+    operation_timeout: Duration = 600.0
     seed: int = 0
 
 

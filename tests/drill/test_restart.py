@@ -30,12 +30,38 @@ def test_restarting_the_reference_app_loses_nothing(database_url: str, tmp_path:
     assert "drill: passed" in run.stdout
 
 
-@pytest.mark.parametrize("rate", ["0", "-3", "x"])
-def test_bad_rate_is_one_line_and_exit_2(rate: str, tmp_path: Path) -> None:
-    run = run_drill("http://127.0.0.1:9", tmp_path, "--during", "true", "--rate", rate)
+@pytest.mark.parametrize(
+    ("flag", "value"),
+    [
+        ("--rate", "0"),
+        ("--rate", "-3"),
+        ("--rate", "x"),
+        ("--warm-up", "ten"),
+        ("--max-outage", "soon"),
+    ],
+)
+def test_bad_flag_is_one_line_and_exit_2(flag: str, value: str, tmp_path: Path) -> None:
+    run = run_drill("http://127.0.0.1:9", tmp_path, "--during", "true", flag, value)
     assert run.code == 2
     assert len(run.stderr.strip().splitlines()) == 1
-    assert "--rate" in run.stderr
+    assert flag in run.stderr
+
+
+def test_during_or_manual_exactly_one(tmp_path: Path) -> None:
+    run = run_drill("http://127.0.0.1:9", tmp_path)
+    assert run.code == 2
+    assert run.stderr.strip().endswith('drill needs exactly one of --during "COMMAND" and --manual')
+
+
+def test_unwritable_results_is_exit_2(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    run = run_drill(
+        "http://127.0.0.1:9", tmp_path, "--during", "true", "--results", str(blocker / "x.json")
+    )
+    assert run.code == 2
+    assert "--results: cannot write" in run.stderr
+    assert len(run.stderr.strip().splitlines()) == 1
 
 
 def test_unreachable_target_is_exit_2(tmp_path: Path) -> None:

@@ -1,15 +1,11 @@
-"""The drill's pure rules: stale ``latest``, outage windows, consequences, namespace, durations."""
+"""The drill's pure rules: stale ``latest``, outage windows, consequences, namespace."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-import pytest
-
 from harness.checks.drill import LatestReading, LostWrite, lost_summary, stale_latest
 from harness.checks.drill_timeline import Timeline, consequences, outages, percentile
-from harness.errors import UsageError
-from harness.execution.drill.settings import parse_duration
 from harness.planning.drill import generated_traffic, namespace, paced
 from harness.results import Outcome
 from harness.scenario.model import Action, Command
@@ -149,19 +145,6 @@ def test_generated_traffic_is_long_enough_with_unique_ids_and_registers_first() 
     # later blocks bring their own users: every block's names are told apart
     assert any(name.endswith("#1") for name in registered)
     assert generated_traffic(20, 100, seed=3) == actions
-
-
-@pytest.mark.parametrize(
-    ("text", "seconds"), [("10s", 10.0), ("500ms", 0.5), ("2m", 120.0), ("3", 3.0)]
-)
-def test_durations(text: str, seconds: float) -> None:
-    assert parse_duration(text, "--warm-up") == seconds
-
-
-@pytest.mark.parametrize("text", ["", "ten", "-1s", "5 parsecs"])
-def test_bad_durations(text: str) -> None:
-    with pytest.raises(UsageError, match="--warm-up"):
-        parse_duration(text, "--warm-up")
 
 
 def test_percentile_by_nearest_rank() -> None:

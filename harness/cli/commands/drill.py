@@ -29,28 +29,24 @@ def register(subparsers: Any) -> None:
         action="store_true",
         help="mark the operation's start and end with Enter or SIGUSR1 instead",
     )
-    add_option(p, "drill.rate", "--rate", type=float, help="writes per second (default 20)")
-    add_option(p, "drill.warm_up", "--warm-up", metavar="DURATION", help="traffic before (10s)")
-    add_option(p, "drill.cool_down", "--cool-down", metavar="DURATION", help="traffic after (20s)")
-    add_option(p, "drill.scenario", "--scenario", metavar="FILE", help="default: generated")
+    add_option(p, "drill.rate", "--rate", help="writes per second")
+    add_option(p, "drill.warm_up", "--warm-up", help="traffic before the operation")
+    add_option(p, "drill.cool_down", "--cool-down", help="traffic after the operation")
+    add_option(
+        p, "drill.scenario", "--scenario", metavar="FILE", help="scenario (default: generated)"
+    )
+    add_option(p, "drill.max_outage", "--max-outage", help="fail when an outage is longer")
+    add_option(p, "drill.operation_timeout", "--operation-timeout", help="end the operation after")
+    add_option(p, "drill.timeout", "--timeout", help="timeout per request, like the simulator's")
+    add_option(p, "drill.concurrency", "--concurrency", help="concurrent senders")
+    add_option(p, "drill.seed", "--seed", help="seed of the generated traffic")
     add_option(
         p,
-        "drill.max_outage",
-        "--max-outage",
-        metavar="DURATION",
-        help="fail when the longest outage is longer",
+        "drill.results",
+        "--results",
+        metavar="FILE",
+        help="JSON results (default: <output-dir>/drill/drill.json)",
     )
-    add_option(
-        p,
-        "drill.operation_timeout",
-        "--operation-timeout",
-        metavar="DURATION",
-        help="end the operation after this long (default 10m)",
-    )
-    add_option(p, "drill.timeout", "--timeout", type=float, help="per request (default 0.3 s)")
-    add_option(p, "drill.concurrency", "--concurrency", type=int, help="concurrent senders")
-    add_option(p, "drill.seed", "--seed", type=int, help="seed of the generated traffic")
-    add_option(p, "drill.results", "--results", metavar="PATH", help="JSON results file")
     add_option(p, "output_dir", "--output-dir", metavar="DIR", help="where outputs go")
 
 
