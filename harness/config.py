@@ -132,6 +132,8 @@ class ContractConfig:
     json: str | None = None
     timeout: Duration = 5.0  # per probe
     seed: int = 0  # Hypothesis seed of the property phase (same seed, same cases)
+    # The user says nothing was sent to the target before: GET /latest must answer -1.
+    fresh_target: bool = False
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ import requests
 
 from harness.config import ServeConfig
 from harness.errors import HarnessError
+from harness.findings import Exchange
 
 START_TIMEOUT_S = 60.0
 
@@ -28,6 +29,7 @@ class FirstExchange:
     url: str
     status: int
     body: str
+    exchange: Exchange | None = None  # the whole exchange, for the contract's latest.fresh
 
     def describe(self) -> str:
         """``GET http://.../latest -> 200 {"latest": -1}``."""
@@ -54,7 +56,15 @@ def first_exchange(base_url: str, timeout: float = 5.0) -> FirstExchange:
         body = json.dumps(response.json())
     except ValueError:
         body = body[:200]
-    return FirstExchange(url=url, status=response.status_code, body=body)
+    exchange = Exchange(
+        method="GET",
+        url=url,
+        status=response.status_code,
+        response_headers=dict(response.headers),
+        response_body=response.text,
+        elapsed_ms=response.elapsed.total_seconds() * 1000,
+    )
+    return FirstExchange(url=url, status=response.status_code, body=body, exchange=exchange)
 
 
 def _wait_ready(base_url: str, proc: subprocess.Popen[bytes], log: Path) -> None:

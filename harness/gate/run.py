@@ -20,7 +20,7 @@ from harness.events import EventSink
 from harness.findings import Finding
 from harness.gate.defaults import gate_defaults
 from harness.gate.embedded import FirstExchange, embedded_reference_app, first_exchange
-from harness.gate.stages import STAGES, StageRun
+from harness.gate.stages import STAGES, StageRun, contract_stage
 from harness.reporting.bundle import (
     ERROR,
     FAILED,
@@ -91,10 +91,14 @@ def _scenario(config: Config, bundle: Path) -> Config:
     return replace(config, replay=replace(config.replay, scenario=str(path)))
 
 
-def _run_stage(name: str, config: Config, sink: EventSink, bundle: Path, say: Say) -> StageRun:
+def _run_stage(
+    name: str, config: Config, sink: EventSink, bundle: Path, say: Say, first: FirstExchange
+) -> StageRun:
     """One stage; a tool error or crash inside it is recorded, never lost or a traceback."""
     started = time.monotonic()
     try:
+        if name == "contract":  # judges the first GET /latest under fresh_target
+            return contract_stage(config, sink, bundle, first.exchange)
         return STAGES[name](config, sink, bundle)
     except HarnessError as exc:
         detail = str(exc)
@@ -123,16 +127,24 @@ def _overall(stages: list[StageSummary]) -> str:
 
 
 def _run_against(
-    config: Config, target: str, embedded: bool, sink: EventSink, say: Say, bundle: Path
+    config: Config,
+    target: str,
+    embedded: bool,
+    sink: EventSink,
+    say: Say,
+    bundle: Path,
+    first: FirstExchange,
 ) -> tuple[Summary, list[Finding]]:
     started = time.time()
     # Engines keep their scratch files (Locust logs, parts) inside the bundle.
     scoped = replace(config, target=target, output_dir=str(bundle / "work"))
+    if embedded:  # started for this run: nothing was sent to it before
+        scoped = replace(scoped, contract=replace(scoped.contract, fresh_target=True))
     config = _scenario(gate_defaults(scoped), bundle)
     stages: list[StageSummary] = []
     findings: list[Finding] = []
     for name in _stage_runs(config):
-        run = _run_stage(name, config, sink, bundle, say)
+        run = _run_stage(name, config, sink, bundle, say, first)
         stages.extend(run.stages)
         findings.extend(run.findings)
         for stage in run.stages:
@@ -169,7 +181,7 @@ def run_gate(config: Config, sink: EventSink, say: Say) -> GateResult:
             say(f"reference app: {target}")
         exchange: FirstExchange = first_exchange(target)
         say(exchange.describe())
-        summary, _ = _run_against(config, target, embedded, sink, say, bundle)
+        summary, _ = _run_against(config, target, embedded, sink, say, bundle, exchange)
     baseline = read_bundle(config.report.baseline) if config.report.baseline else None
     report = write_reports(
         bundle / "report",

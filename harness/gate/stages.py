@@ -15,7 +15,7 @@ from typing import Any
 
 from harness.config import Config
 from harness.events import EventSink
-from harness.findings import Finding
+from harness.findings import Exchange, Finding
 from harness.reporting.bundle import (
     FAILED,
     NOT_RUN,
@@ -95,21 +95,24 @@ def replay_stage(config: Config, sink: EventSink, bundle: Path) -> StageRun:
     return StageRun(stages=stages, findings=findings)
 
 
-def contract_stage(config: Config, sink: EventSink, bundle: Path) -> StageRun:
-    """The conformance suite and the bounded property-based phase."""
+def contract_stage(
+    config: Config, sink: EventSink, bundle: Path, first_latest: Exchange | None = None
+) -> StageRun:
+    """The conformance suite and the bounded property-based phase.
+
+    ``first_latest`` is the gate's first ``GET /latest``, sent before any stage: what
+    ``latest.fresh`` judges, since earlier stages have moved `latest` by now.
+    """
     from harness.checks.contract import run_contract
+    from harness.checks.contract.model import status_line
 
     started = time.monotonic()
-    result = run_contract(config, sink)
+    result = run_contract(config, sink, first_latest)
     checks = tuple(
         CheckRecord(name=str(c.name), status=str(c.status), detail=str(c.detail or ""))
         for c in result.checks
     )
-    failed = sum(c.status == FAILED for c in checks)
-    not_run = sum(c.status == NOT_RUN for c in checks)
-    detail = f"{len(checks)} checks, {failed} failed, {len(result.findings)} findings"
-    if not_run:
-        detail += f", {not_run} not run"
+    detail = f"{len(checks)} checks: {status_line(result.checks)}; {len(result.findings)} findings"
     stage = StageSummary(
         name="contract",
         status=_status(bool(result.ok)),

@@ -37,7 +37,7 @@ class CheckRecord:
     """One named check of a stage and how it ended."""
 
     name: str
-    status: str  # passed, failed, not-run
+    status: str  # passed, failed, not-run, inconclusive
     detail: str = ""
 
 

@@ -12,7 +12,7 @@ from harness.checks.contract.suite import SUITE
 from harness.events import Event, RunStarted
 from harness.findings import Finding, Severity
 
-_MARK = {"passed": "ok", "failed": "FAIL", "not-run": "--"}
+_MARK = {"passed": "ok", "failed": "FAIL", "not-run": "--", "inconclusive": "??"}
 _ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.QUIRK: 2}
 
 
@@ -39,6 +39,7 @@ def render(result: ContractResult, *, verbose: bool = False) -> str:
     width = max((len(c.name) for c in result.checks), default=10)
     lines = [f"Contract checks against {result.target}", ""]
     lines.append(f"{'check':<{width}}  {'status':<6}  {'found':<8}  detail")
+    # ok passed, FAIL found something, -- not run, ?? started but could not judge (inconclusive)
     for check in result.checks:
         found = _counts(by_check.get(check.name, []))
         detail = _clip(check.detail, 70)

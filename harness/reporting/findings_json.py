@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from harness.checks.contract.model import CheckStatus
+from harness.checks.contract.model import CheckStatus, status_counts
 from harness.constants import FINDINGS_FORMAT, FORMAT_VERSION
 from harness.errors import InputError
 from harness.findings import Finding, Severity
@@ -32,6 +32,7 @@ def findings_document(
         "generated": datetime.now(UTC).isoformat(timespec="seconds"),
         "ok": ok,
         "summary": {str(sev): sum(1 for f in findings if f.severity is sev) for sev in Severity},
+        "statuses": status_counts(checks),
         **extra,
         "checks": [
             {"name": c.name, "status": c.status, "detail": c.detail, "duration_s": c.duration_s}

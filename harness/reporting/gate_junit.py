@@ -11,7 +11,7 @@ import dataclasses
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from harness.checks.contract.model import CheckStatus
+from harness.checks.contract.model import CheckStatus, Status
 from harness.findings import Finding, Profile, Severity
 from harness.reporting.bundle import ERROR, FAILED, NOT_RUN, Bundle
 from harness.reporting.junit import JUnitSuite, junit_tree
@@ -42,7 +42,11 @@ def _cases(bundle: Bundle) -> tuple[list[CheckStatus], list[Finding], dict[str, 
             errors[stage.name] = stage.detail
         for check in stage.checks:
             name = f"{stage.name}: {check.name}"
-            checks.append(CheckStatus(name, "not-run" if check.status == NOT_RUN else "passed"))
+            # Not run and inconclusive checks are skipped with their reason.
+            status: Status = "passed"
+            if check.status in (NOT_RUN, "inconclusive"):
+                status = "not-run" if check.status == NOT_RUN else "inconclusive"
+            checks.append(CheckStatus(name, status, "" if status == "passed" else check.detail))
             if check.status == FAILED:
                 findings.append(_failure(name, check.detail))
         for t in stage.thresholds:

@@ -18,6 +18,7 @@ STATUS_TEXT = {
     "failed": "FAIL",
     "error": "TOOL ERROR",
     "not-run": "not run",
+    "inconclusive": "inconclusive",
 }
 
 

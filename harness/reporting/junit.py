@@ -2,7 +2,8 @@
 
 A check fails in JUnit when it has a finding of a failing severity (errors; with
 ``fail_on="warning"`` also warnings and quirks); other findings go to ``system-out``, so a
-warning never turns a CI run red unless asked to. A check that did not run is ``skipped``.
+warning never turns a CI run red unless asked to. A check that did not run, or could not
+judge (inconclusive), is ``skipped`` with its reason.
 """
 
 from __future__ import annotations
@@ -65,9 +66,11 @@ def _add_suite(root: ET.Element, suite: JUnitSuite, fail_on: str) -> None:
         total_time += check.duration_s
         mine = by_check.get(check.name, [])
         bad = [f for f in mine if _failing(f.severity, fail_on)]
-        if check.status == "not-run":
+        if check.status in ("not-run", "inconclusive"):
             skipped += 1
-            ET.SubElement(case, "skipped", message=check.detail or "not run")
+            reason = check.detail or check.status
+            label = "inconclusive: " if check.status == "inconclusive" else ""
+            ET.SubElement(case, "skipped", message=label + reason)
         elif bad:
             failures += 1
             failure = ET.SubElement(

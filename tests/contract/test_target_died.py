@@ -19,7 +19,7 @@ from tests.support.deviant_app import serve_deviant_app
 def test_process_exiting_without_latest(tmp_path: Path) -> None:
     """The app exits on the first request without `latest`: fragile.no-latest, run last."""
     with serve_deviant_app(["exit-without-latest"], tmp_path) as server:
-        result, events = run(server.url, property_phase=True)
+        result, events = run(server.url, property_phase=True, fresh_target=True)
         assert server.process.wait(timeout=10) != 0  # it really died
     assert result.died_after == "fragile.no-latest (POST /register)"
     died = [f for f in result.findings if f.check == "fragile.no-latest"]

@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from harness.checks.contract.context import CheckContext, describe, json_of
+from harness.checks.contract.context import CheckContext, describe
 from harness.checks.contract.expect import grade
+from harness.checks.contract.fllws import listed_names
 from harness.checks.contract.model import Check
+from harness.checks.contract.msgs import read_messages
 from harness.findings import Finding, Severity
 
 #: Authorization headers that must be refused: (label, header or None for no header).
@@ -45,25 +47,17 @@ def writes_refused(ctx: CheckContext) -> Iterator[Finding]:
     marker = f"unauthorised {ctx.prefix} {ctx.unique()}"
     tweet = ctx.call("POST", "/msgs/<user>", user=user, auth=None, json_body={"content": marker})
     follow = ctx.call("POST", "/fllws/<user>", user=user, auth=None, json_body={"follow": other})
-    msgs = ctx.call("GET", "/msgs/<user>", user=user)
-    if any(isinstance(m, dict) and m.get("content") == marker for m in json_of(msgs) or []):
+    stored, msgs = read_messages(ctx, user=user)
+    if any(m.get("content") == marker for m in stored):
         yield ctx.finding(Severity.ERROR, "a tweet without credentials was stored", tweet, msgs)
-    fllws = ctx.call("GET", "/fllws/<user>", user=user)
-    data = json_of(fllws)
-    follows = data.get("follows") if isinstance(data, dict) else None
-    if isinstance(follows, list) and other in follows:
+    follows, fllws = listed_names(ctx, user)
+    if other in follows:
         yield ctx.finding(Severity.ERROR, "a follow without credentials was stored", follow, fllws)
 
 
 def register_open(ctx: CheckContext) -> Iterator[Finding]:
     """POST /register needs no credentials."""
-    user = ctx.name("open")
-    reply = ctx.call(
-        "POST",
-        "/register",
-        auth=None,
-        json_body={"username": user, "email": "open@example.org", "pwd": "pw"},
-    )
+    reply = ctx.call("POST", "/register", auth=None, json_body=ctx.user_body("open"))
     if reply.status in (401, 403):
         yield ctx.finding(
             Severity.WARNING,

@@ -14,8 +14,36 @@ from harness.planning.requests import user_path
 STAGE = "contract"
 
 
-class Precondition(Exception):
-    """A check could not set up what it needs (e.g. a user); it did not run."""
+class NotRun(Exception):
+    """A check does not apply to this run (e.g. a fresh target was not declared); the reason."""
+
+
+class Inconclusive(Exception):
+    """A check started but could not judge its rule; ``reason`` says why.
+
+    ``reply`` is the answer that stopped it; ``explained_by`` names checks whose finding
+    would explain it (the runner points to the one that reported something).
+    """
+
+    def __init__(
+        self, reason: str, reply: Reply | None = None, explained_by: tuple[str, ...] = ()
+    ) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.reply = reply
+        self.explained_by = explained_by
+
+
+class Precondition(Inconclusive):
+    """A setup step a check needs (a user, a message, a recorded value) failed."""
+
+    def __init__(
+        self, what: str, reply: Reply | None = None, explained_by: tuple[str, ...] = ()
+    ) -> None:
+        shown = ""
+        if reply is not None:
+            shown = f": {reply.where or reply.exchange.method} answered {describe(reply)}"
+        super().__init__(f"precondition failed: {what}{shown}", reply, explained_by)
 
 
 @dataclass
@@ -35,6 +63,8 @@ class CheckContext:
     prefix: str
     target: str
     check: str = ""
+    fresh_target: bool = False  # the user says nothing was sent to the target before this run
+    first_latest: Reply | None = None  # GET /latest as answered before anything else was sent
     state: dict[str, Any] = field(default_factory=dict)  # shared between checks of a run
     pending: list[PendingBody] = field(default_factory=list)
     _counter: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
@@ -51,6 +81,16 @@ class CheckContext:
     def unique(self) -> int:
         """A number unique within this run."""
         return next(self._counter)
+
+    def email(self, label: str = "") -> str:
+        """An email address unique to this run (many real apps make emails unique)."""
+        return f"{self.prefix}.{label}{next(self._counter)}@example.org"
+
+    def user_body(self, label: str = "", **over: Any) -> dict[str, Any]:
+        """A register body for a fresh user: unique username and email; ``over`` replaces keys."""
+        body: dict[str, Any] = {"username": self.name(label), "email": self.email(), "pwd": "pw"}
+        body.update(over)
+        return body
 
     def call(
         self,
@@ -77,23 +117,31 @@ class CheckContext:
 
     def register(self, label: str = "") -> str:
         """Register a fresh user and return its name; Precondition when that fails."""
-        user = self.name(label)
-        reply = self.call(
-            "POST", "/register", json_body={"username": user, "email": "a@b.c", "pwd": "pw"}
-        )
+        body = self.user_body(label)
+        reply = self.call("POST", "/register", json_body=body)
         if reply.status != 204:
-            raise Precondition(f"could not register a user: {describe(reply)}")
-        return user
+            raise Precondition("register a fresh user", reply, ("register.created-204",))
+        return str(body["username"])
+
+    def require(self, reply: Reply, status: int, what: str, *explained_by: str) -> Reply:
+        """``reply`` when it has ``status``; else a Precondition naming ``what`` failed."""
+        if reply.status != status:
+            raise Precondition(what, reply, explained_by)
+        return reply
 
     def tweet(self, user: str, content: str) -> None:
         """Post one message; Precondition when that fails."""
         reply = self.call("POST", "/msgs/<user>", user=user, json_body={"content": content})
         if reply.status != 204:
-            raise Precondition(f"could not post a message: {describe(reply)}")
+            raise Precondition("post a message", reply, ("msgs.tweet-204",))
 
     def follow(self, user: str, target: str, key: str = "follow") -> Reply:
         """Send one follow (or unfollow) request."""
         return self.call("POST", "/fllws/<user>", user=user, json_body={key: target})
+
+    def followed(self, user: str, target: str) -> None:
+        """Follow ``target``; Precondition when that fails."""
+        self.require(self.follow(user, target), 204, "follow a user", "fllws.follow-204")
 
     def finding(
         self,

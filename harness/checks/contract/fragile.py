@@ -14,7 +14,7 @@ from harness.findings import Finding
 def no_latest(ctx: CheckContext) -> Iterator[Finding]:
     """`latest` is optional: every endpoint answers normally without it."""
     alice, bob = ctx.register("frag"), ctx.register("frag")
-    body = {"username": ctx.name("frag"), "email": "f@example.org", "pwd": "pw"}
+    body = ctx.user_body("frag")
     probes: tuple[tuple[str, str, dict[str, Any], int, str | None], ...] = (
         ("POST", "/register", {"json_body": body}, 204, "register"),
         ("POST", "/msgs/<user>", {"json_body": {"content": "no latest"}}, 204, "tweet"),

@@ -58,7 +58,7 @@ def malformed_json(ctx: CheckContext) -> Iterator[Finding]:
 
 def missing_content_type(ctx: CheckContext) -> Iterator[Finding]:
     """A JSON body without Content-Type is read as JSON (204) or refused with 400."""
-    body = {"username": ctx.name("ctype"), "email": "c@example.org", "pwd": "pw"}
+    body = ctx.user_body("ctype")
     reply = ctx.call("POST", "/register", json_body=body, content_type=None)
     if reply.status == 415:
         observed = f"a register without Content-Type answered {describe(reply)}"

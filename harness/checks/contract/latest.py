@@ -1,7 +1,9 @@
 """`latest`: recorded from every authorised request, shared, read back by GET /latest.
 
 On a shared server every value set here is unique to the run and read back at once; the
-runner restores the value it found at the start (see ``runner.restore_latest``).
+runner restores the value it found at the start (see ``runner.restore_latest``). Values
+stay inside a signed 32-bit integer (many apps store `latest` in such a column) except in
+``latest.out-of-range``, the one check about range.
 """
 
 from __future__ import annotations
@@ -10,18 +12,28 @@ import secrets
 from collections.abc import Callable, Iterator
 
 from harness.checks.contract.client import Reply
-from harness.checks.contract.context import CheckContext, describe, json_of
+from harness.checks.contract.context import (
+    CheckContext,
+    Inconclusive,
+    NotRun,
+    Precondition,
+    describe,
+    json_of,
+)
+from harness.checks.contract.expect import grade
 from harness.checks.contract.model import Check
 from harness.checks.contract.quirks import quirk_message
 from harness.findings import Finding, Severity
 
 #: How often a read-back is retried with a new value when someone else moved `latest`.
 ATTEMPTS = 2
+#: The largest signed 32-bit integer: values above it overflow an INTEGER column.
+INT32_MAX = 2**31 - 1
 
 
 def fresh_value() -> int:
-    """A large value no simulator run reaches, unique to this probe."""
-    return 10**12 + secrets.randbelow(10**12)
+    """A value no simulator run reaches (ids stay below 10^6), inside 32 bits, unique-ish."""
+    return 10**9 + secrets.randbelow(INT32_MAX - 10**9)
 
 
 def read_latest(ctx: CheckContext) -> tuple[int | None, Reply]:
@@ -34,13 +46,16 @@ def read_latest(ctx: CheckContext) -> tuple[int | None, Reply]:
 
 
 def set_and_read(
-    ctx: CheckContext, send: Callable[[str], Reply], raw: Callable[[int], str] = str
+    ctx: CheckContext,
+    send: Callable[[str], Reply],
+    raw: Callable[[int], str] = str,
+    value_of: Callable[[], int] = fresh_value,
 ) -> tuple[bool, int, list[Reply]]:
     """Send a request carrying a fresh value, read it back; retry once if it did not stick."""
     replies: list[Reply] = []
     value = 0
     for _ in range(ATTEMPTS):
-        value = fresh_value()
+        value = value_of()
         replies.append(send(raw(value)))
         got, reply = read_latest(ctx)
         replies.append(reply)
@@ -50,9 +65,35 @@ def set_and_read(
     return False, value, replies
 
 
+def _latest_user(ctx: CheckContext) -> str:
+    """The run's user whose writes carry `latest` values (registered once)."""
+    user = ctx.state.get("latest_user")
+    if user is None:
+        user = ctx.state["latest_user"] = ctx.register("latest")
+    return str(user)
+
+
+def _tweet(ctx: CheckContext, value: str) -> Reply:
+    """A tweet by the run's own user carrying `latest`: the request the simulator sends most."""
+    user = _latest_user(ctx)
+    return ctx.call(
+        "POST", "/msgs/<user>", user=user, latest=value, json_body={"content": "latest"}
+    )
+
+
+def plant(ctx: CheckContext) -> int:
+    """Record a fresh value with a tweet and read it back; Precondition when that fails."""
+    ok, value, replies = set_and_read(ctx, lambda v: _tweet(ctx, v))
+    if not ok:
+        what = f"record latest={value} with a tweet and read it back"
+        raise Precondition(what, replies[-1], ("latest.recorded",))
+    return value
+
+
 def initial(ctx: CheckContext) -> Iterator[Finding]:
     """GET /latest answers 200 {"latest": int} (-1 before any request carried a value)."""
     value, reply = read_latest(ctx)
+    ctx.state["latest0_reply"] = reply
     if value is not None:
         ctx.state["latest0"] = value
         return
@@ -65,7 +106,7 @@ def initial(ctx: CheckContext) -> Iterator[Finding]:
         yield ctx.finding(Severity.ERROR, f"GET /latest: {describe(reply)}", reply)
         return
     # The course reference answers 500 until a request carried `latest`: give it one.
-    ok, _, replies = set_and_read(ctx, lambda v: _bad_register(ctx, v))
+    ok, _, replies = set_and_read(ctx, lambda v: _tweet(ctx, v))
     if ok:
         yield ctx.finding(
             Severity.QUIRK,
@@ -77,13 +118,28 @@ def initial(ctx: CheckContext) -> Iterator[Finding]:
         yield ctx.finding(Severity.ERROR, "GET /latest answers 500", reply, *replies)
 
 
-def _bad_register(ctx: CheckContext, value: str) -> Reply:
-    """A register that changes nothing (the username is taken) but carries `latest`."""
-    user = ctx.state.get("latest_user")
-    if user is None:
-        user = ctx.state["latest_user"] = ctx.register("latest")
-    body = {"username": user, "email": "l@example.org", "pwd": "pw"}
-    return ctx.call("POST", "/register", latest=value, json_body=body)
+def fresh(ctx: CheckContext) -> Iterator[Finding]:
+    """On a target declared fresh (--fresh-target), GET /latest answers {"latest": -1}."""
+    if not ctx.fresh_target:
+        raise NotRun("the target was not declared fresh (--fresh-target)")
+    reply = ctx.first_latest or ctx.state.get("latest0_reply")
+    if reply is None:
+        raise Inconclusive("GET /latest was not read at the start of the run")
+    data = json_of(reply)
+    value = data.get("latest") if isinstance(data, dict) else None
+    if reply.status != 200 or not isinstance(value, int) or isinstance(value, bool):
+        raise Inconclusive(
+            f"GET /latest on the fresh target answered {describe(reply)}, not a value",
+            reply,
+            ("latest.initial",),
+        )
+    if value != -1:
+        yield ctx.finding(
+            Severity.WARNING,
+            f"a fresh target answered GET /latest with {value}, expected -1 "
+            "(the course dashboard reads -1 as: the simulator has not started)",
+            reply,
+        )
 
 
 def recorded(ctx: CheckContext) -> Iterator[Finding]:
@@ -92,10 +148,7 @@ def recorded(ctx: CheckContext) -> Iterator[Finding]:
     other = ctx.register("latest")
     senders: dict[str, Callable[[str], Reply]] = {
         "POST /register": lambda v: ctx.call(
-            "POST",
-            "/register",
-            latest=v,
-            json_body={"username": ctx.name("latest"), "email": "l@example.org", "pwd": "pw"},
+            "POST", "/register", latest=v, json_body=ctx.user_body("latest")
         ),
         "POST /msgs/<user>": lambda v: ctx.call(
             "POST", "/msgs/<user>", user=user, latest=v, json_body={"content": "latest"}
@@ -117,9 +170,15 @@ def recorded(ctx: CheckContext) -> Iterator[Finding]:
             )
 
 
+def _taken_register(ctx: CheckContext, value: str) -> Reply:
+    """A register refused because the username is taken (fresh email): changes nothing."""
+    body = ctx.user_body(username=_latest_user(ctx))
+    return ctx.call("POST", "/register", latest=value, json_body=body)
+
+
 def recorded_on_error(ctx: CheckContext) -> Iterator[Finding]:
     """A refused but authorised request (400: username taken) still records `latest`."""
-    ok, value, replies = set_and_read(ctx, lambda v: _bad_register(ctx, v))
+    ok, value, replies = set_and_read(ctx, lambda v: _taken_register(ctx, v))
     if not ok:
         yield ctx.finding(
             Severity.WARNING,
@@ -130,18 +189,34 @@ def recorded_on_error(ctx: CheckContext) -> Iterator[Finding]:
 
 def signed(ctx: CheckContext) -> Iterator[Finding]:
     """A value with an explicit sign (+N) parses as a decimal integer and is recorded."""
-    ok, value, replies = set_and_read(ctx, lambda v: _bad_register(ctx, v), lambda v: f"+{v}")
+    plant(ctx)
+    ok, value, replies = set_and_read(ctx, lambda v: _tweet(ctx, v), lambda v: f"+{v}")
     if not ok:
         yield ctx.finding(
             Severity.WARNING, f"latest=+{value} was not recorded as {value}", *replies
         )
 
 
+def out_of_range(ctx: CheckContext) -> Iterator[Finding]:
+    """A value above 2^31-1 never gives a 5xx, and is recorded as sent."""
+    plant(ctx)
+    ok, value, replies = set_and_read(ctx, lambda v: _tweet(ctx, v), value_of=lambda: 2**31)
+    sent = replies[0]
+    found = grade(ctx, sent, 204, f"a tweet with latest={value}", command="tweet")
+    if found is not None:
+        yield found
+    elif not ok:
+        yield ctx.finding(
+            Severity.WARNING,
+            f"latest={value} (above 2^31-1) was not recorded: GET /latest gave "
+            f"{describe(replies[1])}",
+            *replies,
+        )
+
+
 def ignores_invalid(ctx: CheckContext) -> Iterator[Finding]:
     """Values that do not parse as integers, and -1, leave `latest` alone."""
-    ok, value, replies = set_and_read(ctx, lambda v: _bad_register(ctx, v))
-    if not ok:
-        return  # latest.recorded-on-error reports that
+    value = plant(ctx)
     for raw in ("abc", "-1", "1.5", ""):
         sent = ctx.call("GET", "/msgs", latest=raw, no="1")
         got, reply = read_latest(ctx)
@@ -149,7 +224,6 @@ def ignores_invalid(ctx: CheckContext) -> Iterator[Finding]:
             yield ctx.finding(
                 Severity.WARNING,
                 f"latest={raw!r} changed GET /latest from {value} to {describe(reply)}",
-                *replies,
                 sent,
                 reply,
             )
@@ -158,9 +232,7 @@ def ignores_invalid(ctx: CheckContext) -> Iterator[Finding]:
 
 def unauthorised_ignored(ctx: CheckContext) -> Iterator[Finding]:
     """A request refused with 403 does not record its `latest` value."""
-    ok, _, _ = set_and_read(ctx, lambda v: _bad_register(ctx, v))
-    if not ok:
-        return
+    plant(ctx)
     moved = fresh_value()
     sent = ctx.call("GET", "/msgs", auth=None, latest=str(moved))
     got, reply = read_latest(ctx)
@@ -174,9 +246,7 @@ def unauthorised_ignored(ctx: CheckContext) -> Iterator[Finding]:
 
 def shared(ctx: CheckContext) -> Iterator[Finding]:
     """Every worker answers the same value (stored in the database, not per process)."""
-    ok, value, replies = set_and_read(ctx, lambda v: _bad_register(ctx, v))
-    if not ok:
-        return
+    value = plant(ctx)
     for _ in range(8):
         got, reply = read_latest(ctx)
         if got != value:
@@ -184,7 +254,6 @@ def shared(ctx: CheckContext) -> Iterator[Finding]:
                 Severity.ERROR,
                 f"GET /latest answered {describe(reply)} right after {value} was recorded "
                 "(not shared between workers?)",
-                *replies,
                 reply,
             )
             return
@@ -192,9 +261,11 @@ def shared(ctx: CheckContext) -> Iterator[Finding]:
 
 CHECKS: tuple[Check, ...] = (
     Check("latest.initial", initial, "GET /latest answers 200 {latest: int}"),
+    Check("latest.fresh", fresh, "a fresh target answers -1 (with --fresh-target)"),
     Check("latest.recorded", recorded, "every request kind records latest"),
     Check("latest.recorded-on-error", recorded_on_error, "refused requests record latest"),
     Check("latest.signed", signed, "a signed decimal value is recorded"),
+    Check("latest.out-of-range", out_of_range, "a value above 2^31-1 gives no 5xx"),
     Check("latest.unauthorised-ignored", unauthorised_ignored, "403s do not record latest"),
     Check("latest.shared", shared, "every worker answers the same latest"),
 )

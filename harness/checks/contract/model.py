@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
@@ -12,7 +12,11 @@ if TYPE_CHECKING:
     from harness.checks.contract.context import CheckContext
 
 CheckFn = Callable[["CheckContext"], Iterator[Finding]]
-Status = Literal["passed", "failed", "not-run"]
+#: How a check ended: it judged and found nothing (passed) or something (failed); it was
+#: never started (not-run, e.g. the target died earlier); or it started but could not judge
+#: (inconclusive, e.g. a precondition failed). The last two always carry a reason.
+Status = Literal["passed", "failed", "not-run", "inconclusive"]
+STATUSES: tuple[Status, ...] = ("passed", "failed", "not-run", "inconclusive")
 
 
 @dataclass(frozen=True)
@@ -27,7 +31,7 @@ class Check:
 
 @dataclass(frozen=True)
 class CheckStatus:
-    """How one named check ended; ``detail`` says why it failed or did not run."""
+    """How one named check ended; ``detail`` says why it failed, did not run or was inconclusive."""
 
     name: str
     status: Status
@@ -53,14 +57,25 @@ class ContractResult:
 
     def summary(self) -> str:
         """One line: counts of checks by status and of findings by severity."""
-        by = {
-            s: sum(1 for c in self.checks if c.status == s) for s in ("passed", "failed", "not-run")
-        }
         counts = ", ".join(f"{self.count(sev)} {sev}" for sev in Severity)
-        line = f"{by['passed']} passed, {by['failed']} failed, {by['not-run']} not run; {counts}"
+        line = f"{status_line(self.checks)}; {counts}"
         if self.died_after:
             line += f"; target died after {self.died_after}"
         return line
+
+
+def status_counts(checks: Iterable[CheckStatus]) -> dict[Status, int]:
+    """How many checks ended in each status (every status present, zeros included)."""
+    by: dict[Status, int] = dict.fromkeys(STATUSES, 0)
+    for check in checks:
+        by[check.status] += 1
+    return by
+
+
+def status_line(checks: Iterable[CheckStatus]) -> str:
+    """``40 passed, 2 failed, 1 not run, 3 inconclusive``: the counts every report shows."""
+    by = status_counts(checks)
+    return ", ".join(f"{n} {s.replace('-', ' ')}" for s, n in by.items())
 
 
 def is_failing(findings: list[Finding], fail_on: str) -> bool:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from harness.checks.contract.client import Reply
-from harness.checks.contract.context import CheckContext, describe, json_of
+from harness.checks.contract.context import CheckContext, Precondition, describe, json_of
 from harness.checks.contract.expect import grade
 from harness.checks.contract.model import Check
 from harness.checks.contract.quirks import quirk_message
@@ -26,6 +26,16 @@ def _contents(reply: Reply) -> list[Any]:
     return [m.get("content") for m in _messages(reply)]
 
 
+def read_messages(
+    ctx: CheckContext, route: str = "/msgs/<user>", user: str | None = None, no: str = "100"
+) -> tuple[list[dict[str, Any]], Reply]:
+    """A message list this check relies on; Precondition when it cannot be read."""
+    reply = ctx.call("GET", route, user=user, no=no)
+    if reply.status != 200 or not isinstance(json_of(reply), list):
+        raise Precondition(f"read GET {route} as a JSON list", reply, ("schema.messages",))
+    return _messages(reply), reply
+
+
 def tweet(ctx: CheckContext) -> Iterator[Finding]:
     """A tweet gets 204 with an empty body and is listed for its author."""
     user = ctx.register("msg")
@@ -35,8 +45,8 @@ def tweet(ctx: CheckContext) -> Iterator[Finding]:
     if found is not None:
         yield found
         return
-    listed = ctx.call("GET", "/msgs/<user>", user=user)
-    if content not in _contents(listed):
+    msgs, listed = read_messages(ctx, user=user)
+    if content not in [m.get("content") for m in msgs]:
         yield ctx.finding(Severity.ERROR, "the posted message is not listed", reply, listed)
 
 
@@ -44,8 +54,8 @@ def content_preserved(ctx: CheckContext) -> Iterator[Finding]:
     """Content comes back byte for byte: BOM, curly quotes, markup not escaped."""
     user = ctx.register("msg")
     ctx.tweet(user, HAZARDOUS)
-    listed = ctx.call("GET", "/msgs/<user>", user=user)
-    got = _contents(listed)
+    msgs, listed = read_messages(ctx, user=user)
+    got = [m.get("content") for m in msgs]
     if got != [HAZARDOUS]:
         yield ctx.finding(
             Severity.ERROR,
@@ -69,8 +79,7 @@ def newest_first(ctx: CheckContext) -> Iterator[Finding]:
     sent = [f"order {i}" for i in range(4)]
     for content in sent:
         ctx.tweet(user, content)
-    listed = ctx.call("GET", "/msgs/<user>", user=user)
-    msgs = _messages(listed)
+    msgs, listed = read_messages(ctx, user=user)
     index: dict[Any, int] = {c: i for i, c in enumerate(sent)}
     got = [(index.get(m.get("content"), -1), m.get("pub_date")) for m in msgs]
     if sorted(i for i, _ in got) != list(range(4)):
@@ -93,12 +102,12 @@ def user_filter(ctx: CheckContext) -> Iterator[Finding]:
     alice, bob = ctx.register("msg"), ctx.register("msg")
     ctx.tweet(alice, "from alice")
     ctx.tweet(bob, "from bob")
-    listed = ctx.call("GET", "/msgs/<user>", user=alice)
-    if {m.get("user") for m in _messages(listed)} != {alice}:
+    msgs, listed = read_messages(ctx, user=alice)
+    if {m.get("user") for m in msgs} != {alice}:
         yield ctx.finding(Severity.WARNING, "GET /msgs/<user> mixes users", listed)
-    public = ctx.call("GET", "/msgs", no="1000")
-    users = {m.get("user") for m in _messages(public)}
-    if public.status == 200 and not {alice, bob} <= users:
+    public_msgs, public = read_messages(ctx, "/msgs", no="1000")
+    users = {m.get("user") for m in public_msgs}
+    if not {alice, bob} <= users:
         yield ctx.finding(Severity.WARNING, "GET /msgs misses fresh messages", public)
 
 
@@ -106,7 +115,10 @@ def empty_list(ctx: CheckContext) -> Iterator[Finding]:
     """A user without messages gets [] (not null)."""
     user = ctx.register("msg")
     listed = ctx.call("GET", "/msgs/<user>", user=user)
-    if listed.status == 200 and json_of(listed) != []:
+    found = grade(ctx, listed, 200, "GET /msgs/<user> of a user without messages")
+    if found is not None:
+        yield found
+    elif json_of(listed) != []:
         yield ctx.finding(
             Severity.WARNING, f"no messages answered {describe(listed)} instead of []", listed
         )
@@ -122,7 +134,10 @@ def no_limit(ctx: CheckContext) -> Iterator[Finding]:
         for route in ("/msgs/<user>", "/msgs"):
             listed = ctx.call("GET", route, user=user, no=no)
             got = _contents(listed)
-            if listed.status == 200 and len(got) != expect:
+            found = grade(ctx, listed, 200, f"GET {route}?no={no}")
+            if found is not None:
+                yield found
+            elif len(got) != expect:
                 yield ctx.finding(Severity.WARNING, f"no={no} gave {len(got)} messages", listed)
 
 
@@ -139,14 +154,17 @@ def no_optional(ctx: CheckContext) -> Iterator[Finding]:
 
 def no_default(ctx: CheckContext) -> Iterator[Finding]:
     """Without `no`, GET /msgs answers 100 messages when more exist (tops them up if needed)."""
-    have = len(_messages(ctx.call("GET", "/msgs", no="101")))
+    have = len(read_messages(ctx, "/msgs", no="101")[0])
     if have <= 100:
         user = ctx.register("msg")
         for i in range(101 - have):
             ctx.tweet(user, f"default limit {i}")
     listed = ctx.call("GET", "/msgs", no=None)
     got = len(_messages(listed))
-    if listed.status == 200 and got != 100:
+    found = grade(ctx, listed, 200, "GET /msgs without no")
+    if found is not None:
+        yield found
+    elif got != 100:
         yield ctx.finding(
             Severity.WARNING, f"GET /msgs without no gave {got} messages, not 100", listed
         )

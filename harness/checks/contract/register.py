@@ -6,7 +6,7 @@ import secrets
 from collections.abc import Iterator
 from typing import Any
 
-from harness.checks.contract.context import CheckContext, describe
+from harness.checks.contract.context import CheckContext, Precondition, describe
 from harness.checks.contract.expect import grade
 from harness.checks.contract.model import Check
 from harness.checks.contract.quirks import quirk_message
@@ -16,9 +16,7 @@ SHAPE_QUIRK = {500: "bad-body-500"}
 
 
 def _body(ctx: CheckContext, **over: Any) -> dict[str, Any]:
-    body: dict[str, Any] = {"username": ctx.name("reg"), "email": "r@example.org", "pwd": "pw"}
-    body.update(over)
-    return body
+    return ctx.user_body("reg", **over)
 
 
 def created(ctx: CheckContext) -> Iterator[Finding]:
@@ -40,9 +38,8 @@ def created(ctx: CheckContext) -> Iterator[Finding]:
 
 def duplicate(ctx: CheckContext) -> Iterator[Finding]:
     """A taken username is refused with 400 (the simulator reads 400 as "user exists")."""
-    body = _body(ctx)
-    ctx.call("POST", "/register", json_body=body)
-    again = ctx.call("POST", "/register", json_body={**body, "email": "other@example.org"})
+    user = ctx.register("reg")
+    again = ctx.call("POST", "/register", json_body=_body(ctx, username=user))
     if again.status is not None and 200 <= again.status < 300:
         yield ctx.finding(
             Severity.ERROR,
@@ -111,7 +108,7 @@ def non_string(ctx: CheckContext) -> Iterator[Finding]:
 
 def integer_username(ctx: CheckContext) -> Iterator[Finding]:
     """An integer username gets 400 (the course reference stores it as a number)."""
-    number = 10**15 + secrets.randbelow(10**15)  # unique on a shared server
+    number = 10**9 + secrets.randbelow(10**9)  # unique on a shared server, inside 32 bits
     cases = [("an integer username", _body(ctx, username=number), False)]
     yield from _bad_bodies(ctx, cases, integer_username=True)
 
@@ -123,8 +120,10 @@ def email_without_at(ctx: CheckContext) -> Iterator[Finding]:
 
 def email_not_unique(ctx: CheckContext) -> Iterator[Finding]:
     """Two users may share an email."""
-    email = f"shared.{ctx.unique()}@example.org"
-    ctx.call("POST", "/register", json_body=_body(ctx, email=email))
+    email = ctx.email("shared")
+    first = ctx.call("POST", "/register", json_body=_body(ctx, email=email))
+    if first.status != 204:
+        raise Precondition("register a fresh user", first, ("register.created-204",))
     second = ctx.call("POST", "/register", json_body=_body(ctx, email=email))
     found = grade(ctx, second, 204, "a second user with the same email", command="register")
     if found is None and second.status == 400:
@@ -139,8 +138,7 @@ def email_not_unique(ctx: CheckContext) -> Iterator[Finding]:
 
 def case_sensitive(ctx: CheckContext) -> Iterator[Finding]:
     """Usernames match exactly: names differing only in case are different users."""
-    name = ctx.name("Case")
-    ctx.call("POST", "/register", json_body=_body(ctx, username=name))
+    name = ctx.register("Case")
     other = ctx.call("POST", "/register", json_body=_body(ctx, username=name.swapcase()))
     if other.status != 204:
         yield ctx.finding(

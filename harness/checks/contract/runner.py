@@ -7,7 +7,7 @@ import time
 
 from harness.checks.contract.bodies import BODY_CHECKS
 from harness.checks.contract.client import Client, Reply, TargetGone
-from harness.checks.contract.context import CheckContext, Precondition
+from harness.checks.contract.context import CheckContext, Inconclusive, NotRun
 from harness.checks.contract.model import Check, CheckStatus, ContractResult, Status, is_failing
 from harness.checks.contract.property_phase import PROPERTY_CHECK, run_property_phase
 from harness.checks.contract.suite import SUITE
@@ -39,7 +39,7 @@ class _Run:
 
     def status(self, name: str, status: Status, detail: str = "", duration: float = 0.0) -> None:
         self.statuses.append(CheckStatus(name, status, detail, duration))
-        skipped = detail if status == "not-run" else None
+        skipped = detail if status in ("not-run", "inconclusive") else None
         self.sink(CheckFinished(name, passed=status == "passed", skipped_reason=skipped))
 
     def run_check(self, check: Check) -> None:
@@ -50,27 +50,46 @@ class _Run:
         self.ctx.begin(check.name)
         started = time.monotonic()
         own: list[Finding] = []
-        detail = ""
-        not_run = False
+        inconclusive = not_run = ""
+        stopped: Inconclusive | None = None
         try:
             for finding in check.fn(self.ctx):
                 own.append(finding)
-        except Precondition as exc:
-            not_run, detail = True, f"precondition failed: {exc}"
+        except NotRun as exc:
+            not_run = str(exc)
+        except Inconclusive as exc:
+            stopped = exc
         except TargetGone as exc:
             own.append(self._died(check, exc.exchange))
         except Exception as exc:  # a bug of this check must not cost the other checks
-            not_run, detail = True, f"harness error in this check: {type(exc).__name__}: {exc}"
+            inconclusive = f"harness error in this check: {type(exc).__name__}: {exc}"
         for finding in own:
             self.report(finding)
         self._fold_bodies(own)
+        if stopped is not None:  # after the fold: a body finding may be the explanation
+            inconclusive = stopped.reason + self._explained(stopped)
         duration = time.monotonic() - started
         if own:
             self.status(check.name, "failed", own[0].message, duration)
+        elif inconclusive:
+            self.status(check.name, "inconclusive", inconclusive, duration)
         elif not_run:
-            self.status(check.name, "not-run", detail, duration)
+            self.status(check.name, "not-run", not_run, duration)
         else:
             self.status(check.name, "passed", "", duration)
+
+    def _explained(self, exc: Inconclusive) -> str:
+        """`` (see CHECK)``: a finding so far that explains why a check could not judge."""
+        named = [f.check for f in self.findings if f.check in exc.explained_by]
+        if not named and exc.reply is not None and exc.reply.where:
+            # Another check already reported this endpoint answering this way.
+            status = exc.reply.status
+            named = [
+                f.check
+                for f in self.findings
+                if f.where == exc.reply.where and any(e.status == status for e in f.evidence)
+            ]
+        return f" (see {named[0]})" if named else ""
 
     def _died(self, check: Check, exchange: Exchange) -> Finding:
         path = exchange.url.removeprefix(self.ctx.client.base_url)
@@ -168,14 +187,26 @@ def restore_latest(ctx: CheckContext) -> None:
         return
 
 
-def run_contract(config: Config, sink: EventSink) -> ContractResult:
-    """Run the whole contract suite against ``config.target``."""
+def run_contract(
+    config: Config, sink: EventSink, first_latest: Exchange | None = None
+) -> ContractResult:
+    """Run the whole contract suite against ``config.target``.
+
+    ``first_latest`` is ``GET /latest`` as answered before anything else was sent to the
+    target (the gate's first exchange); ``latest.fresh`` judges it under ``fresh_target``.
+    """
     if not config.target:
         raise UsageError("--target URL is required")
     started = time.monotonic()
     client = Client(config.target, timeout=config.contract.timeout)
     client.ensure_reachable()
-    ctx = CheckContext(client=client, prefix=run_prefix(), target=config.target)
+    ctx = CheckContext(
+        client=client,
+        prefix=run_prefix(),
+        target=config.target,
+        fresh_target=config.contract.fresh_target,
+        first_latest=None if first_latest is None else Reply(first_latest, where="GET /latest"),
+    )
     total = len(SUITE) + len(BODY_CHECKS) + 1
     sink(RunStarted("contract", config.target, total=total))
     run = _Run(ctx, sink)

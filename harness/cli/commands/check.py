@@ -6,6 +6,7 @@ import argparse
 import sys
 from typing import Any
 
+from harness.cli.commands.contract import add_fresh_target
 from harness.cli.commands.report import add_regression_options
 from harness.cli.options import add_command, add_option, add_target
 from harness.config import Config
@@ -48,6 +49,7 @@ def register(subparsers: Any) -> None:
         help="bundle of an earlier run; a regression against it fails the gate",
     )
     add_regression_options(parser)
+    add_fresh_target(parser)
     add_option(
         parser,
         "check.progress",

@@ -63,6 +63,7 @@ def register(subparsers: Any) -> None:
         "--fail-on",
         help="exit 1 on errors only (default) or also on warnings and quirks",
     )
+    add_fresh_target(parser)
     add_option(parser, "contract.json", "--json", metavar="FILE", help="write findings JSON")
     add_option(parser, "contract.junit", "--junit", metavar="FILE", help="write JUnit XML")
     parser.add_argument(
@@ -70,6 +71,17 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument(
         "--list-checks", dest="_list", action="store_true", help="list the checks and exit"
+    )
+
+
+def add_fresh_target(parser: argparse.ArgumentParser) -> None:
+    """``--fresh-target``: nothing was sent to the target yet, so GET /latest must be -1."""
+    add_option(
+        parser,
+        "contract.fresh_target",
+        "--fresh-target",
+        action="store_true",
+        help="the target is fresh (nothing sent to it yet): GET /latest must answer -1",
     )
 
 
