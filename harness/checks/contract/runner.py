@@ -6,7 +6,7 @@ import secrets
 import time
 
 from harness.checks.contract.bodies import BODY_CHECKS
-from harness.checks.contract.client import Client, Reply, TargetGone
+from harness.checks.contract.client import Client, Reply, TargetGone, parse_json
 from harness.checks.contract.context import CheckContext, Inconclusive, NotRun
 from harness.checks.contract.model import Check, CheckStatus, ContractResult, Status, is_failing
 from harness.checks.contract.property_phase import PROPERTY_CHECK, run_property_phase
@@ -187,6 +187,12 @@ def restore_latest(ctx: CheckContext) -> None:
         return
 
 
+def _reply_of(exchange: Exchange) -> Reply:
+    """A Reply for an exchange made outside this run (its body parsed again)."""
+    body = (exchange.response_body or "").encode("utf-8")
+    return Reply(exchange, parse_json(body), where="GET /latest")
+
+
 def run_contract(
     config: Config, sink: EventSink, first_latest: Exchange | None = None
 ) -> ContractResult:
@@ -205,7 +211,7 @@ def run_contract(
         prefix=run_prefix(),
         target=config.target,
         fresh_target=config.contract.fresh_target,
-        first_latest=None if first_latest is None else Reply(first_latest, where="GET /latest"),
+        first_latest=None if first_latest is None else _reply_of(first_latest),
     )
     total = len(SUITE) + len(BODY_CHECKS) + 1
     sink(RunStarted("contract", config.target, total=total))
