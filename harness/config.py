@@ -242,6 +242,13 @@ class Config:
     #: ``"MINITWIT_TARGET"``, ``"ci.toml"``, ``"gate default"``); not a setting itself.
     sources: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
 
+    def where(self, key: str) -> str:
+        """How a message names setting ``key``: its flag, variable or file, else the default."""
+        source = self.sources.get(key)
+        if source is None or source == GATE_DEFAULT:
+            return f"{key} ({source or 'default'})"
+        return _where(key, source)
+
     def given(self, key: str) -> bool:
         """Whether ``key`` (``field`` or ``section.field``) was set by flag, environment or file."""
         return self.sources.get(key, GATE_DEFAULT) != GATE_DEFAULT

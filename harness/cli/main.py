@@ -77,6 +77,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except HarnessError as exc:
         print(f"{PROG}: error: {exc}", file=sys.stderr)
         return int(exc.exit_code)
+    except OSError as exc:  # the last resort: every known output path is checked up front
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"{PROG}: error: {where}{exc.strerror or exc}", file=sys.stderr)
+        return int(ExitCode.TOOL_ERROR)
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=sys.stderr)
         return int(ExitCode.INTERRUPTED)

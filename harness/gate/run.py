@@ -21,6 +21,7 @@ from harness.findings import Finding
 from harness.gate.defaults import gate_defaults
 from harness.gate.embedded import FirstExchange, embedded_reference_app, first_exchange
 from harness.gate.stages import STAGES, StageRun, contract_stage
+from harness.output_paths import writable_dir
 from harness.reporting.bundle import (
     ERROR,
     FAILED,
@@ -31,6 +32,7 @@ from harness.reporting.bundle import (
     write_bundle_findings,
     write_summary,
 )
+from harness.reporting.model import build_report
 from harness.reporting.write import WrittenReport, write_reports
 
 Say = Callable[[str], None]
@@ -171,7 +173,7 @@ def run_gate(config: Config, sink: EventSink, say: Say) -> GateResult:
     """Check ``config.target`` (or the embedded reference app) and write bundle and report."""
     _validate(config)
     bundle = bundle_dir(config, time.time())
-    bundle.mkdir(parents=True, exist_ok=True)
+    writable_dir(bundle, config.where("check.bundle" if config.check.bundle else "output_dir"))
     with ExitStack() as stack:
         target, embedded = config.target, False
         if not target:
@@ -183,18 +185,22 @@ def run_gate(config: Config, sink: EventSink, say: Say) -> GateResult:
         say(exchange.describe())
         summary, _ = _run_against(config, target, embedded, sink, say, bundle, exchange)
     baseline = read_bundle(config.report.baseline) if config.report.baseline else None
+    tolerance, floor_ms = config.report.latency_tolerance, config.report.latency_floor_ms
+    if baseline is not None:  # the regression verdict belongs to the bundle, before reports
+        data = build_report([read_bundle(bundle)], baseline, tolerance=tolerance, floor_ms=floor_ms)
+        regressions = [r.to_dict() for r in data.regressions]
+        extra = {"baseline": str(baseline.path), "regressions": regressions}
+        summary = replace(summary, extra={**summary.extra, **extra})
+        if regressions and summary.status == PASSED:
+            summary = replace(summary, status=FAILED)
+        write_summary(bundle, summary)
     report = write_reports(
         bundle / "report",
         [read_bundle(bundle)],
         baseline,
-        tolerance=config.report.latency_tolerance,
-        floor_ms=config.report.latency_floor_ms,
+        tolerance=tolerance,
+        floor_ms=floor_ms,
     )
-    if baseline is not None:  # the regression verdict belongs to the bundle too
-        regressions = [r.to_dict() for r in report.data.regressions]
-        extra = {"baseline": str(baseline.path), "regressions": regressions}
-        summary = replace(summary, extra={**summary.extra, **extra})
-        write_summary(bundle, summary)
     if summary.status == ERROR:
         code = ExitCode.TOOL_ERROR
     elif summary.status == FAILED or not report.data.gate_passed:

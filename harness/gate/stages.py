@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.config import Config
-from harness.events import EventSink
+from harness.events import Event, EventSink, RunFinished, RunStarted
 from harness.findings import Exchange, Finding
 from harness.reporting.bundle import (
     FAILED,
@@ -63,14 +63,31 @@ def _plain(value: Any) -> Any:
     return value if isinstance(value, str | int | float | bool | type(None)) else str(value)
 
 
+class _VerifyClock:
+    """A sink in front of ``sink`` that times verify (run inside replay) from its events."""
+
+    def __init__(self, sink: EventSink) -> None:
+        self._sink = sink
+        self._started: float | None = None
+        self.seconds = 0.0
+
+    def __call__(self, event: Event) -> None:
+        if isinstance(event, RunStarted) and event.kind == "verify":
+            self._started = time.monotonic()
+        elif isinstance(event, RunFinished) and event.kind == "verify" and self._started:
+            self.seconds = time.monotonic() - self._started
+        self._sink(event)
+
+
 def replay_stage(config: Config, sink: EventSink, bundle: Path) -> StageRun:
     """Replay the scenario with the simulator's verdicts, then verify the target's state."""
     from harness.execution.replay import run_replay
 
     replay_cfg = replace(config.replay, results=str(bundle / "replay.jsonl"), verify=True)
+    clock = _VerifyClock(sink)
     started = time.monotonic()
-    result = run_replay(replace(config, replay=replay_cfg), sink)
-    seconds = time.monotonic() - started
+    result = run_replay(replace(config, replay=replay_cfg), clock)
+    seconds = time.monotonic() - started - clock.seconds
     findings = tuple(result.findings)
     verify = [f for f in findings if f.stage == "verify"]
     errors = sum(result.errors_by_class.values())
@@ -90,6 +107,7 @@ def replay_stage(config: Config, sink: EventSink, bundle: Path) -> StageRun:
             name="verify",
             status=_status(not verify),
             detail=f"{len(verify)} data differences",
+            duration_s=clock.seconds,
         ),
     )
     return StageRun(stages=stages, findings=findings)

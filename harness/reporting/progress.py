@@ -8,7 +8,17 @@ from collections import Counter
 from collections.abc import Callable
 from typing import TextIO
 
-from harness.events import ActionChecked, Event, FindingReported, RunFinished, RunStarted
+from harness.events import (
+    ActionChecked,
+    CheckFinished,
+    Event,
+    FindingReported,
+    RunFinished,
+    RunStarted,
+)
+
+#: What one step of a stage is; a stage not listed counts requests.
+UNITS = {"contract": "checks", "verify": "reads", "allowlist": "probes"}
 
 
 class ProgressPrinter:
@@ -43,7 +53,8 @@ class ProgressPrinter:
         elapsed = max(self.clock() - since, 1e-9)
         rate = self._done / elapsed
         total = f"/{self._total}" if self._total else ""
-        text = f"  {self._kind}: {self._done}{total} requests, {rate:.0f}/s"
+        unit = UNITS.get(self._kind, "requests")
+        text = f"  {self._kind}: {self._done}{total} {unit}, {rate:.0f}/s"
         if self._errors:
             text += ", errors " + ", ".join(f"{k} {v}" for k, v in self._errors.most_common())
         if self._findings:
@@ -51,6 +62,17 @@ class ProgressPrinter:
         if self._total and rate > 0 and self._done < self._total:
             text += f", ETA {(self._total - self._done) / rate:.0f}s"
         return text
+
+    def _step(self, now: float, error: str | None) -> None:
+        """One request, action or check done; a throttled progress line."""
+        if self._first is None:  # the first line comes every_s after the first step
+            self._first = self._last = now
+        self._done += 1
+        if error is not None:
+            self._errors[error] += 1
+        if now - self._last >= self.every_s:
+            self._last = now
+            self._print(self.line())
 
     def __call__(self, event: Event) -> None:
         """Consume one event."""
@@ -61,17 +83,14 @@ class ProgressPrinter:
             self._findings = 0
             self._started = self._last = now
             self._first = None
-            size = f" ({event.total} requests)" if event.total else ""
+            size = f" ({event.total} {UNITS.get(event.kind, 'requests')})" if event.total else ""
             self._print(f"▶ {event.kind}{size}")
         elif isinstance(event, ActionChecked):
-            if self._first is None:  # the first line comes every_s after the first request
-                self._first = self._last = now
-            self._done += 1
-            if event.outcome.verdict != "ok":
-                self._errors[event.outcome.error or f"HTTP {event.outcome.status}"] += 1
-            if now - self._last >= self.every_s:
-                self._last = now
-                self._print(self.line())
+            error = event.outcome.error or f"HTTP {event.outcome.status}"
+            self._step(now, None if event.outcome.verdict == "ok" else error)
+        elif isinstance(event, CheckFinished):
+            failed = not event.passed and event.skipped_reason is None
+            self._step(now, "failed" if failed else None)
         elif isinstance(event, FindingReported):
             self._findings += 1
         elif isinstance(event, RunFinished):

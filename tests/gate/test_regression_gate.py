@@ -50,6 +50,9 @@ def test_slowed_candidate_fails_the_gate(reference_bundle: Path, tmp_path: Path)
     assert code == 1, output
     summary = (tmp_path / "slow" / "report" / "summary.md").read_text()
     assert "| slower |" in summary and "Regression gate: FAIL" in summary
-    stored = json.loads((tmp_path / "slow" / "summary.json").read_text())["extra"]
-    assert {r["kind"] for r in stored["regressions"]} >= {"slower"}
+    stored = json.loads((tmp_path / "slow" / "summary.json").read_text())
+    assert {r["kind"] for r in stored["extra"]["regressions"]} >= {"slower"}
     assert "verdict: FAILED" in output
+    # The bundle and its reports say what the command said: failed, not passed.
+    assert stored["status"] == "failed"
+    assert "❌ fail" in summary

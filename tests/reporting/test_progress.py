@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from harness.events import ActionChecked, RunFinished, RunStarted
+from harness.events import ActionChecked, CheckFinished, RunFinished, RunStarted
 from harness.reporting.progress import ProgressPrinter
 from harness.results import Outcome
 
@@ -63,3 +63,17 @@ def test_the_rate_is_measured_from_the_first_request_not_the_stage_start() -> No
     progress = [line for line in out.getvalue().splitlines() if line.startswith("  load:")]
     # one line, 2 s after the first request: 10/s (not 21 requests / 5 s = 4/s), ETA 8 s
     assert progress == ["  load: 21/100 requests, 10/s, ETA 8s"], progress
+
+
+def test_contract_progress_counts_checks_as_checks() -> None:
+    out, clock = io.StringIO(), _Clock()
+    printer = ProgressPrinter(out, every_s=2.0, clock=clock)
+
+    printer(RunStarted("contract", "http://t", total=40))
+    for i in range(25):
+        clock.now = i * 0.1  # 10 checks per second
+        printer(CheckFinished(f"check{i}", passed=i != 3))
+
+    lines = out.getvalue().splitlines()
+    assert lines[0] == "▶ contract (40 checks)"
+    assert lines[1] == "  contract: 21/40 checks, 10/s, errors failed 1, ETA 2s"

@@ -8,6 +8,7 @@ from typing import Any
 from harness.cli.options import add_command, add_option, add_target
 from harness.config import Config
 from harness.constants import ExitCode
+from harness.output_paths import writable_file
 
 
 def register(subparsers: Any) -> None:
@@ -78,6 +79,8 @@ def run(config: Config, args: argparse.Namespace) -> int:
     from harness.probes.allowlist import run_allowlist  # heavy: imported only to run
     from harness.probes.render import render_findings, render_matrix
 
+    if config.allowlist.json:
+        writable_file(config.allowlist.json, config.where("allowlist.json"))
     result = run_allowlist(config)
     print(f"allowlist probes against {result.target}")
     print(render_matrix(result.matrix))

@@ -7,9 +7,10 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from harness.cli.options import add_command, add_option, add_target
-from harness.config import Config
+from harness.config import Config, get_setting
 from harness.constants import ExitCode
 from harness.errors import HarnessError, UsageError
+from harness.output_paths import writable_file
 
 if TYPE_CHECKING:
     from harness.checks.contract import ContractResult
@@ -103,6 +104,9 @@ def run(config: Config, args: argparse.Namespace) -> int:
         print(check_list())
         return int(ExitCode.OK)
     validate(config)
+    for key in ("contract.json", "contract.junit"):
+        if path := get_setting(config, key):
+            writable_file(path, config.where(key))
     progress = Progress(sys.stdout, config.contract.time_budget, config.contract.property_phase)
     result = run_contract(config, progress)
     print(render(result, verbose=bool(getattr(args, "_verbose", False))))

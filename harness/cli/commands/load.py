@@ -9,6 +9,7 @@ from typing import Any
 from harness.cli.options import add_command, add_option, add_target
 from harness.config import Config
 from harness.constants import ExitCode
+from harness.output_paths import writable_dir, writable_file
 
 
 def register(subparsers: Any) -> None:
@@ -67,6 +68,9 @@ def run(config: Config, args: argparse.Namespace) -> int:
     from harness.execution.load.stats import format_table
     from harness.reporting.progress import ProgressPrinter
 
+    if config.load.results:
+        writable_file(config.load.results, config.where("load.results"))
+    writable_dir(config.output_dir, config.where("output_dir"))
     # Live progress on stderr (requests so far, rate, errors by class), every 2 s.
     result = run_load(config, ProgressPrinter(sys.stderr))
     print(format_table(result.endpoints))

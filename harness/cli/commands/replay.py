@@ -6,12 +6,14 @@ import argparse
 import sys
 import time
 from collections import Counter
+from pathlib import Path
 from typing import IO, Any
 
 from harness.cli.options import add_command, add_option, add_target
 from harness.config import Config
 from harness.constants import ExitCode
 from harness.events import ActionChecked, Event, FindingReported, RunFinished, RunStarted
+from harness.output_paths import writable_dir, writable_file
 
 
 class ProgressReporter:
@@ -211,6 +213,12 @@ def register(subparsers: Any) -> None:
 
 def run(config: Config, args: argparse.Namespace) -> int:
     """Run the replay; exit 1 when the target produced errors or findings."""
+    work_dir = writable_dir(Path(config.output_dir) / "replay", config.where("output_dir"))
+    writable_file(
+        config.replay.results or work_dir / "results.jsonl", config.where("replay.results")
+    )
+    if config.replay.simulator_log:
+        writable_file(config.replay.simulator_log, config.where("replay.simulator_log"))
     reporter = ProgressReporter(sys.stderr, sys.stdout)
     from harness.execution.replay import run_replay  # heavy: imported only to run
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 from typing import Any
 
 from harness.cli.options import add_command, add_option
 from harness.config import Config
 from harness.constants import ExitCode
+from harness.output_paths import writable_dir
 
 
 def register(subparsers: Any) -> None:
@@ -68,6 +68,7 @@ def run(config: Config, args: argparse.Namespace) -> int:
     from harness.reporting.bundle import read_bundle, unique_labels
     from harness.reporting.write import write_reports
 
+    out_dir = writable_dir(config.report.output, config.where("report.output"))
     targets = [read_bundle(p) for p in args._results]
     baseline = read_bundle(config.report.baseline) if config.report.baseline else None
     everything = unique_labels(([baseline] if baseline else []) + targets)
@@ -76,7 +77,7 @@ def run(config: Config, args: argparse.Namespace) -> int:
     else:
         targets = everything
     written = write_reports(
-        Path(config.report.output),
+        out_dir,
         targets,
         baseline,
         tolerance=config.report.latency_tolerance,

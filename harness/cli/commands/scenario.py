@@ -11,6 +11,7 @@ from harness.cli.options import add_command, add_option
 from harness.config import Config
 from harness.constants import FORMAT_VERSION, ExitCode
 from harness.errors import HarnessError, UsageError
+from harness.output_paths import writable_file
 from harness.scenario.generate import generate_actions, write_scenario
 from harness.scenario.parse import read_scenario
 from harness.scenario.stats import ScenarioStats, scenario_stats
@@ -59,6 +60,8 @@ def _generate(config: Config) -> int:
         actions = generate_actions(cfg.users, cfg.actions, cfg.seed)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
+    if cfg.output != "-":
+        writable_file(cfg.output, config.where("scenario.output"))
     if cfg.output == "-":
         for action in actions:
             sys.stdout.write(action.to_line() + "\n")
