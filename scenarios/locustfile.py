@@ -1,10 +1,9 @@
 """MiniTwit simulator traffic for Locust: ``locust -f scenarios/locustfile.py --host URL``.
 
 Works with the web UI, ``--headless``, and Locust's own ``--master``/``--worker`` flags.
-Options of the harness are ``--mt-*`` (``locust -f scenarios/locustfile.py --help``):
-``--mt-scenario FILE`` (else a generated scenario), ``--mt-read-ratio``, ``--mt-rate``,
-``--mt-profile``, ``--mt-timeout``, ``--mt-keep-alive``, ``--mt-max-requests``,
-``--mt-results-dir`` (raw per-request results, one part file per process).
+Options of the harness are ``--mt-*``; the README's "Plain Locust" table lists every one
+with its default (Locust prints ``--help`` before it imports a locustfile, so they are not
+in ``locust --help``).
 ``minitwit-harness load`` is the convenient front with thresholds.
 """
 

@@ -15,6 +15,7 @@ from locust import events
 from locust.env import Environment
 from locust.runners import LocalRunner, MasterRunner, WorkerRunner
 
+from harness.config import LoadConfig, ScenarioConfig
 from harness.scenario.model import Action
 
 from .judge import PROFILES
@@ -23,21 +24,34 @@ from .state import LoadOptions, LoadState
 _STATE_ATTR = "minitwit_load_state"
 
 
+#: The built-in defaults of ``minitwit-harness load``: plain Locust uses the same ones.
+_SCENARIO, _LOAD = ScenarioConfig(), LoadConfig()
+
+
 def add_arguments(parser: Any) -> None:
-    """The ``--mt-*`` options (Locust forwards them from the master to its workers)."""
+    """The ``--mt-*`` options (Locust forwards them from the master to its workers).
+
+    Locust prints ``--help`` before it imports a locustfile, so these never show in
+    ``locust --help``; the README's table lists them, and a test keeps it complete.
+    """
     group = parser.add_argument_group("minitwit-harness load")
-    group.add_argument("--mt-scenario", default="", help="scenario file (default: generate)")
-    group.add_argument("--mt-users", type=int, default=200, help="generated scenario users")
-    group.add_argument("--mt-actions", type=int, default=2000, help="generated actions")
-    group.add_argument("--mt-seed", type=int, default=0, help="generator seed")
-    group.add_argument("--mt-read-ratio", type=float, default=0.5, help="share of reads (0..1)")
-    group.add_argument("--mt-rate", type=float, default=0.0, help="target requests/s (0: max)")
-    group.add_argument("--mt-profile", choices=list(PROFILES), default="simulator")
-    group.add_argument("--mt-timeout", type=float, default=0.3, help="request timeout (s)")
-    group.add_argument("--mt-keep-alive", action="store_true", help="reuse connections")
-    group.add_argument("--mt-max-requests", type=int, default=1_000_000, help="request cap")
-    group.add_argument("--mt-results-dir", default="harness-output/load/parts")
-    group.add_argument("--mt-summary", default="", help="write the master summary JSON here")
+    add = group.add_argument
+    add("--mt-scenario", default="", help="scenario file (default: a generated one)")
+    add("--mt-users", type=int, default=_SCENARIO.users, help="users of the generated scenario")
+    add("--mt-actions", type=int, default=_SCENARIO.actions, help="its actions")
+    add("--mt-seed", type=int, default=_SCENARIO.seed, help="its random seed")
+    add("--mt-read-ratio", type=float, default=_LOAD.read_ratio, help="share of reads (0..1)")
+    add("--mt-rate", type=float, default=0.0, help="target requests/s in total (0: no pacing)")
+    add("--mt-profile", choices=list(PROFILES), default=_LOAD.profile, help="verdicts")
+    add("--mt-timeout", type=float, default=_LOAD.timeout, help="request timeout in seconds")
+    add("--mt-keep-alive", action="store_true", help="reuse connections")
+    add("--mt-max-requests", type=int, default=_LOAD.max_requests, help="request cap")
+    add(
+        "--mt-results-dir",
+        default="harness-output/load/parts",
+        help="where each process writes its part file of raw timings",
+    )
+    add("--mt-summary", default="", help="the master writes Locust's own counts here (JSON)")
 
 
 def state_of(environment: Environment) -> LoadState | None:
