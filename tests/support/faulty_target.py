@@ -4,7 +4,7 @@ It implements just enough of the simulator API for a scenario replay (register a
 204 or, for a taken name, 400 with an error body; every other POST 204) and keeps nothing
 but the user names and ``latest``: reads answer well-formed empty lists (``[]``,
 ``{"follows": []}``; 404 for a name never registered). It logs every request it received
-(action id from ``latest=``, method, path, headers as sent, body, client port), so tests can
+(action id from ``latest=``, method, path, headers as sent, body, connection number), so tests can
 prove what reached the target. Faults apply to chosen POSTs (by action id) or to every POST:
 
 ``refuse`` (handled by :meth:`FaultyTarget.stop`: nothing listens), ``reset`` (RST
@@ -16,6 +16,7 @@ without an answer), ``close`` (FIN without an answer), ``hang`` (never answers),
 
 from __future__ import annotations
 
+import itertools
 import json
 import socket
 import struct
@@ -39,8 +40,9 @@ class Received:
     body: bytes
     #: Every header line in arrival order, names as spelled on the wire.
     headers: tuple[tuple[str, str], ...] = ()
-    #: The client's port: requests on one kept-alive connection share it.
-    client_port: int = 0
+    #: Serial number of the TCP connection it came on (0, 1, ... as accepted): requests on
+    #: one kept-alive connection share it.
+    connection: int = 0
 
     def header(self, name: str) -> str | None:
         """The value of header ``name`` (case-insensitive), None when absent."""
@@ -58,6 +60,7 @@ class Behaviour:
     users: set[str] = field(default_factory=set)
     lock: threading.Lock = field(default_factory=threading.Lock)
     release: threading.Event = field(default_factory=threading.Event)
+    connections: Iterator[int] = field(default_factory=itertools.count)
 
     def fault_for(self, action_id: int | None) -> str | None:
         """The fault to play for this request, if any."""
@@ -81,16 +84,24 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:
         """Quiet: the test reads :attr:`Behaviour.log` instead."""
 
+    def setup(self) -> None:
+        """Number the connection (one handler per accepted connection)."""
+        super().setup()
+        with self.server.behaviour.lock:
+            self.connection_number = next(self.server.behaviour.connections)
+
     def _receive(self) -> Received:
         """Read the body and log the request as it arrived."""
         parts = urlsplit(self.path)
         query = parse_qs(parts.query)
-        action_id = int(query["latest"][0]) if "latest" in query else None
+        raw_latest = query.get("latest", [""])[0]
+        action_id = int(raw_latest) if raw_latest.lstrip("-").isdigit() else None
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length)
         headers = tuple((str(k), str(v)) for k, v in self.headers.items())
-        port = int(self.client_address[1])
-        received = Received(action_id, self.command, unquote(parts.path), body, headers, port)
+        received = Received(
+            action_id, self.command, unquote(parts.path), body, headers, self.connection_number
+        )
         with self.server.behaviour.lock:
             self.server.behaviour.log.append(received)
         return received
@@ -146,7 +157,11 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _normal(self, path: str, body: bytes) -> tuple[int, bytes]:
         if path.endswith("/register"):
-            name = json.loads(body).get("username")
+            try:
+                name = json.loads(body)["username"]
+                hash(name)
+            except (ValueError, TypeError, KeyError, IndexError):
+                return 400, json.dumps({"status": 400, "error_msg": "bad body"}).encode()
             with self.server.behaviour.lock:
                 taken = name in self.server.behaviour.users
                 self.server.behaviour.users.add(name)

@@ -1,0 +1,83 @@
+"""On the wire, load sends the simulator's headers: a new connection per request unless asked.
+
+The target records every request's header lines as they arrived and the connection each
+came on. Expected values are the spec's (section 1): ``Authorization: Basic c2ltdWxh...``,
+``Content-Type: application/json`` on bodies, ``Connection: close`` (a new TCP connection
+per request); with ``--keep-alive`` connections are reused instead.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import geventhttpclient
+import pytest
+
+from tests.load.support import run_load_cli
+from tests.support.faulty_target import FaultyTarget, Received, faulty_target
+from tests.support.spec import SIMULATOR_AUTH
+
+pytestmark = pytest.mark.slow
+
+RUN = ("--users", "2", "--max-requests", "30", "--run-time", "60", "--timeout", "5")
+#: geventhttpclient's own User-Agent (the load users send through FastHttpUser's client).
+USER_AGENT = f"python/gevent-http-client-{geventhttpclient.__version__}"
+
+
+def _load_requests(target: FaultyTarget) -> list[Received]:
+    """Every request of the Locust users (the run's reachability probe comes first)."""
+    probe, *sent = target.behaviour.log
+    assert (probe.method, probe.path) == ("GET", "/latest")
+    assert "Authorization" not in dict(probe.headers)  # the probe is not load traffic
+    return sent
+
+
+def _run(tmp_path: Path, *extra: str) -> list[Received]:
+    with faulty_target() as target:
+        run = run_load_cli(target.url, tmp_path, *RUN, *extra)
+        assert run.returncode == 0, run.stderr
+        sent = _load_requests(target)
+    assert 30 <= len(run.outcomes()) <= len(sent)  # the cap stops the run; in-flight ones land
+    assert {r.method for r in sent} == {"GET", "POST"}  # writes and reads both judged here
+    return sent
+
+
+def test_load_sends_exactly_the_simulator_headers_on_a_new_connection_each(
+    tmp_path: Path,
+) -> None:
+    sent = _run(tmp_path)
+    host = dict(sent[0].headers)["Host"]
+    for r in sent:
+        names = [name for name, _ in r.headers]
+        assert len(names) == len(set(names)), r.headers  # no header line twice
+        if r.method == "POST":
+            assert list(r.headers) == [
+                ("User-Agent", USER_AGENT),
+                ("Authorization", SIMULATOR_AUTH),
+                ("Accept", "application/json"),
+                ("Connection", "close"),
+                ("Content-Type", "application/json"),
+                ("Host", host),
+                ("Content-Length", str(len(r.body))),
+            ]
+        else:
+            assert list(r.headers) == [
+                ("User-Agent", USER_AGENT),
+                ("Authorization", SIMULATOR_AUTH),
+                ("Accept", "application/json"),
+                ("Connection", "close"),
+                ("Host", host),
+            ]
+    # Connection: close is honoured: no connection carried two requests.
+    assert len({r.connection for r in sent}) == len(sent)
+
+
+def test_keep_alive_reuses_connections_and_drops_connection_close(tmp_path: Path) -> None:
+    sent = _run(tmp_path, "--keep-alive")
+    for r in sent:
+        headers = dict(r.headers)
+        assert "Connection" not in headers  # HTTP/1.1: persistent unless "close" is said
+        assert headers["Authorization"] == SIMULATOR_AUTH
+        assert headers.get("Content-Type") == ("application/json" if r.method == "POST" else None)
+    # 2 users, one connection each: every connection carried many requests.
+    assert len({r.connection for r in sent}) <= 2
