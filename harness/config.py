@@ -67,6 +67,8 @@ class ServeConfig:
     # "*" and none), so that a plain ``ACCEPTED_IPS=... minitwit-harness serve`` works.
     accepted_ips: str | None = None
     trusted_proxies: str | None = None
+    read_only: bool = False  # writes answered 503, reads served
+    maintenance_file: str | None = None  # read-only while this file exists
 
 
 @dataclass(frozen=True)
@@ -409,4 +411,8 @@ def app_environment(serve: ServeConfig, environ: Mapping[str, str] | None = None
     }
     if serve.log_file:
         out["LOG_FILE"] = serve.log_file
+    if serve.read_only:
+        out["READ_ONLY"] = "1"
+    if serve.maintenance_file:
+        out["MAINTENANCE_FILE"] = serve.maintenance_file
     return out

@@ -17,6 +17,8 @@ ENV_SETTINGS = (
     "SIMULATOR_AUTHORIZATION",
     "AUTO_MIGRATE",
     "DB_POOL_SIZE",
+    "READ_ONLY",
+    "MAINTENANCE_FILE",
 )
 
 DEFAULTS: dict[str, Any] = {
@@ -31,6 +33,9 @@ DEFAULTS: dict[str, Any] = {
     "DB_POOL_SIZE": 4,
     # argon2id cost: (time_cost, memory_cost KiB, parallelism); see passwords.py.
     "PASSWORD_COST": None,
+    # Writes answered 503 (reads served): always, or while MAINTENANCE_FILE exists.
+    "READ_ONLY": False,
+    "MAINTENANCE_FILE": None,
 }
 
 
@@ -44,7 +49,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app from ``test_config``, or from environment variables when it is None."""
     # Imported here, not at the top: `import reference_app` stays light, and
     # prometheus_client is first imported once the server has configured its mode.
-    from reference_app import allowlist, api, db, errors, metrics, migrate, passwords
+    from reference_app import allowlist, api, db, errors, maintenance, metrics, migrate, passwords
 
     app = Flask(__name__)
     app.config.from_mapping(DEFAULTS)
@@ -72,4 +77,6 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(api.bp)
     # Last, so that its before_request runs after the app's own hooks are in place.
     allowlist.init_app(app)
+    # After the allowlist: a refused client learns nothing, not even that writes are frozen.
+    maintenance.init_app(app)
     return app

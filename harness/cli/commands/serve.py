@@ -81,6 +81,21 @@ def register(subparsers: Any) -> None:
         action="store_true",
         help="log one line per request (off by default: /metrics counts requests)",
     )
+    add_option(
+        parser,
+        "serve.read_only",
+        "--read-only",
+        action="store_true",
+        help="answer writes 503 with Retry-After (reads served)",
+    )
+    add_option(
+        parser,
+        "serve.maintenance_file",
+        "--maintenance-file",
+        help="read-only while this file exists: touch it to freeze writes, remove it to thaw "
+        "(default: none)",
+        metavar="PATH",
+    )
     _add_allowlist_options(parser)
 
 
