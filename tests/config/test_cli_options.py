@@ -14,6 +14,8 @@ from harness.config import build_config, setting_types
 NOT_SETTINGS = {
     "minitwit-harness db _action",
     "minitwit-harness db _to",
+    "minitwit-harness db _from",
+    "minitwit-harness db _since",
     "minitwit-harness scenario stats _file",
     "minitwit-harness scenario stats _json",
     "minitwit-harness report _results",
