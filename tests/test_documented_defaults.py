@@ -142,10 +142,11 @@ def test_the_replay_results_default_is_the_documented_one() -> None:
 
 
 def test_the_gate_defaults_are_the_documented_ones() -> None:
-    # "unless you set them, it replays with 2 concurrent requests a scenario of 50 users, and
+    # "unless you set them, it replays with 1 concurrent request (...) a scenario of 50 users, and
     # holds the load stage at 20 requests/s for 10 s with the threshold `error_rate<1%`"
     sentence = re.search(
-        r"unless you set them, it replays with (\d+) concurrent requests a scenario of (\d+)"
+        r"unless you set them, it replays with (\d+) concurrent requests?(?: \([^)]*\))? a"
+        r"\s+scenario of (\d+)"
         r" users, and\s+holds the load stage at (\d+) requests/s for (\d+) s with the"
         r" threshold `([^`]+)`",
         _sections()["check"],

@@ -12,9 +12,10 @@ from typing import Any
 
 from harness.config import GATE_DEFAULT, Config, get_setting, setting_default, with_settings
 
-#: Concurrent replay requests: the course simulator sends one at a time; a few more keep
-#: the gate quick without turning a small target's queue into simulator timeouts.
-GATE_REPLAY_CONCURRENCY = 2
+#: Concurrent replay requests: one, the course simulator's pacing, so that the replay stage
+#: cannot manufacture timeouts the simulator would not see (a register that takes 250 ms
+#: passes alone and times out queued behind others); concurrency is the load stage's job.
+GATE_REPLAY_CONCURRENCY = 1
 #: Users of the generated scenario: fewer registers (the costly password hash) per action.
 GATE_SCENARIO_USERS = 50
 #: The load stage holds this rate (requests/s) for this long: latency at a sane pace.

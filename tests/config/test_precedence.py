@@ -49,8 +49,8 @@ def test_the_gate_defaults_beat_the_built_in_defaults() -> None:
     plain = build_config({}, env={})
     gated = gate_defaults(plain)
 
-    # The README's gate: 2 concurrent replay requests, 50 scenario users, 20 req/s for 10 s.
-    assert (plain.replay.concurrency, gated.replay.concurrency) == (4, 2)
+    # The README's gate: 1 concurrent replay request, 50 scenario users, 20 req/s for 10 s.
+    assert (plain.replay.concurrency, gated.replay.concurrency) == (4, 1)
     assert (plain.scenario.users, gated.scenario.users) == (200, 50)
     assert (gated.load.rate, gated.load.run_time) == (20.0, 10.0)
     assert gated.load.thresholds == ("error_rate<1%",)

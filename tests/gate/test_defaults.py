@@ -9,10 +9,10 @@ from harness.gate.defaults import gate_defaults
 def test_untouched_settings_get_the_gate_defaults() -> None:
     config = gate_defaults(build_config({}, env={}))
 
-    # README, check section: "unless you set them, it replays with 2 concurrent requests a
+    # README, check section: "unless you set them, it replays with 1 concurrent request (...) a
     # scenario of 50 users, and holds the load stage at 20 requests/s for 10 s with the
     # threshold `error_rate<1%`" (tests/test_documented_defaults.py parses that sentence).
-    assert config.replay.concurrency == 2
+    assert config.replay.concurrency == 1
     assert config.scenario.users == 50
     assert config.load.run_time == 10.0
     assert config.load.rate == 20.0
