@@ -97,6 +97,7 @@ class ReplayConfig:
     simulator_log: str | None = None
     results: str | None = None
     resume: bool = False
+    retry_failed: bool = False  # with resume: send again the actions that failed
     resume_from_latest: bool = False
     workers: Annotated[int, AtLeast(0)] = 0
     max_errors: Annotated[int, AtLeast(1)] | None = None

@@ -33,6 +33,7 @@ class Outcome:
     started: float  # epoch seconds
     finished: float  # epoch seconds
     worker: str | None = None
+    redirects: int = 0  # redirects followed before the judged answer (replay)
 
     def to_record(self) -> dict[str, Any]:
         """The JSON record, with its type tag."""

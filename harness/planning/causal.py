@@ -43,6 +43,27 @@ def register_dependencies(actions: Sequence[Action]) -> dict[int, int]:
     return deps
 
 
+def causal_predecessors(actions: Sequence[Action]) -> dict[int, tuple[int, ...]]:
+    """Each action's causal predecessors: the same user's previous action, the user's
+    register and, for a follow/unfollow, the target's register (those that came earlier).
+
+    An action can fail *because* one of them failed (a tweet by a user whose register never
+    landed answers 404); such a failure is a consequence, not a defect of its own.
+    """
+    registered: dict[str, int] = {}
+    previous: dict[str, int] = {}
+    out: dict[int, tuple[int, ...]] = {}
+    for action in actions:
+        found = [previous.get(action.user), registered.get(action.user)]
+        if action.command in (Command.FOLLOW, Command.UNFOLLOW) and action.target is not None:
+            found.append(registered.get(action.target))
+        out[action.id] = tuple(dict.fromkeys(i for i in found if i is not None))
+        previous[action.user] = action.id
+        if action.command is Command.REGISTER:
+            registered.setdefault(action.user, action.id)
+    return out
+
+
 def partition_users(actions: Sequence[Action], parts: int) -> list[frozenset[str]]:
     """Split the acting users into ``parts`` groups of about equal action counts.
 

@@ -152,6 +152,13 @@ def register(subparsers: Any) -> None:
     )
     opt(
         p,
+        "replay.retry_failed",
+        "--retry-failed",
+        action="store_true",
+        help="with --resume: send again the actions that failed (never those acknowledged)",
+    )
+    opt(
+        p,
         "replay.resume_from_latest",
         "--resume-from-latest",
         action="store_true",

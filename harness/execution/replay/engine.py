@@ -12,9 +12,9 @@ from harness.errors import InputError, TargetUnreachable, UsageError
 from harness.events import EventSink, FindingReported, RunFinished, RunStarted
 from harness.execution.replay.job import Job, action_to_wire
 from harness.execution.replay.launcher import EngineProcess, EngineRun, run_processes, run_worker
-from harness.execution.replay.summary import Summary, findings_from, summarize
+from harness.execution.replay.summary import Summary, acknowledged, findings_from, summarize
 from harness.execution.replay.transport import Target
-from harness.findings import Finding
+from harness.findings import Finding, Severity
 from harness.results import Outcome, ResultsWriter, header_record, read_records
 from harness.scenario.model import Action
 from harness.scenario.parse import read_scenario
@@ -68,8 +68,9 @@ def _target_latest(target: str, timeout: float) -> int:
         raise TargetUnreachable(f"{url}: no {{'latest': int}} in the answer") from None
 
 
-def _previous_run(path: Path, actions: list[Action]) -> set[int]:
-    """Ids already completed in an earlier run of the same scenario (``--resume``)."""
+def _previous_run(path: Path, actions: list[Action], *, retry_failed: bool) -> set[int]:
+    """Ids not to send again when resuming ``path``: every id with an outcome, or with
+    ``retry_failed`` only the acknowledged ones (a failed action is sent again)."""
     done: set[int] = set()
     for number, record in enumerate(read_records(path)):
         if number == 0 and record.get("kind") != "replay":
@@ -77,7 +78,9 @@ def _previous_run(path: Path, actions: list[Action]) -> set[int]:
         if number == 0 and record.get("actions") not in (None, len(actions)):
             raise InputError("written for a different scenario (action count)", path=str(path))
         if record.get("type") == "outcome":
-            done.add(int(record["action_id"]))
+            outcome = Outcome.from_record(record)
+            if not retry_failed or acknowledged(outcome):
+                done.add(outcome.action_id)
     return done
 
 
@@ -88,6 +91,8 @@ def _load_actions(config: Config) -> tuple[list[Action], list[str]]:
         raise UsageError("replay needs --scenario FILE")
     scenario = read_scenario(path, skip_bad_lines=config.scenario.skip_bad_lines)
     skipped = [f"{path}:{bad.line}: skipped: {bad.problem}" for bad in scenario.bad_lines]
+    if not scenario.actions:  # a run that judged nothing must not pass
+        raise InputError("the scenario has no actions to replay", path=str(path))
     return list(scenario.actions), skipped
 
 
@@ -111,6 +116,8 @@ def run_replay(config: Config, sink: EventSink) -> ReplayResult:
     if rc.profile not in ("simulator", "strict"):
         raise UsageError(f"--profile: expected simulator or strict, got {rc.profile!r}")
     speed = parse_speed(rc.speed)
+    if rc.retry_failed and not rc.resume:
+        raise UsageError("--retry-failed needs --resume (it resends failed actions of that run)")
     if rc.concurrency < 1 or rc.workers < 0 or rc.register_concurrency < 0:
         raise UsageError("--concurrency must be >= 1, --workers and --register-concurrency >= 0")
     if rc.concurrency < rc.workers:
@@ -140,9 +147,13 @@ def _done_before(config: Config, results: Path, actions: list[Action]) -> set[in
     rc = config.replay
     assert config.target is not None
     done: set[int] = set()
-    if rc.resume and results.exists():
-        done = _previous_run(results, actions)
-    else:
+    if rc.resume:
+        if not results.is_file():
+            raise InputError(
+                "no results file to resume (run without --resume first)", path=str(results)
+            )
+        done = _previous_run(results, actions, retry_failed=rc.retry_failed)
+    else:  # a fresh run starts its results file afresh (README: it replaces an older one)
         header = header_record(
             "replay", config.target, scenario=rc.scenario, actions=len(actions), profile=rc.profile
         )
@@ -194,6 +205,7 @@ def _finish(
     sink: EventSink,
     run: EngineRun,
 ) -> ReplayResult:
+    rc = config.replay
     # This run's records were read as they arrived; only earlier ones (--resume) are read here.
     outcomes: list[Outcome] = []
     evidence: list[dict[str, Any]] = []
@@ -205,15 +217,18 @@ def _finish(
     outcomes += run.outcomes
     evidence += run.evidence
     assert config.target is not None
-    summary = summarize(outcomes)
-    findings = findings_from(outcomes, evidence, config.target)
+    summary = summarize(outcomes, actions)
+    findings = findings_from(summary, outcomes, evidence, config.target, profile=rc.profile)
     completed = {o.action_id for o in outcomes} | done_before
     stopped_early = any(a.id not in completed for a in actions)
     for finding in findings:
         sink(FindingReported(finding))
-    ok = not findings and not stopped_early
+    # Timeouts above the simulator's pacing are no target error, but nothing judged them:
+    # the run does not pass (the summary says to run at --concurrency 1).
+    errors = any(f.severity is Severity.ERROR for f in findings)
+    ok = not errors and not summary.above_pacing and not stopped_early
     sink(RunFinished(kind="replay", ok=ok, summary="\n".join(summary.lines())))
-    if config.replay.verify and not stopped_early:
+    if rc.verify and not stopped_early:
         # verify emits its own events (RunStarted/RunFinished "verify", findings)
         from harness.verify import run_verify  # heavy (requests): only when asked for
 

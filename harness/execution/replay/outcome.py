@@ -39,6 +39,7 @@ def judged_outcome(
         started=reply.started,
         finished=reply.finished,
         worker=worker,
+        redirects=reply.redirects,
     )
     if ok:
         return outcome, None

@@ -1,16 +1,24 @@
-"""The summary of a replay from its outcomes: counts, error classes, latency, findings."""
+"""The summary of a replay from its outcomes: root causes and consequences, latency, findings."""
 
 from __future__ import annotations
 
 import math
+from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from harness.checks.verdicts import SIMULATOR_ACCEPTED
+from harness.checks.verdicts import READ_TIMEOUT, SIMULATOR_ACCEPTED
 from harness.findings import Exchange, Finding, Profile, Severity
+from harness.planning.causal import causal_predecessors
 from harness.results import Outcome
+from harness.scenario.model import Action, Command
+
+#: Warning: ReadTimeouts while other requests of the run were in flight.
+ABOVE_PACING_CHECK = "replay.timeout-above-pacing"
+#: Warning (strict profile): the judged answer came after a redirect.
+REDIRECTED_CHECK = "strict.redirected"
 
 
 def percentile(sorted_values: Sequence[float], q: float) -> float:
@@ -50,15 +58,69 @@ def acknowledged(outcome: Outcome) -> bool:
     return outcome.error is None and outcome.status in accepted
 
 
+def latest_per_action(outcomes: Iterable[Outcome]) -> list[Outcome]:
+    """The last outcome of each action (``--retry-failed`` records a failed one twice)."""
+    last: dict[int, Outcome] = {}
+    for outcome in outcomes:
+        last[outcome.action_id] = outcome
+    return [last[i] for i in sorted(last)]
+
+
+def requests_in_flight(outcomes: Sequence[Outcome], chosen: Iterable[Outcome]) -> dict[int, int]:
+    """For each chosen outcome: how many of the run's requests were in flight during it
+    (itself included), from the recorded start and end times."""
+    starts = sorted(o.started for o in outcomes)
+    ends = sorted(o.finished for o in outcomes)
+    # Requests that started before it ended, minus those that ended before it started.
+    return {
+        o.action_id: bisect_left(starts, o.finished) - bisect_right(ends, o.started) for o in chosen
+    }
+
+
+def consequences_of(actions: Sequence[Action], outcomes: Mapping[int, Outcome]) -> dict[int, int]:
+    """Failed actions that failed because a causal predecessor failed, mapped to the root.
+
+    A 404 (the answer to an unknown user) after a register of the user or of the follow
+    target that was not acknowledged (error, timeout) is that register's consequence, and
+    so is a 404 after the same user's previous action was one.
+    """
+    predecessors = causal_predecessors(actions)
+    registers = {a.id for a in actions if a.command is Command.REGISTER}
+    cause: dict[int, int] = {}
+    for action in actions:
+        outcome = outcomes.get(action.id)
+        if outcome is None or outcome.verdict == "ok" or outcome.status != 404:
+            continue
+        for before in predecessors.get(action.id, ()):
+            if before in cause:
+                cause[action.id] = cause[before]
+                break
+            earlier = outcomes.get(before)
+            if before in registers and earlier is not None and not acknowledged(earlier):
+                cause[action.id] = before
+                break
+    return cause
+
+
 @dataclass
 class Summary:
-    """Everything the final report of a replay shows."""
+    """Everything the final report of a replay shows.
+
+    Failed actions come in three kinds: target defects (``errors_by_class``, the findings),
+    timeouts above the simulator's pacing (``above_pacing``: other requests of the run were
+    in flight, so the simulator, one request at a time, would not necessarily see them) and
+    consequences (``consequences``: failed because a causal predecessor failed).
+    """
 
     total: int
     verdicts: dict[str, int]
     errors_by_class: dict[str, int]
     latency_ms: dict[str, dict[str, float]]
     acknowledged: set[int] = field(default_factory=set)
+    consequences: dict[int, int] = field(default_factory=dict)  # action id -> root cause id
+    above_pacing: dict[int, int] = field(default_factory=dict)  # action id -> in flight
+    resent: int = 0  # actions with more than one outcome (--retry-failed)
+    redirected: int = 0  # actions judged on the answer after a redirect
 
     def lines(self) -> list[str]:
         """Human-readable summary lines."""
@@ -66,8 +128,25 @@ class Summary:
             f"replay: {self.total} outcomes, "
             + ", ".join(f"{k} {v}" for k, v in sorted(self.verdicts.items()))
         ]
+        if self.resent:
+            out.append(f"  sent again after failing (--retry-failed): {self.resent}")
+        defects = sum(self.errors_by_class.values())
+        if defects or self.above_pacing or self.consequences:
+            out.append(
+                f"  root causes {defects + len(self.above_pacing)} "
+                f"(target errors {defects}, timeouts above the simulator's pacing "
+                f"{len(self.above_pacing)}), consequences {len(self.consequences)}"
+            )
         for name, count in sorted(self.errors_by_class.items()):
             out.append(f"  error {name}: {count}")
+        if self.above_pacing:
+            out.append("  " + pacing_note(self.above_pacing))
+        if self.consequences:
+            first, root = min(self.consequences.items())
+            out.append(
+                f"  consequences: {len(self.consequences)} action(s) failed because an earlier "
+                f"action they depend on failed (e.g. #{first} after #{root})"
+            )
         out.append("  latency ms      count      p50      p95      p99      max")
         for command, row in self.latency_ms.items():
             out.append(
@@ -77,53 +156,116 @@ class Summary:
         return out
 
 
-def summarize(outcomes: Sequence[Outcome]) -> Summary:
-    """Count verdicts and error classes and tabulate latency."""
-    verdicts = Counter(o.verdict for o in outcomes)
-    errors = Counter(error_class(o) for o in outcomes if o.verdict != "ok")
+def pacing_note(above_pacing: Mapping[int, int]) -> str:
+    """One line: how many timeouts, at which concurrency, and what to do."""
+    low, high = min(above_pacing.values()), max(above_pacing.values())
+    at = f"{low}" if low == high else f"{low}-{high}"
+    return (
+        f"timeouts above the simulator's pacing: {len(above_pacing)} ReadTimeout(s), each "
+        f"with {at} requests in flight and none alone; the course simulator sends one at a "
+        "time: run with --concurrency 1 to judge them"
+    )
+
+
+def summarize(outcomes: Sequence[Outcome], actions: Sequence[Action] = ()) -> Summary:
+    """Count verdicts, separate root causes from consequences, tabulate latency."""
+    latest = latest_per_action(outcomes)
+    by_id = {o.action_id: o for o in latest}
+    failed = [o for o in latest if o.verdict != "ok"]
+    timeouts = [o for o in failed if o.error == READ_TIMEOUT]
+    in_flight = requests_in_flight(outcomes, timeouts) if timeouts else {}
+    above = {i: n for i, n in in_flight.items() if n > 1}
+    consequences = consequences_of(actions, by_id) if failed else {}
+    defects = [o for o in failed if o.action_id not in above and o.action_id not in consequences]
     return Summary(
-        total=len(outcomes),
-        verdicts=dict(verdicts),
-        errors_by_class=dict(errors),
-        latency_ms=latency_table(outcomes),
+        total=len(latest),
+        verdicts=dict(Counter(o.verdict for o in latest)),
+        errors_by_class=dict(Counter(error_class(o) for o in defects)),
+        latency_ms=latency_table(latest),
         acknowledged={o.action_id for o in outcomes if acknowledged(o)},
+        consequences=consequences,
+        above_pacing=above,
+        resent=len(outcomes) - len(latest),
+        redirected=sum(1 for o in latest if o.redirects),
+    )
+
+
+def _exchanges(evidence: Sequence[dict[str, Any]], check: str, target: str) -> tuple[Exchange, ...]:
+    return tuple(
+        Exchange(
+            method=str(e.get("method", "POST")),
+            url=target.rstrip("/") + str(e.get("path", "")),
+            status=e.get("status"),
+            response_body=e.get("body"),
+            error=e.get("error"),
+        )
+        for e in evidence
+        if e.get("check") == check
     )
 
 
 def findings_from(
-    outcomes: Sequence[Outcome], evidence: Sequence[dict[str, Any]], target: str
+    summary: Summary,
+    outcomes: Sequence[Outcome],
+    evidence: Sequence[dict[str, Any]],
+    target: str,
+    *,
+    profile: str = "simulator",
 ) -> list[Finding]:
-    """One finding per failed check, with its count and the first recorded exchanges."""
+    """One finding per failed check of the root causes, with its count, its consequences and
+    the first recorded exchanges; a warning for timeouts above the simulator's pacing."""
     failed: dict[str, list[Outcome]] = defaultdict(list)
-    for outcome in outcomes:
-        if outcome.verdict != "ok":
+    for outcome in latest_per_action(outcomes):
+        if outcome.verdict == "ok" or outcome.action_id in summary.consequences:
+            continue
+        if outcome.action_id not in summary.above_pacing:
             failed[outcome.check or error_class(outcome)].append(outcome)
+    follow_ups = Counter(summary.consequences.values())
     findings: list[Finding] = []
     for check, items in sorted(failed.items()):
-        proof = tuple(
-            Exchange(
-                method=str(e.get("method", "POST")),
-                url=target.rstrip("/") + str(e.get("path", "")),
-                status=e.get("status"),
-                response_body=e.get("body"),
-                error=e.get("error"),
-            )
-            for e in evidence
-            if e.get("check") == check
-        )
         ids = ", ".join(str(o.action_id) for o in items[:5])
         details = [str(e.get("detail")) for e in evidence if e.get("check") == check]
         detail = f" ({details[0]})" if details and details[0] else ""
+        led = sum(follow_ups[o.action_id] for o in items)
+        then = f"; {led} later action(s) failed as their consequence" if led else ""
         findings.append(
             Finding(
                 check=check,
                 severity=Severity.ERROR,
                 profile=Profile.STRICT if check.startswith("strict.") else Profile.SIMULATOR,
-                message=f"{len(items)} action(s) failed {check}{detail}; first ids: {ids}",
+                message=f"{len(items)} action(s) failed {check}{detail}; first ids: {ids}{then}",
                 stage="replay",
                 target=target,
                 where=items[0].command,
-                evidence=proof,
+                evidence=_exchanges(evidence, check, target),
+            )
+        )
+    if summary.above_pacing:
+        led = sum(follow_ups[i] for i in summary.above_pacing)
+        then = f"; {led} later action(s) failed as their consequence" if led else ""
+        ids = ", ".join(str(i) for i in sorted(summary.above_pacing)[:5])
+        findings.append(
+            Finding(
+                check=ABOVE_PACING_CHECK,
+                severity=Severity.WARNING,
+                profile=Profile.SIMULATOR,
+                message=f"{pacing_note(summary.above_pacing)} (first ids: {ids}){then}; "
+                "not judged as target errors",
+                stage="replay",
+                target=target,
+            )
+        )
+    if profile == "strict" and summary.redirected:
+        findings.append(
+            Finding(
+                check=REDIRECTED_CHECK,
+                severity=Severity.WARNING,
+                profile=Profile.STRICT,
+                message=f"{summary.redirected} action(s) were answered through a redirect; the "
+                "simulator follows it and judges the final answer, the normative API answers "
+                "directly",
+                stage="replay",
+                target=target,
             )
         )
     return findings
