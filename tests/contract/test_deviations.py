@@ -46,8 +46,9 @@ QUIRKS = [d for d, (_, sev) in EXPECTED.items() if sev is Q]
 
 
 def test_every_deviation_has_an_expectation() -> None:
-    """The table covers every switch of the deviant app (exit-without-latest: test_target_died)."""
-    assert set(EXPECTED) | {"exit-without-latest"} == set(DEVIATIONS)
+    """The table covers every switch of the deviant app (exit-without-latest: test_target_died;
+    slow-register is no defect, tests/replay/test_pacing.py)."""
+    assert set(EXPECTED) | {"exit-without-latest", "slow-register"} == set(DEVIATIONS)
 
 
 @pytest.mark.parametrize("deviation", list(EXPECTED))

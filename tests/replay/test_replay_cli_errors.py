@@ -73,3 +73,27 @@ def test_bad_scenario_line_names_file_and_line(tmp_path: Path, out_dir: Path) ->
     assert f"{scenario}:4: skipped" in skipping.stderr
     assert f"{scenario}:5: skipped" in skipping.stderr
     assert len(skipping.outcomes()) == 3
+
+
+def test_resume_without_a_results_file(tmp_path: Path, out_dir: Path) -> None:
+    scenario = write_scenario(tmp_path / "s.tsv", simple_actions(2, 3))
+    run = run_replay_cli(f"http://127.0.0.1:{free_port()}", scenario, out_dir, "--resume")
+    assert run.code == 2 and "no results file to resume" in run.stderr
+    assert len(run.stderr.strip().splitlines()) == 1 and not run.results.exists()
+
+
+def test_retry_failed_needs_resume(tmp_path: Path, out_dir: Path) -> None:
+    scenario = write_scenario(tmp_path / "s.tsv", simple_actions(2, 3))
+    run = run_replay_cli(f"http://127.0.0.1:{free_port()}", scenario, out_dir, "--retry-failed")
+    assert run.code == 2 and "--retry-failed needs --resume" in run.stderr
+    assert len(run.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("content", ["", "0\t0\t0\ttweet\n"])
+def test_a_scenario_without_actions(tmp_path: Path, out_dir: Path, content: str) -> None:
+    scenario = tmp_path / "empty.tsv"
+    scenario.write_text(content, encoding="utf-8")
+    extra = ("--skip-bad-lines",) if content else ()
+    run = run_replay_cli(f"http://127.0.0.1:{free_port()}", scenario, out_dir, *extra)
+    assert run.code == 2 and f"{scenario}: the scenario has no actions" in run.stderr
+    assert "Traceback" not in run.stderr

@@ -61,7 +61,12 @@ DEVIATIONS: dict[str, str] = {
     "follow-twice-400": "a second follow of the same user answers 400",
     "error-text-plain": "JSON error bodies are sent as text/plain",
     "exit-without-latest": "the process exits on a request without latest",
+    "slow-register": "a register takes 250 ms and the app serves one request at a time",
 }
+
+#: How long a register takes under ``slow-register`` (issue 14: under the 0.3 s timeout at
+#: the simulator's pacing, past it when requests queue behind it).
+SLOW_REGISTER_S = 0.25
 
 _HTML_ERROR = "<!doctype html><title>{0}</title><h1>{0}</h1>"
 
@@ -85,6 +90,8 @@ def create_app(deviations: Iterable[str] = ()) -> Flask:
         raise ValueError(f"unknown deviations: {sorted(unknown)}")
     app = Flask(__name__)
     store = _Store()
+    if "slow-register" in on:
+        _serve_one_at_a_time(app)
 
     def error(status: int, msg: str, *, framework: bool = False) -> Response:
         if "html-errors" in on and (status in (404, 405, 415, 500) or framework):
@@ -210,6 +217,8 @@ def create_app(deviations: Iterable[str] = ()) -> Flask:
             return bad_request("username, email and pwd must be non-empty strings")
         if isinstance(email, str) and "@" not in email:
             return bad_request("email needs an @")
+        if "slow-register" in on:
+            time.sleep(SLOW_REGISTER_S)  # hashing the password, while nothing else is served
         with store.lock:
             if name in store.users and "duplicate-register" not in on:
                 return error(400, "The username is already taken")
@@ -305,6 +314,19 @@ def create_app(deviations: Iterable[str] = ()) -> Flask:
         return error(405, "method not allowed")
 
     return app
+
+
+def _serve_one_at_a_time(app: Flask) -> None:
+    """Requests wait for each other, as on a server with one busy worker."""
+    busy = threading.Lock()
+
+    @app.before_request
+    def wait_turn() -> None:
+        busy.acquire()
+
+    @app.teardown_request
+    def end_turn(exc: BaseException | None) -> None:
+        busy.release()
 
 
 @contextmanager

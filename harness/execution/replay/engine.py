@@ -218,6 +218,7 @@ def _finish(
     evidence += run.evidence
     assert config.target is not None
     summary = summarize(outcomes, actions)
+    summary.concurrency = rc.concurrency
     findings = findings_from(summary, outcomes, evidence, config.target, profile=rc.profile)
     completed = {o.action_id for o in outcomes} | done_before
     stopped_early = any(a.id not in completed for a in actions)

@@ -121,6 +121,7 @@ class Summary:
     above_pacing: dict[int, int] = field(default_factory=dict)  # action id -> in flight
     resent: int = 0  # actions with more than one outcome (--retry-failed)
     redirected: int = 0  # actions judged on the answer after a redirect
+    concurrency: int | None = None  # the run's --concurrency, for the pacing note
 
     def lines(self) -> list[str]:
         """Human-readable summary lines."""
@@ -140,7 +141,7 @@ class Summary:
         for name, count in sorted(self.errors_by_class.items()):
             out.append(f"  error {name}: {count}")
         if self.above_pacing:
-            out.append("  " + pacing_note(self.above_pacing))
+            out.append("  " + pacing_note(self.above_pacing, self.concurrency))
         if self.consequences:
             first, root = min(self.consequences.items())
             out.append(
@@ -156,14 +157,15 @@ class Summary:
         return out
 
 
-def pacing_note(above_pacing: Mapping[int, int]) -> str:
+def pacing_note(above_pacing: Mapping[int, int], concurrency: int | None = None) -> str:
     """One line: how many timeouts, at which concurrency, and what to do."""
-    low, high = min(above_pacing.values()), max(above_pacing.values())
-    at = f"{low}" if low == high else f"{low}-{high}"
+    low, high = min(above_pacing.values()) - 1, max(above_pacing.values()) - 1
+    others = f"{low}" if low == high else f"{low}-{high}"
+    at = f" at --concurrency {concurrency}" if concurrency is not None else ""
     return (
-        f"timeouts above the simulator's pacing: {len(above_pacing)} ReadTimeout(s), each "
-        f"with {at} requests in flight and none alone; the course simulator sends one at a "
-        "time: run with --concurrency 1 to judge them"
+        f"timeouts above the simulator's pacing: {len(above_pacing)} ReadTimeout(s){at}, "
+        f"each overlapping {others} other request(s), none alone; the course simulator sends "
+        "one at a time: run with --concurrency 1 to judge them"
     )
 
 
@@ -249,7 +251,8 @@ def findings_from(
                 check=ABOVE_PACING_CHECK,
                 severity=Severity.WARNING,
                 profile=Profile.SIMULATOR,
-                message=f"{pacing_note(summary.above_pacing)} (first ids: {ids}){then}; "
+                message=f"{pacing_note(summary.above_pacing, summary.concurrency)} "
+                f"(first ids: {ids}){then}; "
                 "not judged as target errors",
                 stage="replay",
                 target=target,
