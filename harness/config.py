@@ -231,6 +231,8 @@ class Config:
     target: Url | None = None
     output_dir: str = "harness-output"
     label: str | None = None
+    # Seconds to wait for a crashed target to come back (a supervisor or restart policy).
+    restart_wait: Annotated[Duration, AtLeast(0)] = 15.0
     serve: ServeConfig = field(default_factory=ServeConfig)
     scenario: ScenarioConfig = field(default_factory=ScenarioConfig)
     replay: ReplayConfig = field(default_factory=ReplayConfig)

@@ -2,9 +2,25 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+import re
+import shlex
+from dataclasses import asdict, dataclass, field, replace
 from enum import StrEnum
 from typing import Any
+from urllib.parse import urlsplit
+
+#: The check of every crash: a request answered by a dropped connection, or after which the
+#: target stopped answering.
+CRASH_CHECK = "target.crash"
+
+#: Characters of a body kept in evidence; the rest is cut and the whole size noted, so a
+#: target answering megabytes never makes a findings file of megabytes.
+BODY_LIMIT = 2000
+
+#: Request headers a reproduction needs (the rest is the client's own: User-Agent, ...).
+_CURL_SKIP = frozenset({"content-length", "user-agent", "accept-encoding", "accept"})
+
+_ENDPOINT = re.compile(r"(/latest|/register|/msgs(?:/[^/]+)?|/fllws/[^/]+)/?$")
 
 
 class Severity(StrEnum):
@@ -36,15 +52,43 @@ class Exchange:
     response_body: str | None = None
     error: str | None = None  # ConnectionError, ReadTimeout, ...
     elapsed_ms: float | None = None
+    # Characters of the whole body when the body above was cut at BODY_LIMIT, else None.
+    request_body_size: int | None = None
+    response_body_size: int | None = None
+
+    def clipped(self, limit: int = BODY_LIMIT) -> Exchange:
+        """This exchange with both bodies cut at ``limit`` characters (sizes noted)."""
+        req, resp = self.request_body, self.response_body
+        if (req is None or len(req) <= limit) and (resp is None or len(resp) <= limit):
+            return self
+        changes: dict[str, Any] = {}
+        if req is not None and len(req) > limit:
+            changes |= {"request_body": req[:limit], "request_body_size": len(req)}
+        if resp is not None and len(resp) > limit:
+            changes |= {"response_body": resp[:limit], "response_body_size": len(resp)}
+        return replace(self, **changes)
+
+    def curl(self) -> str:
+        """The one command that sends this request again."""
+        parts = ["curl", "-i", "-X", self.method, shlex.quote(self.url)]
+        for name, value in self.request_headers.items():
+            if name.lower() not in _CURL_SKIP:
+                parts += ["-H", shlex.quote(f"{name}: {value}")]
+        if self.request_body is not None:
+            if self.request_body_size is not None:
+                parts.append(f"# body cut: {self.request_body_size} characters in all")
+            else:
+                parts += ["--data-raw", shlex.quote(self.request_body)]
+        return " ".join(parts)
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form."""
-        return asdict(self)
+        """JSON-ready form, with the ``curl`` line that reproduces the request."""
+        return {**asdict(self), "curl": self.curl()}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Exchange:
         """Inverse of :meth:`to_dict`."""
-        return cls(**data)
+        return cls(**{k: v for k, v in data.items() if k != "curl"})
 
 
 @dataclass(frozen=True)
@@ -59,6 +103,10 @@ class Finding:
     target: str | None = None
     where: str | None = None  # endpoint or object, e.g. "POST /msgs/<user>"
     evidence: tuple[Exchange, ...] = ()
+
+    def __post_init__(self) -> None:
+        # Evidence is proof, not a copy of the target's data: bodies are cut at BODY_LIMIT.
+        object.__setattr__(self, "evidence", tuple(e.clipped() for e in self.evidence))
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
@@ -86,3 +134,17 @@ class Finding:
             where=data.get("where"),
             evidence=tuple(Exchange.from_dict(e) for e in data.get("evidence", [])),
         )
+
+
+def endpoint_of(method: str, url: str) -> str:
+    """``POST http://h/api/msgs/al%20ice?latest=1`` -> ``POST /msgs/<user>``."""
+    path = urlsplit(url).path
+    match = _ENDPOINT.search(path)
+    if match is None:
+        return f"{method} {path or '/'}"
+    found = match.group(1)
+    if found.startswith("/msgs/"):
+        found = "/msgs/<user>"
+    elif found.startswith("/fllws/"):
+        found = "/fllws/<user>"
+    return f"{method} {found}"

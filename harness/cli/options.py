@@ -131,3 +131,14 @@ def flag_names(parser: argparse.ArgumentParser) -> dict[str, str]:
         for _, action in iter_options(parser)
         if action.option_strings
     }
+
+
+def add_restart_wait(parser: argparse.ArgumentParser) -> None:
+    """``--restart-wait DURATION``: how long a crashed target gets to come back."""
+    add_option(
+        parser,
+        "restart_wait",
+        "--restart-wait",
+        help="seconds to wait for a crashed target to come back before the rest of the run "
+        "counts as not run",
+    )

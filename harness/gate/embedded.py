@@ -18,6 +18,7 @@ import requests
 from harness.config import ServeConfig
 from harness.errors import HarnessError
 from harness.findings import Exchange
+from harness.liveness import Failure, failure_kind
 
 START_TIMEOUT_S = 60.0
 
@@ -27,12 +28,14 @@ class FirstExchange:
     """The one request shown before the gate starts: ``GET /latest`` and its answer."""
 
     url: str
-    status: int
+    status: int | None  # None: the connection was dropped without an answer
     body: str
     exchange: Exchange | None = None  # the whole exchange, for the contract's latest.fresh
 
     def describe(self) -> str:
         """``GET http://.../latest -> 200 {"latest": -1}``."""
+        if self.status is None:
+            return f"GET {self.url} -> connection dropped without an answer"
         return f"GET {self.url} -> {self.status} {self.body}"
 
 
@@ -44,11 +47,16 @@ def free_port(host: str = "127.0.0.1") -> int:
 
 
 def first_exchange(base_url: str, timeout: float = 5.0) -> FirstExchange:
-    """``GET /latest`` on the target; unreachable is a HarnessError (exit 2)."""
+    """``GET /latest`` on the target; nothing listening is a HarnessError (exit 2).
+
+    A dropped connection is no tool error: something answered, and crashed (a finding).
+    """
     url = base_url.rstrip("/") + "/latest"
     try:
         response = requests.get(url, timeout=timeout)
     except requests.RequestException as exc:
+        if failure_kind(exc) is Failure.DROPPED:
+            return FirstExchange(url=url, status=None, body="")
         reason = type(exc).__name__
         raise HarnessError(f"target not reachable: GET {url}: {reason}") from None
     body = response.text.strip()

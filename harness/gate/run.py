@@ -15,9 +15,10 @@ from urllib.parse import urlsplit
 from harness import __version__
 from harness.config import Config
 from harness.constants import ExitCode
-from harness.errors import HarnessError, UsageError
+from harness.errors import HarnessError, TargetUnreachable, UsageError
 from harness.events import EventSink
-from harness.findings import Finding
+from harness.findings import CRASH_CHECK, Exchange, Finding
+from harness.gate.crashes import CrashWatch, crash_finding, wait_for_target
 from harness.gate.defaults import gate_defaults
 from harness.gate.embedded import FirstExchange, embedded_reference_app, first_exchange
 from harness.gate.stages import STAGES, StageRun, contract_stage
@@ -25,6 +26,7 @@ from harness.output_paths import writable_dir
 from harness.reporting.bundle import (
     ERROR,
     FAILED,
+    NOT_RUN,
     PASSED,
     StageSummary,
     Summary,
@@ -102,6 +104,16 @@ def _run_stage(
         if name == "contract":  # judges the first GET /latest under fresh_target
             return contract_stage(config, sink, bundle, first.exchange)
         return STAGES[name](config, sink, bundle)
+    except TargetUnreachable as exc:  # it answered at the start: the target failed, not us
+        say(f"✘ {name}: the target stopped answering: {exc}")
+        finding = crash_finding(name, config.target or "", f"the target stopped answering: {exc}")
+        stage = StageSummary(
+            name=name,
+            status=FAILED,
+            detail=f"the target stopped answering: {exc}",
+            duration_s=time.monotonic() - started,
+        )
+        return StageRun(stages=(stage,), findings=(finding,))
     except HarnessError as exc:
         detail = str(exc)
     except Exception as exc:  # a bug in an engine must not lose the other stages' results
@@ -120,12 +132,64 @@ def _run_stage(
     return StageRun(stages=(stage,))
 
 
-def _overall(stages: list[StageSummary]) -> str:
+def _overall(stages: list[StageSummary], findings: list[Finding]) -> str:
     if any(s.status == ERROR for s in stages):
         return ERROR
-    if any(s.status == FAILED for s in stages):
+    if any(s.status == FAILED for s in stages) or any(f.check == CRASH_CHECK for f in findings):
         return FAILED
     return PASSED
+
+
+def _unanswered(finding: Finding) -> bool:
+    """A verify read that got no answer: not judged while the target was down."""
+    return (
+        finding.stage == "verify"
+        and bool(finding.evidence)
+        and all(e.status is None for e in finding.evidence)
+    )
+
+
+def _with_crashes(run: StageRun, crashes: list[Finding]) -> StageRun:
+    """A stage that crashed the target failed, whatever its engine judged.
+
+    Verify reads that got no answer while it was down judged nothing: they are counted in
+    the stage's detail instead of standing as findings of their own.
+    """
+    if not crashes:
+        return run
+    crashed = {f.stage for f in crashes}
+    kept = [f for f in run.findings if not (f.stage in crashed and _unanswered(f))]
+    stages = []
+    for stage in run.stages:
+        n = sum(1 for f in crashes if f.stage == stage.name)
+        if n and stage.status != ERROR:
+            lost = sum(1 for f in run.findings if f.stage == stage.name and _unanswered(f))
+            detail = f"{stage.detail}; the target crashed {n} time(s)"
+            if lost:
+                detail += f"; {lost} read(s) not judged: no answer while it was down"
+            stage = replace(stage, status=FAILED, detail=detail.lstrip("; "))
+        stages.append(stage)
+    return StageRun(stages=tuple(stages), findings=(*kept, *crashes))
+
+
+def _down(name: str, target: str, waited: float) -> StageRun:
+    """A stage not run because the target did not answer when it was due."""
+    detail = f"not run: the target did not answer within --restart-wait {waited:g} s"
+    stage = StageSummary(name=name, status=NOT_RUN, detail=detail)
+    message = f"the target was not answering when stage {name} was due to start"
+    return StageRun(stages=(stage,), findings=(crash_finding(name, target, message),))
+
+
+def _first_crash(first: FirstExchange, target: str, restart_wait: float) -> list[Finding]:
+    """The finding for a first ``GET /latest`` answered by a dropped connection, if it was."""
+    if first.status is not None:
+        return []
+    back = wait_for_target(target, restart_wait)
+    state = "it did not come back" if back is None else "the gate went on"
+    message = f"the target dropped the connection without an answer to GET {first.url}; {state}"
+    return [
+        crash_finding("gate", target, message, Exchange("GET", first.url, error="ConnectionError"))
+    ]
 
 
 def _run_against(
@@ -144,9 +208,15 @@ def _run_against(
         scoped = replace(scoped, contract=replace(scoped.contract, fresh_target=True))
     config = _scenario(gate_defaults(scoped), bundle)
     stages: list[StageSummary] = []
-    findings: list[Finding] = []
+    findings: list[Finding] = _first_crash(first, target, config.restart_wait)
+    watch = CrashWatch(target, config.restart_wait, sink)
     for name in _stage_runs(config):
-        run = _run_stage(name, config, sink, bundle, say, first)
+        if wait_for_target(target, config.restart_wait) is None:
+            say(f"✘ {name}: not run: the target is not answering")
+            run = _down(name, target, config.restart_wait)
+        else:
+            run = _run_stage(name, config, watch, bundle, say, first)
+            run = _with_crashes(run, watch.findings(tuple(s.name for s in run.stages)))
         stages.extend(run.stages)
         findings.extend(run.findings)
         for stage in run.stages:
@@ -158,7 +228,7 @@ def _run_against(
             target=target,
             started=started,
             finished=time.time(),
-            status=_overall(stages),
+            status=_overall(stages, findings),
             stages=tuple(stages),
             embedded=embedded,
             scenario=config.replay.scenario,

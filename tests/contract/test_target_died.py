@@ -1,8 +1,15 @@
-"""A target that dies mid-run: the probe is named, the rest is not run (not failed)."""
+"""Targets that crash: each crashing request is named, a target that comes back gets the rest.
+
+A request answered by a dropped connection is a ``target.crash`` finding (error) naming it;
+the run waits for the target to come back (``--restart-wait``) and goes on; a target that
+stays down leaves the remaining checks "not run", never failed.
+"""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from harness.checks.contract import run_contract
 
@@ -12,23 +19,40 @@ from harness.checks.contract.bodies import BODY_CHECKS
 from harness.checks.contract.suite import SAFE, SUITE
 from harness.events import CheckFinished, Event
 from harness.findings import Severity
-from tests.contract.conftest import contract_config, run
+from tests.contract.conftest import contract_config
 from tests.support.deviant_app import serve_deviant_app
+from tests.support.supervised import supervised_deviant_app
+
+#: The requests of fragile.no-latest, each sent without `latest` (spec: it is optional).
+NO_LATEST_REQUESTS = {
+    "POST /register",
+    "POST /msgs/<user>",
+    "POST /fllws/<user>",
+    "GET /msgs",
+    "GET /msgs/<user>",
+    "GET /fllws/<user>",
+}
 
 
-def test_process_exiting_without_latest(tmp_path: Path) -> None:
-    """The app exits on the first request without `latest`: fragile.no-latest, run last."""
+def test_process_exiting_for_good(tmp_path: Path) -> None:
+    """The app exits on the first request without `latest` and nobody restarts it."""
     with serve_deviant_app(["exit-without-latest"], tmp_path) as server:
-        result, events = run(server.url, property_phase=True, fresh_target=True)
+        config = contract_config(server.url, property_phase=True, fresh_target=True)
+        events: list[Event] = []
+        result = run_contract(replace(config, restart_wait=1.0), events.append)
         assert server.process.wait(timeout=10) != 0  # it really died
     assert result.died_after == "fragile.no-latest (POST /register)"
-    died = [f for f in result.findings if f.check == "fragile.no-latest"]
-    assert len(died) == 1 and died[0].severity is Severity.ERROR
-    assert died[0].evidence[0].error == "ConnectionError"
-    assert "/register" in died[0].evidence[0].url
+    [crash] = [f for f in result.findings if f.check == "target.crash"]
+    assert crash.severity is Severity.ERROR
+    assert crash.where == "POST /register"
+    assert "dropped the connection without an answer" in crash.message
+    assert "did not come back" in crash.message
+    assert crash.evidence[0].error == "ConnectionError"
+    assert urlsplit(crash.evidence[0].url).path == "/register"
     status = {c.name: c for c in result.checks}
     # Every safe check ran and passed before the fragile probes.
     assert all(status[c.name].status == "passed" for c in SAFE)
+    assert status["fragile.no-latest"].status == "failed"
     after = [c.name for c in SUITE][[c.name for c in SUITE].index("fragile.no-latest") + 1 :]
     assert after == ["latest.ignores-invalid", "msgs.no-invalid"]
     for name in [*after, "schemathesis"]:
@@ -37,6 +61,28 @@ def test_process_exiting_without_latest(tmp_path: Path) -> None:
     assert not result.ok
     skipped = [e for e in events if isinstance(e, CheckFinished) and e.skipped_reason]
     assert {e.name for e in skipped} == {*after, "schemathesis"}
+
+
+def test_process_restarted_by_a_supervisor(tmp_path: Path) -> None:
+    """Restarted 1 s after each crash: every crashing request is named, every check runs."""
+    with supervised_deviant_app(["exit-without-latest"], tmp_path, delay=1.0) as server:
+        result = run_contract(contract_config(server.url), lambda event: None)
+    crashes = [f for f in result.findings if f.check == "target.crash"]
+    assert {f.where for f in crashes} == NO_LATEST_REQUESTS
+    assert len(crashes) == len(NO_LATEST_REQUESTS)
+    for crash in crashes:
+        assert crash.severity is Severity.ERROR
+        assert "dropped the connection without an answer" in crash.message
+        assert "answered again after" in crash.message
+        assert "latest=" not in crash.evidence[0].url
+    # The crashes are the only findings: the check's own grading of them is explained.
+    assert {f.check for f in result.findings} == {"target.crash"}
+    status = {c.name: c.status for c in result.checks}
+    assert status["fragile.no-latest"] == "failed"
+    assert status["latest.ignores-invalid"] == "passed"
+    assert status["msgs.no-invalid"] == "passed"
+    assert result.died_after is None
+    assert not result.ok
 
 
 def test_target_dying_before_the_property_phase(tmp_path: Path) -> None:
@@ -49,9 +95,10 @@ def test_target_dying_before_the_property_phase(tmp_path: Path) -> None:
                 server.process.wait(timeout=10)
 
         config = contract_config(server.url, property_phase=True, time_budget=3, max_examples=2)
-        result = run_contract(config, kill_before_phase)
+        result = run_contract(replace(config, restart_wait=1.0), kill_before_phase)
     assert result.died_after == "the property phase (Schemathesis)"
-    [finding] = [f for f in result.findings if f.check == "schemathesis"]
-    assert finding.severity is Severity.ERROR and finding.evidence[0].error == "ConnectionError"
+    [finding] = [f for f in result.findings if f.check == "target.crash"]
+    assert finding.severity is Severity.ERROR
+    assert "the target stopped answering" in finding.message
     assert {c.name: c.status for c in result.checks}["schemathesis"] == "failed"
     assert not result.ok

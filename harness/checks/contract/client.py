@@ -9,9 +9,11 @@ from typing import Any
 
 import requests
 
+from harness import liveness
 from harness.constants import SIMULATOR_AUTH
 from harness.errors import TargetUnreachable
 from harness.findings import Exchange
+from harness.liveness import Failure, State
 
 #: Marker for "no JSON body could be parsed" (``None`` is a valid JSON body: ``null``).
 NO_JSON: Any = object()
@@ -46,22 +48,69 @@ class Reply:
         return self.data is not NO_JSON
 
 
-class TargetGone(Exception):
-    """The target stopped answering; ``exchange`` is the probe that got no answer."""
+@dataclass(frozen=True)
+class Crash:
+    """The target crashed: ``request`` caused it, ``failed`` is the request that found out.
 
-    def __init__(self, exchange: Exchange) -> None:
-        super().__init__(exchange.error or "no answer")
-        self.exchange = exchange
+    They are one request when the connection was dropped without an answer or the target
+    stopped answering within the timeout; when the target was already gone (refused),
+    ``request`` is the last one it answered. ``back_after_s`` is None when it never came back
+    within the restart wait.
+    """
+
+    request: Exchange
+    failed: Exchange
+    how: Failure
+    back_after_s: float | None
+    waited: bool = True  # False: seen in a recording (Schemathesis'), nobody waited for it
+
+    def describe(self) -> str:
+        """One line: what happened to which request, and whether the target came back."""
+        req = self.request
+        line = f"{req.method} {req.url}"
+        if self.how is Failure.DROPPED:
+            what = f"the target dropped the connection without an answer to {line}"
+        elif self.request is self.failed and self.how is Failure.REFUSED:
+            what = f"the target stopped answering: {line} was refused"
+        elif self.request is self.failed:
+            what = f"{line} got no answer ({self.failed.error}) and the target stopped answering"
+        else:
+            what = (
+                f"the target stopped answering after {line} (answered {req.status}); "
+                f"the next request was refused"
+            )
+        if not self.waited:
+            return what
+        if self.back_after_s is None:
+            return f"{what}; it did not come back"
+        return f"{what}; it answered again after {self.back_after_s:.1f} s"
+
+
+class TargetGone(Exception):
+    """The target crashed and did not come back within the restart wait."""
+
+    def __init__(self, crash: Crash) -> None:
+        super().__init__(crash.describe())
+        self.crash = crash
+        self.exchange = crash.failed
 
 
 class Client:
-    """Sends probes to one base URL; every request uses a new connection, like the simulator."""
+    """Sends probes to one base URL; every request uses a new connection, like the simulator.
 
-    def __init__(self, base_url: str, timeout: float = 5.0) -> None:
+    A request that crashes the target is recorded in ``crashes``; the client then waits up
+    to ``restart_wait`` seconds for the target to come back (TargetGone when it does not).
+    """
+
+    def __init__(
+        self, base_url: str, timeout: float = 5.0, restart_wait: float = liveness.RESTART_WAIT_S
+    ) -> None:
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
+        self.restart_wait = restart_wait
         self.sent = 0
         self.last_answered: Exchange | None = None
+        self.crashes: list[Crash] = []
 
     def send(
         self,
@@ -75,7 +124,7 @@ class Client:
         latest: str | None = NEUTRAL_LATEST,
         query: dict[str, str] | None = None,
     ) -> Reply:
-        """Send one request; a refused or reset connection raises TargetGone if it stays down."""
+        """Send one request; a crash is recorded, and TargetGone raised if it stays down."""
         params = dict(query or {})
         if latest is not None:
             params = {"latest": latest, **params}
@@ -107,8 +156,7 @@ class Client:
                 error=_error_class(exc),
                 elapsed_ms=(time.perf_counter() - started) * 1000,
             )
-            if not self.alive():
-                raise TargetGone(exchange) from None
+            self._after_failure(exchange, liveness.failure_kind(exc))
             return Reply(exchange)
         exchange = Exchange(
             method=method,
@@ -123,31 +171,41 @@ class Client:
         self.last_answered = exchange
         return Reply(exchange, parse_json(resp.content))
 
-    def alive(self, attempts: int = 3) -> bool:
-        """Whether the target still answers anything on ``GET /latest``."""
-        for attempt in range(attempts):
-            try:
-                requests.get(
-                    self.base_url + "/latest",
-                    headers={"Connection": "close"},
-                    timeout=min(self.timeout, 2.0),
-                )
-                return True
-            except requests.RequestException:
-                # Give a restarting worker a moment before the next try.
-                time.sleep(0.3 * (attempt + 1))
-        return False
+    def _after_failure(self, exchange: Exchange, how: Failure) -> None:
+        """Record a crash and wait for the target; a slow answer alone is no crash."""
+        slow = how in (Failure.TIMEOUT, Failure.OTHER)
+        if slow and liveness.probe(self.base_url, min(self.timeout, 2.0)) is not State.DOWN:
+            return
+        blamed = exchange
+        if how is Failure.REFUSED and self.last_answered is not None:
+            blamed = self.last_answered  # it died after answering that one
+        back = liveness.wait_until_up(self.base_url, self.restart_wait)
+        crash = Crash(blamed, exchange, how, back)
+        self.crashes.append(crash)
+        self.last_answered = None  # answered before the crash: not what a later refusal blames
+        if back is None:
+            raise TargetGone(crash)
+
+    def take_crashes(self) -> list[Crash]:
+        """The crashes recorded since the last call."""
+        out, self.crashes = self.crashes, []
+        return out
 
     def ensure_reachable(self) -> None:
-        """Raise TargetUnreachable (one line) unless the target answers at the start."""
+        """Raise TargetUnreachable (one line) when nothing answers at the start.
+
+        A dropped connection is an answer of sorts (something is listening): the checks
+        report it as a crash.
+        """
         try:
             requests.get(
                 self.base_url + "/latest", headers={"Connection": "close"}, timeout=self.timeout
             )
         except requests.RequestException as exc:
-            raise TargetUnreachable(
-                f"target {self.base_url} is unreachable: {_error_class(exc)} on GET /latest"
-            ) from None
+            if liveness.failure_kind(exc) is not Failure.DROPPED:
+                raise TargetUnreachable(
+                    f"target {self.base_url} is unreachable: {_error_class(exc)} on GET /latest"
+                ) from None
 
 
 def _error_class(exc: requests.RequestException) -> str:

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import schemas
+from harness.checks.contract.client import Crash
 from harness.checks.contract.st_events import read_failures
 from harness.config import Config
 from harness.constants import SIMULATOR_AUTH
@@ -44,6 +45,7 @@ class PropertyOutcome:
     """What the phase found; ``detail`` is one line for the check's status."""
 
     findings: list[Finding] = field(default_factory=list)
+    crashes: list[Crash] = field(default_factory=list)
     detail: str = ""
     duration_s: float = 0.0
     died: bool = False
@@ -154,6 +156,7 @@ def run_property_phase(config: Config, target: str, known: list[Finding]) -> Pro
         summary = read_failures(events, target, known)
     outcome = PropertyOutcome(
         findings=summary.findings,
+        crashes=summary.crashes,
         duration_s=time.monotonic() - started,
         died=summary.stop_reason == "server_unavailable",
     )

@@ -5,16 +5,17 @@ from __future__ import annotations
 import secrets
 import time
 
+from harness import liveness
 from harness.checks.contract.bodies import BODY_CHECKS
-from harness.checks.contract.client import Client, Reply, TargetGone, parse_json
-from harness.checks.contract.context import CheckContext, Inconclusive, NotRun
+from harness.checks.contract.client import Client, Crash, Reply, TargetGone, parse_json
+from harness.checks.contract.context import STAGE, CheckContext, Inconclusive, NotRun
 from harness.checks.contract.model import Check, CheckStatus, ContractResult, Status, is_failing
 from harness.checks.contract.property_phase import PROPERTY_CHECK, run_property_phase
 from harness.checks.contract.suite import SUITE
 from harness.config import Config
 from harness.errors import UsageError
 from harness.events import CheckFinished, EventSink, FindingReported, RunFinished, RunStarted
-from harness.findings import Exchange, Finding, Severity
+from harness.findings import CRASH_CHECK, Exchange, Finding, Profile, Severity, endpoint_of
 
 
 def run_prefix() -> str:
@@ -43,7 +44,7 @@ class _Run:
         self.sink(CheckFinished(name, passed=status == "passed", skipped_reason=skipped))
 
     def run_check(self, check: Check) -> None:
-        """Run one check; a dead target ends it and names the probe."""
+        """Run one check; a crash is a finding of its own, a dead target ends the run."""
         if self.died_after is not None:
             self.status(check.name, "not-run", f"target stopped answering after {self.died_after}")
             return
@@ -59,10 +60,11 @@ class _Run:
             not_run = str(exc)
         except Inconclusive as exc:
             stopped = exc
-        except TargetGone as exc:
-            own.append(self._died(check, exc.exchange))
+        except TargetGone:
+            pass  # recorded as a crash by the client
         except Exception as exc:  # a bug of this check must not cost the other checks
             inconclusive = f"harness error in this check: {type(exc).__name__}: {exc}"
+        own = self._crashed(check.name, own)
         for finding in own:
             self.report(finding)
         self._fold_bodies(own)
@@ -91,14 +93,31 @@ class _Run:
             ]
         return f" (see {named[0]})" if named else ""
 
-    def _died(self, check: Check, exchange: Exchange) -> Finding:
-        path = exchange.url.removeprefix(self.ctx.client.base_url)
-        probe = f"{check.name} ({exchange.method} {path})"
-        self.died_after = probe
-        message = f"target stopped answering at probe {probe}: {exchange.error}"
-        where = f"{exchange.method} {path.split('?')[0]}"
-        return self.ctx.finding(
-            Severity.ERROR, message, Reply(exchange), simulator=True, where=where
+    def _crashed(self, name: str, own: list[Finding]) -> list[Finding]:
+        """The check's findings with its crashes first; findings a crash explains are dropped."""
+        crashes = self.ctx.client.take_crashes()
+        if not crashes:
+            return own
+        failed = {id(c.failed) for c in crashes}
+        kept = [f for f in own if not any(id(e) in failed for e in f.evidence)]
+        return [self.crash_finding(c, name) for c in crashes] + kept
+
+    def crash_finding(self, crash: Crash, during: str) -> Finding:
+        """A ``target.crash`` finding naming the request; a target that stayed down ends the run."""
+        req = crash.request
+        path = req.url.removeprefix(self.ctx.client.base_url)
+        if crash.back_after_s is None:
+            self.died_after = f"{during} ({req.method} {path})"
+        evidence = (req,) if crash.failed is req else (req, crash.failed)
+        return Finding(
+            check=CRASH_CHECK,
+            severity=Severity.ERROR,
+            profile=Profile.SIMULATOR,
+            message=f"{crash.describe()} (during {during})",
+            stage=STAGE,
+            target=self.ctx.target,
+            where=endpoint_of(req.method, req.url),
+            evidence=evidence,
         )
 
     def _fold_bodies(self, own: list[Finding]) -> None:
@@ -138,35 +157,38 @@ class _Run:
             self.status(PROPERTY_CHECK, "not-run", detail)
             return "not-run"
         outcome = run_property_phase(config, self.ctx.target, self.findings)
-        for finding in outcome.findings:
+        crashes = [self.crash_finding(c, PROPERTY_CHECK) for c in outcome.crashes]
+        for finding in [*crashes, *outcome.findings]:
             self.report(finding)
         if not outcome.ran:
             self.status(PROPERTY_CHECK, "not-run", outcome.detail, outcome.duration_s)
             return "not-run"
-        died = self._died_in_phase(outcome.died)
-        status: Status = "failed" if outcome.findings or died else "passed"
+        died = self._died_in_phase(outcome.died, named=bool(crashes))
+        failed = bool(outcome.findings or crashes) or died
+        status: Status = "failed" if failed else "passed"
         self.status(PROPERTY_CHECK, status, outcome.detail, outcome.duration_s)
         return status
 
-    def _died_in_phase(self, reported: bool) -> bool:
-        """Whether the target stopped answering during the property phase (then a finding)."""
-        exchange: Exchange | None = None
-        try:
-            self.ctx.client.send("GET", "/latest", auth=None, latest=None)
-        except TargetGone as exc:
-            exchange = exc.exchange
-        if exchange is None and not reported:
+    def _died_in_phase(self, reported: bool, *, named: bool) -> bool:
+        """Whether the target is down after the property phase (a finding unless ``named``)."""
+        client = self.ctx.client
+        if not reported and liveness.probe(client.base_url) is not liveness.State.DOWN:
             return False
-        self.died_after = "the property phase (Schemathesis)"
-        evidence = (Reply(exchange),) if exchange is not None else ()
+        back = liveness.wait_until_up(client.base_url, client.restart_wait)
+        if back is None:
+            self.died_after = "the property phase (Schemathesis)"
+        if named:
+            return True  # the crashes of the phase already say what happened
+        state = "it did not come back" if back is None else f"it answered again after {back:.1f} s"
         self.report(
-            self.ctx.finding(
-                Severity.ERROR,
-                "target stopped answering during the property phase",
-                *evidence,
-                where="GET /latest",
-                simulator=True,
-                check=PROPERTY_CHECK,
+            Finding(
+                check=CRASH_CHECK,
+                severity=Severity.ERROR,
+                profile=Profile.SIMULATOR,
+                message=f"the target stopped answering during the property phase; {state}",
+                stage=STAGE,
+                target=self.ctx.target,
+                where=None,
             )
         )
         return True
@@ -204,7 +226,7 @@ def run_contract(
     if not config.target:
         raise UsageError("--target URL is required")
     started = time.monotonic()
-    client = Client(config.target, timeout=config.contract.timeout)
+    client = Client(config.target, config.contract.timeout, restart_wait=config.restart_wait)
     client.ensure_reachable()
     ctx = CheckContext(
         client=client,

@@ -5,14 +5,15 @@ from __future__ import annotations
 import base64
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from harness.checks.contract.bodies import judge_error_body
-from harness.checks.contract.client import Reply, parse_json
+from harness.checks.contract.client import Crash, Reply, parse_json
 from harness.checks.contract.context import STAGE
 from harness.findings import Exchange, Finding, Profile, Severity
+from harness.liveness import Failure
 
 #: The test phases (the others are internal: probing, schema analysis, auth bootstrap).
 TEST_PHASES = ("examples", "coverage", "fuzzing", "stateful")
@@ -31,6 +32,7 @@ class StSummary:
     """Findings of one Schemathesis run and how it ended."""
 
     findings: list[Finding] = field(default_factory=list)
+    crashes: list[Crash] = field(default_factory=list)
     cases: int = 0
     stop_reason: str | None = None
     phases: dict[str, str] = field(default_factory=dict)  # test phase -> success, failure, ...
@@ -140,12 +142,47 @@ def _only_query_negative(case: Any) -> bool:
     return negative <= {"query", "header"}
 
 
+class _CrashWatch:
+    """Requests of the recording that crashed the target (Schemathesis goes on regardless)."""
+
+    def __init__(self, summary: StSummary) -> None:
+        self.summary = summary
+        self.last_answered: dict[str, Any] | None = None  # converted only when blamed
+        self.last_error = ""
+        self.down = False
+
+    def error(self, event: dict[str, Any]) -> None:
+        value = event.get("value") or {}
+        self.last_error = f"{value.get('type', '')}: {value.get('message', '')}"
+
+    def interactions(self, interactions: dict[str, Any]) -> None:
+        for interaction in interactions.values():
+            if interaction.get("response"):
+                self.last_answered, self.down = interaction, False
+                continue
+            exchange = exchange_of(interaction)
+            refused = "NewConnectionError" in self.last_error or "refused" in self.last_error
+            if refused and self.down:
+                continue  # still down from the crash already named
+            how = Failure.REFUSED if refused else Failure.DROPPED
+            exchange = replace(exchange, error="ConnectionError")
+            blamed = exchange
+            if refused and self.last_answered is not None:
+                blamed = exchange_of(self.last_answered)
+            self.summary.crashes.append(Crash(blamed, exchange, how, None, waited=False))
+            self.down = refused
+
+
 def read_failures(path: Path, target: str, known: list[Finding]) -> StSummary:
     """Findings from an NDJSON event file, one per (check, operation, failure title)."""
     summary = StSummary()
     seen: set[tuple[str, str, str]] = set()
+    crashes = _CrashWatch(summary)
     with open(path, encoding="utf-8") as fh:
         for line in fh:
+            if line.startswith('{"NonFatalError"'):
+                crashes.error(json.loads(line)["NonFatalError"])
+                continue
             if line.startswith('{"PhaseFinished"'):
                 finished = json.loads(line)["PhaseFinished"]
                 name = (finished.get("phase") or {}).get("name")
@@ -160,9 +197,10 @@ def read_failures(path: Path, target: str, known: list[Finding]) -> StSummary:
             event = next(iter(json.loads(line).values()))
             recorder = event.get("recorder") or {}
             summary.cases += len(recorder.get("cases") or {})
+            interactions = recorder.get("interactions") or {}
+            crashes.interactions(interactions)
             if event.get("status") != "failure":
                 continue
-            interactions = recorder.get("interactions") or {}
             for case_id, checks in (recorder.get("checks") or {}).items():
                 for check in checks:
                     if check.get("status") != "failure" or case_id not in interactions:

@@ -8,7 +8,7 @@ from typing import Any
 
 from harness.cli.commands.contract import add_fresh_target
 from harness.cli.commands.report import add_regression_options
-from harness.cli.options import add_command, add_option, add_target
+from harness.cli.options import add_command, add_option, add_restart_wait, add_target
 from harness.config import Config
 from harness.events import null_sink
 
@@ -23,6 +23,7 @@ def register(subparsers: Any) -> None:
         "without --target, against the embedded reference app",
     )
     add_target(parser)
+    add_restart_wait(parser)
     add_option(
         parser,
         "check.stages",

@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING, Any
 
-from harness.cli.options import add_command, add_option, add_target
+from harness.cli.options import add_command, add_option, add_restart_wait, add_target
 from harness.config import Config, get_setting
 from harness.constants import ExitCode
 from harness.errors import HarnessError, UsageError
@@ -25,6 +25,7 @@ def register(subparsers: Any) -> None:
         "check an implementation against the API contract (deterministic suite + Schemathesis)",
     )
     add_target(parser, required=True)
+    add_restart_wait(parser)
     add_option(
         parser,
         "contract.max_examples",
