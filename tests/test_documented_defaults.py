@@ -43,6 +43,8 @@ DOCUMENTED_FLAGS = {
     ("contract", "--max-examples"),
     ("contract", "--time-budget"),
     ("contract", "--timeout"),
+    ("contract", "--restart-wait"),
+    ("check", "--restart-wait"),
     ("load", "--read-ratio"),
     ("load", "--profile"),
     ("load", "--run-time"),
