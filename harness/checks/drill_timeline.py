@@ -15,13 +15,16 @@ from harness.scenario.model import Action, Command
 CONSEQUENCE = "consequence"
 
 
-def consequences(actions: Iterable[Action], outcomes: Iterable[Outcome]) -> set[int]:
-    """Ids of writes refused (answered) because a register they need was not acknowledged.
+def consequences(
+    actions: Iterable[Action], outcomes: Iterable[Outcome], lost: Iterable[int] = ()
+) -> set[int]:
+    """Ids of writes refused (answered) because a register they need failed or was lost.
 
-    A tweet by, or a follow of, a user whose register failed during the outage answers
-    404 later on: that is the outage's consequence, not a second outage.
+    A tweet by, or a follow of, a user whose register failed during the outage (or was
+    acknowledged and then lost) answers 404 later on: a consequence, not a new failure.
     """
     by_id = {o.action_id: o for o in outcomes}
+    gone = set(lost)
     registered: dict[str, bool] = {}
     out: set[int] = set()
     for action in actions:
@@ -30,11 +33,12 @@ def consequences(actions: Iterable[Action], outcomes: Iterable[Outcome]) -> set[
             continue
         if action.command is Command.REGISTER:
             registered[action.user] = registered.get(action.user, False) or (
-                outcome.verdict == "ok"
+                outcome.verdict == "ok" and action.id not in gone
             )
             continue
         needs = [action.user] + ([action.target] if action.target else [])
-        if refused(outcome) and not all(registered.get(name, False) for name in needs):
+        client_error = refused(outcome) and (outcome.status or 0) < 500
+        if client_error and not all(registered.get(name, False) for name in needs):
             out.add(action.id)
     return out
 
@@ -48,6 +52,13 @@ def failure_class(outcome: Outcome, consequence: bool = False) -> str | None:
     if outcome.error is not None:
         return outcome.error
     return f"HTTP {outcome.status}"
+
+
+def unavailable(outcome: Outcome) -> bool:
+    """A failure that says the target was not serving: no answer, a timeout or a 5xx."""
+    if outcome.verdict == "ok":
+        return False
+    return outcome.error is not None or (outcome.status or 0) >= 500
 
 
 def refused(outcome: Outcome) -> bool:
@@ -120,7 +131,7 @@ class Timeline:
 
 @dataclass(frozen=True)
 class Outage:
-    """A run of failed writes with no acknowledged write between them."""
+    """A run of writes the target did not serve, with no acknowledged write between them."""
 
     start: float  # the first failure's start (epoch seconds)
     end: float  # the last failure's end
@@ -141,23 +152,21 @@ class Outage:
         }
 
 
-def outages(outcomes: Iterable[Outcome], ignore: set[int] | None = None) -> list[Outage]:
-    """The outage windows, in time order: failures grouped until a write is acknowledged.
+def outages(outcomes: Iterable[Outcome]) -> list[Outage]:
+    """The outage windows, in time order: unavailability grouped until an acknowledgement.
 
-    Outcomes are ordered by when they were sent; an acknowledged write ends a window.
-    ``ignore``: ids that neither open nor end a window (consequences of earlier failures).
+    Outcomes are ordered by when they were sent. Only failures that show the target not
+    serving (no answer, timeout, 5xx: :func:`unavailable`) open or extend a window; an
+    acknowledged write ends it; a 4xx refusal does neither.
     """
     windows: list[Outage] = []
     run: list[Outcome] = []
-    skip = ignore or set()
     for outcome in sorted(outcomes, key=lambda o: (o.started, o.action_id)):
-        if outcome.action_id in skip:
-            continue
-        if failure_class(outcome) is None:
+        if outcome.verdict == "ok":
             if run:
                 windows.append(_window(run))
                 run = []
-        else:
+        elif unavailable(outcome):
             run.append(outcome)
     if run:
         windows.append(_window(run))

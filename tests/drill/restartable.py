@@ -2,7 +2,8 @@
 
 ``python -m tests.drill.restartable restart --pidfile F --url U --log L -- CMD...`` stops
 the server named in the pid file (SIGTERM: gunicorn's graceful shutdown, as a deploy does),
-starts ``CMD`` detached and waits until ``U/latest`` answers. Tests use :func:`restartable`.
+starts ``CMD`` detached and waits until ``U/latest`` answers (``start``: without the stop).
+Tests use :func:`restartable`, or :func:`start_command` for a server an operation starts.
 """
 
 from __future__ import annotations
@@ -57,6 +58,14 @@ def start(cmd: Sequence[str], pidfile: Path, url: str, log: Path) -> None:
     wait_http(f"{url}/latest", timeout=30)
 
 
+def start_command(cmd: Sequence[str], pidfile: Path, url: str, log: Path) -> str:
+    """The shell command that starts ``cmd`` as a server at ``url`` (stop it with ``stop``)."""
+    own = [sys.executable, "-m", "tests.drill.restartable", "start"]
+    return shlex.join(
+        [*own, "--pidfile", str(pidfile), "--url", url, "--log", str(log), "--", *cmd]
+    )
+
+
 @contextmanager
 def restartable(cmd: Sequence[str], url: str, tmp_path: Path) -> Iterator[str]:
     """Run ``cmd`` as a server at ``url``; yield the shell command that restarts it."""
@@ -84,15 +93,16 @@ def restartable(cmd: Sequence[str], url: str, tmp_path: Path) -> Iterator[str]:
 
 
 def main(argv: Sequence[str]) -> int:
-    """``restart --pidfile F --url U --log L -- CMD...``: stop the server, start ``CMD``."""
+    """``restart|start --pidfile F --url U --log L -- CMD...``: (stop the server,) start ``CMD``."""
     split = list(argv).index("--")
     parser = argparse.ArgumentParser()
-    parser.add_argument("action", choices=["restart"])
+    parser.add_argument("action", choices=["restart", "start"])
     parser.add_argument("--pidfile", type=Path, required=True)
     parser.add_argument("--url", required=True)
     parser.add_argument("--log", type=Path, required=True)
     args = parser.parse_args(argv[:split])
-    stop(args.pidfile)
+    if args.action == "restart":
+        stop(args.pidfile)
     start(argv[split + 1 :], args.pidfile, args.url, args.log)
     return 0
 

@@ -75,41 +75,46 @@ def test_a_reading_sent_before_the_write_was_acknowledged_is_not_judged_by_it() 
     assert stale_latest([reading(1, 0.5)], outcomes) == []
 
 
-def test_outage_windows_group_failures_until_an_acknowledgement() -> None:
+def test_outage_windows_group_unavailability_until_an_acknowledgement() -> None:
     outcomes = [
         write(1, 0.0, 0.1),
         write(2, 1.0, 1.1, ok=False, status=None, error="ConnectionError"),
-        write(3, 1.5, 1.6, ok=False, status=None, error="ConnectionError"),
-        write(4, 2.0, 2.1),
-        write(5, 3.0, 3.3, ok=False, status=None, error="ReadTimeout"),
+        write(3, 1.2, 1.3, ok=False, status=404),  # a refusal: neither opens nor ends one
+        write(4, 1.5, 1.6, ok=False, status=502),
+        write(5, 2.0, 2.1),
+        write(6, 2.5, 2.6, ok=False, status=400),
+        write(7, 3.0, 3.3, ok=False, status=None, error="ReadTimeout"),
     ]
     windows = outages(outcomes)
     assert [(w.failures, round(w.seconds, 3)) for w in windows] == [(2, 0.6), (1, 0.3)]
-    assert [w.failures for w in outages(outcomes, {5})] == [2]
 
 
-def test_a_refusal_for_a_register_that_failed_is_a_consequence() -> None:
+def test_a_refusal_for_a_register_that_failed_or_was_lost_is_a_consequence() -> None:
     actions = [
         Action(1, 0, 0, Command.REGISTER, "a", email="a@x", pwd="p"),
         Action(2, 0, 0, Command.REGISTER, "b", email="b@x", pwd="p"),
         Action(3, 0, 0, Command.TWEET, "a", content="hi"),
         Action(4, 0, 0, Command.FOLLOW, "b", target="a"),
         Action(5, 0, 0, Command.TWEET, "b", content="yo"),
+        Action(6, 0, 0, Command.TWEET, "b", content="frozen"),
     ]
     outcomes = [
         write(1, 0.0, 0.1, ok=False, status=None, error="ConnectionError"),
         write(2, 0.2, 0.3),
         write(3, 0.4, 0.5, ok=False, status=404),
         write(4, 0.6, 0.7, ok=False, status=404),
-        write(5, 0.8, 0.9, ok=False, status=503),
+        write(5, 0.8, 0.9, ok=False, status=404),
+        write(6, 0.8, 0.9, ok=False, status=503),  # frozen: refused whoever writes
     ]
     assert consequences(actions, outcomes) == {3, 4}
+    # b's register was acknowledged and then lost: b's refusals follow from that loss
+    assert consequences(actions, outcomes, lost=[2]) == {3, 4, 5}
     timeline = Timeline(T, {3, 4})
     for outcome in outcomes:
         timeline.add(outcome)
     [second] = timeline.rows()
-    assert second.failed == {"ConnectionError": 1, "consequence": 2, "HTTP 503": 1}
-    assert (second.sent, second.acknowledged) == (5, 1)
+    assert second.failed == {"ConnectionError": 1, "consequence": 2, "HTTP 404": 1, "HTTP 503": 1}
+    assert (second.sent, second.acknowledged) == (6, 1)
 
 
 def test_lost_summary_names_the_window() -> None:

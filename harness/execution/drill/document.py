@@ -89,8 +89,9 @@ def _summary(
     code = "" if op.exit_code is None else f", exit {op.exit_code}"
     failed = ", ".join(f"{k} {v}" for k, v in sorted(totals["failed"].items())) or "none"
     longest = max(windows, key=lambda w: w.seconds, default=None)
+    what = op.description if len(op.description) <= 60 else op.description[:59] + "…"
     lines = [
-        f"drill: operation {op.description!r} from +{op.start - t0:.1f}s ({clock(op.start)}) "
+        f"drill: operation {what!r} from +{op.start - t0:.1f}s ({clock(op.start)}) "
         f"to {ended}{code}",
         f"drill: {totals['sent']} writes sent, {totals['acknowledged']} acknowledged, "
         f"failed: {failed}; {totals['refused']} refused (answered, not stored; "
