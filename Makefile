@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
 
-.PHONY: run test lint typecheck bench venv system-deps clean
+.PHONY: run test lint typecheck bench venv system-deps clean example-report
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,6 +31,10 @@ typecheck: $(STAMP)
 
 test: $(STAMP) system-deps lint typecheck
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Regenerates reports/example/: the reference app compared with a deviant app (~2 min).
+example-report: $(STAMP)
+	$(BIN)/python scripts/example_report.py
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

@@ -39,6 +39,8 @@ from harness.config_values import (
 )
 from harness.errors import UsageError
 
+#: The default home of gate bundles and reports (git-ignored but for its README and example).
+REPORTS_DIR = "reports"
 #: Verdict profiles: what the course simulator counts, or that plus the normative API.
 Profile = Annotated[str, OneOf(("simulator", "strict"))]
 #: Every stage the gate shows; ``verify`` reads back what ``replay`` wrote, so selecting
@@ -193,7 +195,7 @@ class ReportConfig:
     )
     # Differences smaller than this are noise on shared CI machines, never a regression.
     latency_floor_ms: Annotated[float, AtLeast(0)] = 10.0
-    output: str = "harness-output/report"
+    output: str = f"{REPORTS_DIR}/report"
 
 
 @dataclass(frozen=True)
@@ -220,7 +222,7 @@ class CheckConfig:
 
     # In this order; allowlist runs only when [allowlist] sources are configured.
     stages: tuple[Stage, ...] = ("replay", "contract", "allowlist", "load")
-    bundle: str | None = None  # results bundle directory; default <output_dir>/check-<time>
+    bundle: str | None = None  # results bundle directory; default reports/check-<time>
     progress: bool = True  # progress lines on stderr while stages run
 
 
@@ -229,7 +231,7 @@ class Config:
     """Everything one invocation needs; sections per command."""
 
     target: Url | None = None
-    output_dir: str = "harness-output"
+    output_dir: str = "harness-output"  # results of replay, load, drill run alone
     label: str | None = None
     # Seconds to wait for a crashed target to come back (a supervisor or restart policy).
     restart_wait: Annotated[Duration, AtLeast(0)] = 15.0

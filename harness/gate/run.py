@@ -13,7 +13,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from harness import __version__
-from harness.config import Config
+from harness.config import REPORTS_DIR, Config
 from harness.constants import ExitCode
 from harness.errors import HarnessError, TargetUnreachable, UsageError
 from harness.events import EventSink
@@ -51,11 +51,11 @@ class GateResult:
 
 
 def bundle_dir(config: Config, now: float) -> Path:
-    """Where this run's bundle goes: ``[check] bundle`` or a timestamped folder."""
+    """Where this run's bundle goes: ``[check] bundle`` or ``reports/check-<UTC time>``."""
     if config.check.bundle:
         return Path(config.check.bundle)
     stamp = dt.datetime.fromtimestamp(now, dt.UTC).strftime("%Y%m%d-%H%M%S")
-    return Path(config.output_dir) / f"check-{stamp}"
+    return Path(REPORTS_DIR) / f"check-{stamp}"
 
 
 def _label(config: Config, target: str, embedded: bool) -> str:
@@ -243,7 +243,7 @@ def run_gate(config: Config, sink: EventSink, say: Say) -> GateResult:
     """Check ``config.target`` (or the embedded reference app) and write bundle and report."""
     _validate(config)
     bundle = bundle_dir(config, time.time())
-    writable_dir(bundle, config.where("check.bundle" if config.check.bundle else "output_dir"))
+    writable_dir(bundle, config.where("check.bundle"))
     with ExitStack() as stack:
         target, embedded = config.target, False
         if not target:

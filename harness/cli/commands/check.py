@@ -37,7 +37,7 @@ def register(subparsers: Any) -> None:
         "check.bundle",
         "--bundle",
         metavar="DIR",
-        help="results bundle directory (default: <output-dir>/check-<time>)",
+        help="results bundle directory (default: reports/check-<UTC time>)",
     )
     add_option(
         parser, "label", "--label", help="name of the target in reports (default: its host:port)"
