@@ -96,6 +96,10 @@ def test_incident_copy_while_writing_loses_acknowledged_writes(tmp_path: Path, p
     )
     assert doc["lost_summary"] in run.stdout
     assert f"drill: FAILED: {doc['lost_summary']}" in run.stdout
+    # The report beside the results marks every lost write on the timeline.
+    html = (tmp_path / "drill.html").read_text()
+    assert html.count('<g id="lost-writes">') == 1
+    assert doc["lost_summary"] in (tmp_path / "drill.md").read_text()
 
 
 def test_fix_freeze_catch_up_switch_unfreeze_loses_nothing(tmp_path: Path, pg_url: str) -> None:

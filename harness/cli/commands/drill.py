@@ -59,5 +59,8 @@ def run(config: Config, args: argparse.Namespace) -> int:
         print(line, file=sys.stderr, flush=True)
 
     result = run_drill(config, DrillProgress(sys.stderr, sys.stdout), prompt=prompt)
-    print(f"drill: results in {result.results_path}")
+    from harness.reporting.drill_report import write_drill_report  # matplotlib, Jinja2
+
+    html, markdown = write_drill_report(result.document, result.results_path)
+    print(f"drill: results in {result.results_path}; report {html} and {markdown}")
     return int(ExitCode.OK if result.ok else ExitCode.FINDINGS)
