@@ -12,6 +12,7 @@ from pathlib import Path
 
 import geventhttpclient
 import pytest
+import requests
 
 from tests.load.support import run_load_cli
 from tests.support.faulty_target import FaultyTarget, Received, faulty_target
@@ -20,7 +21,7 @@ from tests.support.spec import SIMULATOR_AUTH
 pytestmark = pytest.mark.slow
 
 RUN = ("--users", "2", "--max-requests", "30", "--run-time", "60", "--timeout", "5")
-#: geventhttpclient's own User-Agent (the load users send through FastHttpUser's client).
+#: geventhttpclient's own User-Agent (the load users read through FastHttpUser's client).
 USER_AGENT = f"python/gevent-http-client-{geventhttpclient.__version__}"
 
 
@@ -51,12 +52,16 @@ def test_load_sends_exactly_the_simulator_headers_on_a_new_connection_each(
         names = [name for name, _ in r.headers]
         assert len(names) == len(set(names)), r.headers  # no header line twice
         if r.method == "POST":
+            # The simulator's writes: requests' headers in requests' order (spec section 2:
+            # its User-Agent, Accept-Encoding without brotli); geventhttpclient adds Host
+            # after them (requests sends it first: header order carries no meaning).
             assert list(r.headers) == [
-                ("User-Agent", USER_AGENT),
-                ("Authorization", SIMULATOR_AUTH),
-                ("Accept", "application/json"),
+                ("User-Agent", f"python-requests/{requests.__version__}"),
+                ("Accept-Encoding", "gzip, deflate"),
+                ("Accept", "*/*"),
                 ("Connection", "close"),
                 ("Content-Type", "application/json"),
+                ("Authorization", SIMULATOR_AUTH),
                 ("Host", host),
                 ("Content-Length", str(len(r.body))),
             ]
@@ -76,7 +81,9 @@ def test_keep_alive_reuses_connections_and_drops_connection_close(tmp_path: Path
     sent = _run(tmp_path, "--keep-alive")
     for r in sent:
         headers = dict(r.headers)
-        assert "Connection" not in headers  # HTTP/1.1: persistent unless "close" is said
+        # HTTP/1.1: persistent unless "close" is said; writes carry requests' own default
+        write = r.method == "POST"
+        assert headers.get("Connection") == ("keep-alive" if write else None)
         assert headers["Authorization"] == SIMULATOR_AUTH
         assert headers.get("Content-Type") == ("application/json" if r.method == "POST" else None)
     # 2 users, one connection each: every connection carried many requests.

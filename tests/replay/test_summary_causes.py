@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from harness.execution.replay.summary import findings_from, summarize
+from harness.execution.replay.summary import earlier_attempts, findings_from, summarize
 from harness.findings import Severity
 from harness.planning.causal import causal_predecessors
+from harness.planning.expected import expected_state
 from harness.results import Outcome
 from harness.scenario.model import Action, Command
 
@@ -95,3 +96,17 @@ def test_a_retried_action_is_judged_by_its_last_outcome() -> None:
     assert summary.total == 2 and summary.resent == 1
     assert summary.verdicts == {"ok": 2}
     assert summary.acknowledged == {0, 1}
+
+
+def test_a_failed_attempt_of_a_resent_action_is_one_more_possible_write() -> None:
+    outcomes = [
+        _outcome(2, None, "ConnectionError", at=0),  # may have landed before the reset
+        _outcome(2, 204, at=5),
+        _outcome(4, 204, at=6),
+    ]
+    copies = earlier_attempts(ACTIONS, outcomes)
+    assert [(a.id, a.command, a.content) for a in copies] == [(-4, Command.TWEET, "hi")]
+    state = expected_state([*ACTIONS, *copies], {0, 1, 2, 4})
+    bob = state.users[BOB]
+    assert [m.content for m in bob.messages] == ["hi"]
+    assert "hi" in [m.content for m in bob.maybe_messages]  # a second copy is accepted

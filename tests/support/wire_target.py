@@ -78,6 +78,7 @@ class WireState:
     """The plans and the log, shared by the handler threads."""
 
     plans: dict[int, Plan] = field(default_factory=dict)
+    default: Plan = field(default_factory=Plan)  # for the ids without a plan of their own
     log: list[Request] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -115,7 +116,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:
         request = self._record()
-        plan = self.server.state.plans.get(request.action_id or -1, Plan())
+        state = self.server.state
+        plan = state.plans.get(request.action_id or -1, state.default)
         if request.action_id is not None and self.headers.get("Authorization") != SIMULATOR_AUTH:
             self._answer(403, b'{"status": 403, "error_msg": "no credentials"}', None)
             return

@@ -18,6 +18,8 @@ from locust.exception import CatchResponseError, StopUser
 from locust.user.wait_time import constant_throughput
 
 from harness.constants import SIMULATOR_AUTH
+from harness.execution.replay.redirects import Hop
+from harness.execution.replay.transport import Client, Target, simulator_headers
 from harness.planning.requests import request_for
 from harness.scenario.model import Command
 
@@ -58,8 +60,9 @@ class SimulatorLoadUser(FastHttpUser):
         self._writer = Writer(state.source)
         self._base = (self.host or "").rstrip("/")
         # FastHttpSession's own geventhttpclient client for the target (its connection pool
-        # and the timeouts above), below the agent's URL parsing, cookies and redirects:
-        # the API never redirects, and a redirect is judged by its status like any answer.
+        # and the timeouts above), below the agent's URL parsing, cookies and redirects: a
+        # write's 3xx or encoded body goes to replay's transport, which ends it as the
+        # simulator's requests client does (redirects followed, gzip/deflate decoded).
         base = URL(self._base)
         self._http = self.client.client.clientpool.get_client(base)
         self._prefix = base.path.rstrip("/")
@@ -68,7 +71,10 @@ class SimulatorLoadUser(FastHttpUser):
         if not state.options.keep_alive:
             read["Connection"] = "close"  # like the simulator: a new connection each
         self._read_headers = read
-        self._write_headers = {**read, "Content-Type": "application/json"}
+        # Writes carry the simulator's headers, as its requests client sends them.
+        self._write_hop_headers = simulator_headers(keep_alive=state.options.keep_alive)
+        self._write_headers = dict(self._write_hop_headers)
+        self._settle = Client(Target(self._base), state.options.timeout, keep_alive=False)
         rate = state.options.user_rate
         self._pace = constant_throughput(rate) if rate else None
 
@@ -106,6 +112,21 @@ class SimulatorLoadUser(FastHttpUser):
         if is_register and status in (204, 400):
             registry.add(action.user)
 
+    def _settled(
+        self, method: str, path: str, payload: str, status: int, body: bytes, response: Any
+    ) -> tuple[int | None, bytes, str | None]:
+        """A write's 3xx or non-empty answer as the simulator's client ends with it."""
+        data = payload.encode()
+        headers = (*self._write_hop_headers, ("Content-Length", str(len(data))))
+        hop = Hop(method, self._base + path, headers, data)
+        try:
+            status_, body, error, _ = self._settle.settle(hop, status, body, None, response)
+        except Exception as exc:  # the simulator logs any other exception by class name
+            return None, b"", type(exc).__name__
+        finally:
+            self._settle.close()
+        return (None if error else status_), body, error
+
     def _send(
         self,
         method: str,
@@ -136,6 +157,8 @@ class SimulatorLoadUser(FastHttpUser):
             # the same, and the simulator judges the status.
             with contextlib.suppress(*FAILURE_EXCEPTIONS):
                 body = response.read()
+            if payload is not None and status is not None and (300 <= status < 400 or body):
+                status, body, error = self._settled(method, path, payload, status, body, response)
         latency_ms = (time.perf_counter() - t0) * 1000
         verdict = judge(state.options.profile, command, status, error, body)
         failure = None

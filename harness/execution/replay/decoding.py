@@ -63,8 +63,13 @@ def _decode_one(coding: str, data: bytes) -> bytes:
     return _gunzip(data) if coding in ("gzip", "x-gzip") else _inflate(data)
 
 
-def decode_body(body: bytes, content_encoding: str) -> bytes:
-    """``body`` decoded like ``requests`` decodes it; raises :class:`DecodeError`."""
+def decode_body(body: bytes, content_encoding: str | list[str]) -> bytes:
+    """``body`` decoded like ``requests`` decodes it; raises :class:`DecodeError`.
+
+    ``content_encoding``: the header's value, or its values when it came more than once.
+    """
+    if isinstance(content_encoding, list):  # repeated header lines: urllib3 joins them
+        content_encoding = ", ".join(content_encoding)
     mode = content_encoding.lower()
     if mode in DECODED:
         return _decode_one(mode, body)

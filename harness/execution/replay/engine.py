@@ -12,7 +12,13 @@ from harness.errors import InputError, TargetUnreachable, UsageError
 from harness.events import EventSink, FindingReported, RunFinished, RunStarted
 from harness.execution.replay.job import Job, action_to_wire
 from harness.execution.replay.launcher import EngineProcess, EngineRun, run_processes, run_worker
-from harness.execution.replay.summary import Summary, acknowledged, findings_from, summarize
+from harness.execution.replay.summary import (
+    Summary,
+    acknowledged,
+    earlier_attempts,
+    findings_from,
+    summarize,
+)
 from harness.execution.replay.transport import Target
 from harness.findings import Finding, Severity
 from harness.results import Outcome, ResultsWriter, header_record, read_records
@@ -233,7 +239,8 @@ def _finish(
         # verify emits its own events (RunStarted/RunFinished "verify", findings)
         from harness.verify import run_verify  # heavy (requests): only when asked for
 
-        differences = run_verify(config.target, actions, summary.acknowledged, sink=sink)
+        writes = [*actions, *earlier_attempts(actions, outcomes)]
+        differences = run_verify(config.target, writes, summary.acknowledged, sink=sink)
         findings += differences
         ok = ok and not differences
     return ReplayResult(

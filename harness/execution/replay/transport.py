@@ -199,19 +199,10 @@ class Client:
         redirects = 0
         try:
             status, body, error, response = self._exchange(self.target, planned.method, data)
-            # The rare paths: only a 3xx or a non-empty body is looked at again.
-            if status is not None and 300 <= status < 400:
-                status, body, error, response, redirects = self._follow(
-                    planned, status, body, error, response
-                )
-            if error is None and body and response is not None:
-                coding = response.get("content-encoding")
-                if coding:
-                    body = decode_body(
-                        body, coding if isinstance(coding, str) else ",".join(coding)
-                    )
-        except DecodeError:
-            status, body, error = None, b"", CONTENT_DECODING_ERROR
+            # The rare path: only a 3xx or a non-empty body is looked at again.
+            if status is not None and (300 <= status < 400 or body):
+                hop = self.target.first_hop(planned, keep_alive=self.keep_alive)
+                status, body, error, redirects = self.settle(hop, status, body, error, response)
         except Exception as exc:  # the simulator logs any other exception by class name
             status, body, error = None, b"", type(exc).__name__
         latency = (time.perf_counter() - t0) * 1000.0
@@ -221,16 +212,36 @@ class Client:
             status = None
         return Reply(status, body, error, latency, started, time.time(), redirects)
 
-    def _follow(
+    def settle(
+        self, hop: Hop, status: int | None, body: bytes, error: str | None, response: Any
+    ) -> tuple[int | None, bytes, str | None, int]:
+        """The answer to ``hop`` as ``requests`` ends with it: redirects followed, the body
+        decoded (status, body, error, redirects followed). Load's users call it too."""
+        redirects = 0
+        if status is not None and 300 <= status < 400:
+            status, body, error, response, redirects = self.follow(
+                hop, status, body, error, response
+            )
+        if error is None and body and response is not None:
+            coding = response.get("content-encoding")
+            if coding:
+                try:
+                    body = decode_body(body, coding)
+                except DecodeError:
+                    return None, b"", CONTENT_DECODING_ERROR, redirects
+        return status, body, error, redirects
+
+    def follow(
         self,
-        planned: PlannedRequest,
+        hop: Hop,
         status: int | None,
         body: bytes,
         error: str | None,
         response: Any,
     ) -> tuple[int | None, bytes, str | None, Any, int]:
-        """Follow redirects like ``requests``; the last answer and how many were followed."""
-        hop = self.target.first_hop(planned, keep_alive=self.keep_alive)
+        """Follow redirects like ``requests`` from ``hop``'s answer (``status``, ``response``):
+        the last answer (status, body, error, response) and how many redirects were followed.
+        """
         redirects = 0
         # requests reads a redirect's body but ignores a broken one (its status decides).
         while status is not None and status in REDIRECT_STATUSES and error in (None, BODY_ERROR):
