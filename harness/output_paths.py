@@ -40,11 +40,10 @@ def writable_dir(path: str | Path, where: str) -> Path:
 
 
 def writable_file(path: str | Path, where: str) -> Path:
-    """``path`` as a file the tool can write (its directory created; the file left as found)."""
+    """``path`` as a file the tool can write, in an existing directory (left as found)."""
     file = Path(path)
     if file.is_dir():
         raise UsageError(f"{where}: {file} is a directory, expected a file")
-    writable_dir(file.parent, where)
     existed = file.exists()
     try:
         with open(file, "a", encoding="utf-8"):

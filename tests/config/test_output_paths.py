@@ -40,7 +40,7 @@ def _harness(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     ("args", "says"),
     [
         (("replay", "--target", TARGET, "--scenario", "s.tsv", "--results", "{ro}/r.jsonl"),
-         "--results: cannot write in {ro}: Permission denied"),
+         "--results: cannot write {ro}/r.jsonl: Permission denied"),
         (("replay", "--target", TARGET, "--scenario", "s.tsv", "--results", "{dir}"),
          "--results: {dir} is a directory, expected a file"),
         (("replay", "--target", TARGET, "--scenario", "s.tsv", "--output-dir", "{ro}/out"),
@@ -54,9 +54,11 @@ def _harness(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
         (("contract", "--target", TARGET, "--json", "{dir}"),
          "--json: {dir} is a directory, expected a file"),
         (("scenario", "generate", "-o", "{ro}/s.tsv"),
-         "--output: cannot write in {ro}: Permission denied"),
+         "--output: cannot write {ro}/s.tsv: Permission denied"),
+        (("scenario", "generate", "-o", "{dir}/missing/s.tsv"),
+         "--output: cannot write {dir}/missing/s.tsv: No such file or directory"),
         (("load", "--target", TARGET, "--results", "{file}/r.jsonl"),
-         "--results: {file} exists and is not a directory"),
+         "--results: cannot write {file}/r.jsonl: Not a directory"),
     ],
 )  # fmt: skip
 def test_unwritable_output_is_one_line_and_exit_2(
