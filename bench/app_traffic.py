@@ -66,7 +66,19 @@ def _local_actions(users: int, actions: int, seed: int) -> list[Action]:
     out: list[Action] = []
 
     def add(command: Command, user: str, **kw: str) -> None:
-        out.append(Action(len(out), 0, 0, command, user, **kw))
+        out.append(
+            Action(
+                len(out),
+                0,
+                0,
+                command,
+                user,
+                email=kw.get("email"),
+                pwd=kw.get("pwd"),
+                content=kw.get("content"),
+                target=kw.get("target"),
+            )
+        )
 
     while len(out) < actions:
         roll = rng.random()

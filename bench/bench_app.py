@@ -40,7 +40,7 @@ from harness.planning.requests import PlannedRequest, user_path
 SEED = 2024
 CONCURRENCY = 16
 # users/actions = 0.8 %: the scenario generator registers every user exactly once.
-FULL = {
+FULL: dict[str, Any] = {
     "users": 40,
     "actions": 5000,
     "max_seconds": 90.0,
@@ -49,7 +49,7 @@ FULL = {
     "read_samples": 30,
     "sizes": (10_000, 100_000, 1_000_000),
 }
-QUICK = {
+QUICK: dict[str, Any] = {
     "users": 8,
     "actions": 800,
     "max_seconds": 12.0,
@@ -128,7 +128,9 @@ def write_mix(work: Path, params: dict[str, Any]) -> dict[str, Any]:
                     target.url, steps, concurrency=CONCURRENCY, max_seconds=params["max_seconds"]
                 )
                 cpu = target.cpu_seconds() - cpu_before
-                res["server_cpu_ms_per_request"] = round(cpu * 1000 / max(1, res["requests"]), 3)
+                sent = res["requests"]
+                assert isinstance(sent, int)
+                res["server_cpu_ms_per_request"] = round(cpu * 1000 / max(1, sent), 3)
                 _log(f"  {res['rps']} req/s, {res['errors']} errors, {res['not_sent']} not sent")
                 rounds[name].append(res)
     results = {name: max(runs, key=lambda r: r["rps"]) for name, runs in rounds.items()}

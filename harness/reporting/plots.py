@@ -54,7 +54,9 @@ def latency_distribution(frame: pd.DataFrame, labels: Sequence[str]) -> str | No
             data.append(values["latency_ms"].clip(lower=0.01).to_numpy())
             names.append(f"{endpoint(str(command))} · {label}")
             fills.append(colour[label])
-    boxes = ax.boxplot(data, vert=False, patch_artist=True, showfliers=True, widths=0.6)
+    boxes = ax.boxplot(
+        data, orientation="horizontal", patch_artist=True, showfliers=True, widths=0.6
+    )
     for patch, fill in zip(boxes["boxes"], fills, strict=True):
         patch.set_facecolor(fill)
         patch.set_alpha(0.6)

@@ -83,8 +83,8 @@ def test_log_file_is_size_capped_and_rotated_while_stdout_gets_everything(
     tmp_path: Path,
 ) -> None:
     log_file = tmp_path / "app.log"
-    args = ("--log-file", str(log_file), "--log-max-bytes", "4096", "--log-backups", "2")
-    args += ("--access-log",)
+    args: tuple[str, ...] = ("--log-file", str(log_file), "--log-max-bytes", "4096")
+    args += ("--log-backups", "2", "--access-log")
     with serve_reference_app(f"sqlite:///{tmp_path}/m.db", tmp_path, extra_args=args) as server:
         api = Api(server.url)
         for i in range(150):  # ~150 access lines of ~150 bytes: several times the cap

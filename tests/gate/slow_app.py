@@ -29,7 +29,7 @@ def create() -> Callable[..., Iterable[bytes]]:
 
     def slowed(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         time.sleep(delay)  # the deliberate slowdown under test
-        return inner(environ, start_response)  # type: ignore[no-any-return]
+        return inner(environ, start_response)
 
     return slowed
 

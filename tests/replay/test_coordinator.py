@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 # Documented exception: MSG_* are the internal message names between Locust processes (no
 # spec or README value); the test asserts which messages go out when, not their names.
@@ -34,14 +37,23 @@ def _report(action_id: int, verdict: str = "ok", error: str | None = None) -> di
     return {"outcome": outcome.to_record(), "evidence": None}
 
 
-def _coordinator(tmp_path: Path, **kwargs: Any) -> tuple[Coordinator, list[Any], Path, io.StringIO]:
+@pytest.fixture
+def writer(tmp_path: Path) -> Iterator[ResultsWriter]:
+    """The results file the coordinator writes (it does not own it: the engine closes it)."""
+    with ResultsWriter(tmp_path / "r.jsonl") as results:
+        yield results
+
+
+def _coordinator(
+    writer: ResultsWriter, **kwargs: Any
+) -> tuple[Coordinator, list[Any], Path, io.StringIO]:
     sent: list[Any] = []
-    results = tmp_path / "r.jsonl"
+    results = writer.path
     log = io.StringIO()
     coordinator = Coordinator(
         ACTIONS,
         set(),
-        ResultsWriter(results),
+        writer,
         base_url="http://t",
         broadcast=lambda kind, data: sent.append((kind, data)),
         simulator_log=log,
@@ -51,8 +63,8 @@ def _coordinator(tmp_path: Path, **kwargs: Any) -> tuple[Coordinator, list[Any],
     return coordinator, sent, results, log
 
 
-def test_records_relays_registers_and_opens_the_barrier_last(tmp_path: Path) -> None:
-    coordinator, sent, results, _ = _coordinator(tmp_path)
+def test_records_relays_registers_and_opens_the_barrier_last(writer: ResultsWriter) -> None:
+    coordinator, sent, results, _ = _coordinator(writer)
     for action_id in (1, 0, 2):
         coordinator.on_outcome(_report(action_id))
     coordinator.on_outcome(_report(2))  # a duplicate report is never recorded twice
@@ -66,8 +78,8 @@ def test_records_relays_registers_and_opens_the_barrier_last(tmp_path: Path) -> 
     assert ids == [1, 0, 2, 3, 4]
 
 
-def test_max_errors_finishes_early_and_logs_like_the_simulator(tmp_path: Path) -> None:
-    coordinator, _, _, log = _coordinator(tmp_path, max_errors=2)
+def test_max_errors_finishes_early_and_logs_like_the_simulator(writer: ResultsWriter) -> None:
+    coordinator, _, _, log = _coordinator(writer, max_errors=2)
     coordinator.on_outcome(_report(0, "error", "ConnectionError"))
     assert not coordinator.finished.is_set()
     coordinator.on_outcome(_report(1, "error", "ReadTimeout"))
@@ -76,11 +88,11 @@ def test_max_errors_finishes_early_and_logs_like_the_simulator(tmp_path: Path) -
     assert lines == ["http://t,0,ConnectionError", "http://t,1,ReadTimeout"]
 
 
-def test_nothing_left_to_send_finishes_at_start(tmp_path: Path) -> None:
+def test_nothing_left_to_send_finishes_at_start(writer: ResultsWriter) -> None:
     coordinator = Coordinator(
         ACTIONS,
         {a.id for a in ACTIONS},
-        ResultsWriter(tmp_path / "r.jsonl"),
+        writer,
         base_url="http://t",
         broadcast=lambda kind, data: None,
     )

@@ -36,6 +36,7 @@ def _results(path: Path, rows: list[tuple[int, str, int | None, str | None, floa
 
 
 def test_tables_from_known_outcomes(tmp_path: Path) -> None:
+    rows: list[tuple[int, str, int | None, str | None, float]]
     rows = [(i, "tweet", 204, None, float(i + 1)) for i in range(10)]
     rows += [(10, "follow", 500, None, 5.0), (11, "follow", None, "ReadTimeout", 300.0)]
     bundle = read_bundle(_results(tmp_path / "t.jsonl", rows))

@@ -17,7 +17,7 @@ HAZARDS = list("\"'\\#%,;&<>=+-@ \ufeff\u2028\u2029\x0b\x0c\x1c\x85“”‘’�
 FIELD = st.text(
     alphabet=st.one_of(
         st.sampled_from(HAZARDS),
-        st.characters(blacklist_categories=("Cs",), blacklist_characters="\t\n\r"),
+        st.characters(exclude_categories=["Cs"], exclude_characters="\t\n\r"),
     ),
     max_size=40,
 )

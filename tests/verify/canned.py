@@ -62,15 +62,15 @@ def canned_server(
 
     ``hold`` keeps each request in flight that long (a slow target), ``gauge`` counts them.
     """
-    gauge = gauge or Gauge()
+    counter = gauge or Gauge()
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
-            gauge.enter()
+            counter.enter()
             try:
                 time.sleep(hold)  # a slow target, not synchronisation
             finally:
-                gauge.leave()
+                counter.leave()
             status, ctype, body = routes.get(
                 urlsplit(self.path).path, (404, "application/json", b'{"status": 404}')
             )

@@ -43,8 +43,18 @@ def hazard_actions() -> list[Action]:
         (T, ZOE, {"content": ACCENT_TWEET}),
     ]
     return [
-        Action(i, 1000 * (i > 0), 1_700_000_000_000 + 1000 * i, c, user, **extra)
-        for i, (c, user, extra) in enumerate(rows)
+        Action(
+            i,
+            1000 * (i > 0),
+            1_700_000_000_000 + 1000 * i,
+            c,
+            user,
+            email=kw.get("email"),
+            pwd=kw.get("pwd"),
+            content=kw.get("content"),
+            target=kw.get("target"),
+        )
+        for i, (c, user, kw) in enumerate(rows)
     ]
 
 

@@ -92,6 +92,7 @@ def test_tail_yields_each_whole_line_once_as_the_file_grows(tmp_path: Path) -> N
         "Cécile",
         3.5,
     )
+    writer.close()
 
 
 def test_tail_refuses_a_file_that_is_not_a_part(tmp_path: Path) -> None:

@@ -12,7 +12,17 @@ def _scenario() -> list[Action]:
     """Three accounts; follows cross accounts; 'Ann' is used by Bob before she is active."""
 
     def act(i: int, command: Command, user: str, **kw: str) -> Action:
-        return Action(id=i, delay_ms=0, ts_ms=0, command=command, user=user, **kw)
+        return Action(
+            id=i,
+            delay_ms=0,
+            ts_ms=0,
+            command=command,
+            user=user,
+            email=kw.get("email"),
+            pwd=kw.get("pwd"),
+            content=kw.get("content"),
+            target=kw.get("target"),
+        )
 
     return [
         act(0, Command.REGISTER, "Ann", email="a@x", pwd="p"),
