@@ -195,3 +195,19 @@ def test_log_lines_come_in_id_order_at_max_speed(tmp_path: Path, out_dir: Path) 
     finished = sorted(run.outcomes(), key=lambda o: o["finished"])
     assert [o["action_id"] for o in finished] != sorted(o["action_id"] for o in finished)
     assert _lines(log.read_text()) == [[str(8 + i), "500", "tweet"] for i in range(40)]
+
+
+def test_strict_profile_warns_about_redirects_the_simulator_follows(
+    tmp_path: Path, out_dir: Path
+) -> None:
+    actions = _actions()[:3]
+    scenario = write_scenario(tmp_path / "s.tsv", actions)
+    state = WireState(plans={1: Plan(redirect=307), 2: Plan(redirect=308)})
+    with wire_target(state) as url:
+        simulator = run_replay_cli(url, scenario, out_dir)
+        strict = run_replay_cli(url, scenario, tmp_path / "strict", "--profile", "strict")
+    assert simulator.code == 0 and "finding" not in simulator.stdout
+    assert [o["redirects"] for o in simulator.outcomes()] == [0, 1, 1]
+    assert "finding [strict] strict.redirected: 2 action(s) were answered through a redirect" in (
+        strict.stdout
+    )
