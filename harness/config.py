@@ -45,7 +45,7 @@ REPORTS_DIR = "reports"
 Profile = Annotated[str, OneOf(("simulator", "strict"))]
 #: Every stage the gate shows; ``verify`` reads back what ``replay`` wrote, so selecting
 #: either runs replay followed by verify.
-STAGE_NAMES: tuple[str, ...] = ("replay", "verify", "contract", "allowlist", "load")
+STAGE_NAMES: tuple[str, ...] = ("replay", "verify", "contract", "allowlist", "load", "drill")
 Stage = Annotated[str, OneOf(STAGE_NAMES)]
 
 
@@ -220,7 +220,8 @@ class DrillConfig:
 class CheckConfig:
     """``minitwit-harness check``: which stages the gate runs and where the bundle goes."""
 
-    # In this order; allowlist runs only when [allowlist] sources are configured.
+    # In this order; allowlist runs only when [allowlist] sources are configured. "drill"
+    # (off by default) rehearses [drill] during under traffic.
     stages: tuple[Stage, ...] = ("replay", "contract", "allowlist", "load")
     bundle: str | None = None  # results bundle directory; default reports/check-<time>
     progress: bool = True  # progress lines on stderr while stages run

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from harness.findings import Finding, Profile, Severity
 from harness.results import Outcome
 
 
@@ -127,20 +128,39 @@ def lost_summary(lost: Sequence[LostWrite]) -> str:
 
 @dataclass
 class DrillVerdict:
-    """Pass/fail and every reason it failed (empty when it passed)."""
+    """Pass/fail and every failed rule as (check, message) (empty when it passed)."""
 
-    reasons: list[str] = field(default_factory=list)
+    failures: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         """True when nothing failed."""
-        return not self.reasons
+        return not self.failures
+
+    @property
+    def reasons(self) -> list[str]:
+        """One line per failed rule."""
+        return [message for _, message in self.failures]
+
+    def findings(self, target: str | None) -> list[Finding]:
+        """Each failed rule as a finding of the ``drill`` stage."""
+        return [
+            Finding(
+                check=check,
+                severity=Severity.ERROR,
+                profile=Profile.SIMULATOR,
+                message=message,
+                stage="drill",
+                target=target,
+            )
+            for check, message in self.failures
+        ]
 
 
 def drill_verdict(
     *,
     lost: Sequence[LostWrite],
-    differences: Sequence[str],
+    differences: Sequence[tuple[str, str]],
     stale: Sequence[StaleLatest],
     acknowledged_after_operation: int,
     acknowledged_total: int,
@@ -149,27 +169,44 @@ def drill_verdict(
     longest_outage: float,
     max_outage: float | None,
 ) -> DrillVerdict:
-    """Judge a drill; each failed rule adds one line."""
-    verdict = DrillVerdict()
+    """Judge a drill; each failed rule adds one (check, message)."""
+    fail = DrillVerdict().failures
     if acknowledged_total == 0:
-        verdict.reasons.append("no write was acknowledged at all: nothing could be proven")
+        fail.append(
+            (
+                "drill.nothing-acknowledged",
+                "no write was acknowledged at all: nothing could be proven",
+            )
+        )
     elif acknowledged_after_operation == 0:
-        verdict.reasons.append(
-            "no write was acknowledged after the operation ended (the target did not come back)"
+        fail.append(
+            (
+                "drill.no-recovery",
+                "no write was acknowledged after the operation ended "
+                "(the target did not come back)",
+            )
         )
     if lost:
-        verdict.reasons.append(lost_summary(lost))
-    verdict.reasons.extend(differences)
+        fail.append(("drill.lost-writes", lost_summary(lost)))
+    fail.extend(differences)
     if stale:
-        verdict.reasons.append(
-            f"latest lost state {len(stale)} time(s); first: {stale[0].message()}"
+        fail.append(
+            (
+                "drill.latest-went-back",
+                f"latest lost state {len(stale)} time(s); first: {stale[0].message()}",
+            )
         )
     if operation_timed_out:
-        verdict.reasons.append("the operation did not end within --operation-timeout")
-    elif operation_exit not in (None, 0):
-        verdict.reasons.append(f"the operation exited {operation_exit}")
-    if max_outage is not None and longest_outage > max_outage:
-        verdict.reasons.append(
-            f"longest outage {longest_outage:.1f}s exceeds --max-outage {max_outage:g}s"
+        fail.append(
+            ("drill.operation-failed", "the operation did not end within --operation-timeout")
         )
-    return verdict
+    elif operation_exit not in (None, 0):
+        fail.append(("drill.operation-failed", f"the operation exited {operation_exit}"))
+    if max_outage is not None and longest_outage > max_outage:
+        fail.append(
+            (
+                "drill.outage-too-long",
+                f"longest outage {longest_outage:.1f}s exceeds --max-outage {max_outage:g}s",
+            )
+        )
+    return DrillVerdict(fail)

@@ -218,10 +218,35 @@ def _matrix_row(row: Any) -> dict[str, Any]:
     }
 
 
+def drill_stage(config: Config, sink: EventSink, bundle: Path) -> StageRun:
+    """The operation of ``[drill] during`` rehearsed under traffic (only when configured)."""
+    if not (config.drill.during or config.drill.manual):
+        stage = StageSummary(
+            name="drill", status=NOT_RUN, detail="no operation configured ([drill] during)"
+        )
+        return StageRun(stages=(stage,))
+    from harness.execution.drill import run_drill
+    from harness.reporting.drill_report import write_drill_report
+
+    results = bundle / "drill.json"
+    started = time.monotonic()
+    result = run_drill(replace(config, drill=replace(config.drill, results=str(results))), sink)
+    write_drill_report(result.document, results)
+    stage = StageSummary(
+        name="drill",
+        status=_status(result.ok),
+        detail="; ".join(result.verdict.reasons) or result.document["lost_summary"],
+        duration_s=time.monotonic() - started,
+        results=_into_bundle(Path(result.document["traffic_results"]), bundle, "drill.jsonl"),
+    )
+    return StageRun(stages=(stage,), findings=tuple(result.findings))
+
+
 #: Every stage the gate knows, by the name used in ``[check] stages``.
 STAGES: dict[str, StageFn] = {
     "replay": replay_stage,
     "contract": contract_stage,
     "allowlist": allowlist_stage,
     "load": load_stage,
+    "drill": drill_stage,
 }

@@ -24,7 +24,7 @@ def test_unknown_stage_is_a_usage_error(tmp_path: Path) -> None:
 
     assert proc.returncode == 2
     assert (
-        "--stages: expected one of replay, verify, contract, allowlist, load, got 'fuzz'"
+        "--stages: expected one of replay, verify, contract, allowlist, load, drill, got 'fuzz'"
         in proc.stderr
     )
     assert "Traceback" not in proc.stderr

@@ -30,7 +30,7 @@ def register(subparsers: Any) -> None:
         "--stages",
         metavar="LIST",
         help="comma-separated stages to run, of replay, verify (runs replay, then reads the "
-        "target back), contract, allowlist, load",
+        "target back), contract, allowlist, load, drill (off by default: [drill] during)",
     )
     add_option(
         parser,

@@ -177,7 +177,11 @@ def drill_document(
         "lost": [w.to_record() for w in proof.lost],
         "lost_summary": lost_summary(proof.lost),
         "findings": [f.to_dict() for f in proof.findings],
-        "verdict": {"ok": verdict.ok, "reasons": verdict.reasons},
+        "verdict": {
+            "ok": verdict.ok,
+            "reasons": verdict.reasons,
+            "checks": [check for check, _ in verdict.failures],
+        },
         "traffic_results": str(run.traffic_results),
         "summary": _summary(run, totals, proof, verdict, windows),
     }

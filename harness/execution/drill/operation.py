@@ -27,10 +27,15 @@ class OperationRecord:
 
 
 class ShellOperation:
-    """``--during COMMAND``: run by ``/bin/sh -c`` in its own process group; output to a log."""
+    """``--during COMMAND``: run by ``/bin/sh -c`` in its own process group; output to a log.
 
-    def __init__(self, command: str, log_path: Path, timeout: float) -> None:
+    The command finds the drill's target in ``MINITWIT_DRILL_TARGET`` (the gate's embedded
+    app has a port nobody chose).
+    """
+
+    def __init__(self, command: str, log_path: Path, timeout: float, target: str) -> None:
         self.command = command
+        self.target = target
         self.log_path = log_path
         self.timeout = timeout
         self.proc: subprocess.Popen[bytes] | None = None
@@ -41,7 +46,8 @@ class ShellOperation:
         self.record.start = time.time()
         with open(self.log_path, "ab") as log:
             self.proc = subprocess.Popen(
-                ["/bin/sh", "-c", self.command],
+                # env(1) adds the variable: the harness reads os.environ in one module only.
+                ["env", f"MINITWIT_DRILL_TARGET={self.target}", "/bin/sh", "-c", self.command],
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL,

@@ -7,6 +7,7 @@ complete, and every user of the drill is read back.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import secrets
 import subprocess
@@ -77,6 +78,7 @@ class DrillResult:
     stale: list[StaleLatest] = field(default_factory=list)
     outages: list[Outage] = field(default_factory=list)
     document: dict[str, Any] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)  # the verdict's and verify's
 
     @property
     def ok(self) -> bool:
@@ -217,7 +219,11 @@ class _Drill:
         tail = LineTail(self.traffic_path)
         proc = self.start_traffic()
         manual = ManualOperation(self.prompt) if s.manual else None
-        shell = None if s.manual else ShellOperation(s.during or "", op_log, s.operation_timeout)
+        shell = (
+            None
+            if s.manual
+            else ShellOperation(s.during or "", op_log, s.operation_timeout, s.target)
+        )
         record = manual.record if manual else shell.record  # type: ignore[union-attr]
         stopped = False
         try:
@@ -351,7 +357,11 @@ def run_drill(
     s.results.write_text(
         json.dumps(result.document, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
     )
-    for finding in proof.findings:
+    result.findings = [
+        *result.verdict.findings(s.target),
+        *(dataclasses.replace(f, stage="drill") for f in proof.findings),
+    ]
+    for finding in result.findings:
         sink(FindingReported(finding))
     summary = "\n".join(result.document["summary"])
     sink(RunFinished(kind="drill", ok=result.ok, summary=summary))
@@ -363,7 +373,7 @@ def _judge(drill: _Drill, record: OperationRecord, proof: Proof) -> DrillResult:
     windows = outages(drill.outcomes)
     stale = stale_latest(drill.readings, drill.outcomes)
     end = record.end if record.end is not None else float("inf")
-    differences = [f"{f.check}: {f.message}" for f in proof.findings if not _named(f)]
+    differences = [(f.check, f"{f.check}: {f.message}") for f in proof.findings if not _named(f)]
     verdict = drill_verdict(
         lost=proof.lost,
         differences=differences,
