@@ -54,6 +54,7 @@ def test_in_memory_store_loses_acknowledged_writes(tmp_path: Path) -> None:
     assert summary in run.stdout
     assert f"lost #{lost[0]['action_id']} " in run.stdout
     assert not doc["verdict"]["ok"]
+    assert doc["verdict"]["checks"][0] == "drill.lost-writes"
 
 
 def test_latest_in_memory_fails_on_latest_alone(tmp_path: Path) -> None:
@@ -79,4 +80,4 @@ def test_latest_in_memory_fails_on_latest_alone(tmp_path: Path) -> None:
     assert stale[0]["reading"]["value"] == -1
     assert stale[0]["reading"]["started"] > doc["operation"]["start"]
     assert "latest reset to -1" in run.stdout
-    assert doc["verdict"]["reasons"] == [r for r in doc["verdict"]["reasons"] if "latest" in r]
+    assert doc["verdict"]["checks"] == ["drill.latest-went-back"]

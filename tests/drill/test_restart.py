@@ -18,7 +18,7 @@ def test_restarting_the_reference_app_loses_nothing(database_url: str, tmp_path:
         run = run_drill(url, tmp_path, "--during", restart)
     assert run.code == 0, run.stdout + run.stderr
     doc = run.results
-    assert doc["verdict"] == {"ok": True, "reasons": []}
+    assert doc["verdict"] == {"ok": True, "reasons": [], "checks": []}
     assert doc["lost"] == []
     assert doc["latest"]["stale"] == []
     assert doc["operation"]["exit_code"] == 0
