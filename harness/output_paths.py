@@ -39,11 +39,20 @@ def writable_dir(path: str | Path, where: str) -> Path:
     return directory
 
 
-def writable_file(path: str | Path, where: str) -> Path:
-    """``path`` as a file the tool can write, in an existing directory (left as found)."""
+def writable_file(path: str | Path, where: str, *, make_parents: bool = True) -> Path:
+    """``path`` as a file the tool can write (left as found); its directory is created
+    unless ``make_parents`` is false (a plain output file, like a shell redirection)."""
     file = Path(path)
     if file.is_dir():
         raise UsageError(f"{where}: {file} is a directory, expected a file")
+    if make_parents:
+        try:
+            file.parent.mkdir(parents=True, exist_ok=True)
+        except FileExistsError:
+            reason = f"{file.parent} is not a directory"
+            raise UsageError(f"{where}: cannot write {file}: {reason}") from None
+        except OSError as exc:
+            raise UsageError(f"{where}: cannot write {file}: {_reason(exc)}") from None
     existed = file.exists()
     try:
         with open(file, "a", encoding="utf-8"):

@@ -58,7 +58,7 @@ def _harness(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
         (("scenario", "generate", "-o", "{dir}/missing/s.tsv"),
          "--output: cannot write {dir}/missing/s.tsv: No such file or directory"),
         (("load", "--target", TARGET, "--results", "{file}/r.jsonl"),
-         "--results: cannot write {file}/r.jsonl: Not a directory"),
+         "--results: cannot write {file}/r.jsonl: {file} is not a directory"),
     ],
 )  # fmt: skip
 def test_unwritable_output_is_one_line_and_exit_2(

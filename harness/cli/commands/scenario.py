@@ -61,7 +61,7 @@ def _generate(config: Config) -> int:
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     if cfg.output != "-":
-        writable_file(cfg.output, config.where("scenario.output"))
+        writable_file(cfg.output, config.where("scenario.output"), make_parents=False)
     if cfg.output == "-":
         for action in actions:
             sys.stdout.write(action.to_line() + "\n")
