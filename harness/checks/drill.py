@@ -168,9 +168,18 @@ def drill_verdict(
     operation_timed_out: bool,
     longest_outage: float,
     max_outage: float | None,
+    unreadable: str | None = None,
 ) -> DrillVerdict:
     """Judge a drill; each failed rule adds one (check, message)."""
     fail = DrillVerdict().failures
+    if unreadable is not None:
+        fail.append(
+            (
+                "drill.unreadable",
+                f"the target did not answer after the drill ({unreadable}): no write "
+                "could be read back, so none is proven",
+            )
+        )
     if acknowledged_total == 0:
         fail.append(
             (

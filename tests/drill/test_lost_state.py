@@ -81,3 +81,36 @@ def test_latest_in_memory_fails_on_latest_alone(tmp_path: Path) -> None:
     assert stale[0]["reading"]["started"] > doc["operation"]["start"]
     assert "latest reset to -1" in run.stdout
     assert doc["verdict"]["checks"] == ["drill.latest-went-back"]
+
+
+def test_a_target_that_never_comes_back_fails_with_its_results(tmp_path: Path) -> None:
+    """The operation stops the server for good: exit 1 with the results, not a tool error."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    cmd = [
+        sys.executable,
+        "-m",
+        "tests.drill.memory_latest_app",
+        "--port",
+        str(port),
+        "--db",
+        str(tmp_path / "data.db"),
+    ]
+    with restartable(cmd, url, tmp_path):
+        pidfile = next(tmp_path.glob("server-*.pid"))
+        run = run_drill(
+            url,
+            tmp_path,
+            "--during",
+            f"kill $(cat {pidfile})",
+            "--warm-up",
+            "2s",
+            "--cool-down",
+            "2s",
+        )
+    assert run.code == 1, run.stdout + run.stderr
+    doc = run.results
+    assert doc["verdict"]["checks"][:2] == ["drill.unreadable", "drill.no-recovery"]
+    assert doc["lost_summary"] == "nothing read back: the target did not answer"
+    assert doc["totals"]["failed"]["ConnectionError"] > 0
+    assert "drill: FAILED: the target did not answer after the drill" in run.stdout

@@ -109,7 +109,10 @@ def _summary(
         f"drill: latest before the operation {_first(run.readings, 'before')}, after "
         f"{_first(run.readings, 'after')}, at the end {_first(run.readings, 'final')}"
     )
-    lines.append(f"drill: {lost_summary(proof.lost)} ({proof.users} users read back)")
+    if proof.unreadable is not None:
+        lines.append(f"drill: nothing read back: the target did not answer ({proof.unreadable})")
+    else:
+        lines.append(f"drill: {lost_summary(proof.lost)} ({proof.users} users read back)")
     for write in proof.lost[:10]:
         lines.append(
             f"  lost #{write.action_id} {write.command} acknowledged at "
@@ -175,7 +178,10 @@ def drill_document(
             "stale": [p.to_record() for p in stale],
         },
         "lost": [w.to_record() for w in proof.lost],
-        "lost_summary": lost_summary(proof.lost),
+        "lost_summary": lost_summary(proof.lost)
+        if proof.unreadable is None
+        else "nothing read back: the target did not answer",
+        "unreadable": proof.unreadable,
         "findings": [f.to_dict() for f in proof.findings],
         "verdict": {
             "ok": verdict.ok,

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from harness.checks.drill import LostWrite
-from harness.errors import TargetUnreachable
 from harness.findings import Finding
 from harness.planning.expected import UserExpectation, expected_state
 from harness.planning.requests import user_path
@@ -44,6 +43,7 @@ class Proof:
     lost: list[LostWrite]
     findings: list[Finding]
     users: int
+    unreadable: str | None = None  # why nothing could be read back (the target is down)
 
 
 def _as_list(body: Any) -> list[Any] | None:
@@ -92,7 +92,11 @@ def _read_user(reader: Reader, target: str, user: UserExpectation) -> UserReadBa
 def prove(
     target: str, actions: Sequence[Action], outcomes: Sequence[Outcome], *, timeout: float = 10.0
 ) -> Proof:
-    """Read the drill's users back; every acknowledged write that is gone, and the findings."""
+    """Read the drill's users back; every acknowledged write that is gone, and the findings.
+
+    A target that does not answer any more is a result too (``unreadable``): the drill
+    fails on it, it is not an error of the tool.
+    """
     by_id = {o.action_id: o for o in outcomes if o.action_id >= 0}
     sent = [a for a in actions if a.id in by_id]
     acked = {i for i, o in by_id.items() if o.verdict == "ok"}
@@ -101,7 +105,7 @@ def prove(
     try:
         probe = reader.get("/latest")
         if probe.status is None:
-            raise TargetUnreachable(f"target {target} is unreachable after the drill")
+            return Proof(lost=[], findings=[], users=0, unreadable=probe.problem or "no answer")
         names = sorted(state.users)
         with ThreadPoolExecutor(max_workers=8, thread_name_prefix="drill-proof") as pool:
             reads = dict(

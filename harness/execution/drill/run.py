@@ -386,5 +386,6 @@ def _judge(drill: _Drill, record: OperationRecord, proof: Proof) -> DrillResult:
         operation_timed_out=record.timed_out,
         longest_outage=max((w.seconds for w in windows), default=0.0),
         max_outage=s.max_outage,
+        unreadable=proof.unreadable,
     )
     return DrillResult(verdict, s.results, proof.lost, stale, windows)
