@@ -8,7 +8,8 @@ and every lost write marked at the second it was acknowledged.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+import json
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -144,3 +145,29 @@ def write_drill_report(doc: Mapping[str, Any], results: Path) -> tuple[Path, Pat
     html_path.write_text(render_drill_html(doc), encoding="utf-8")
     md_path.write_text(render_drill_markdown(doc), encoding="utf-8")
     return html_path, md_path
+
+
+def bundle_drills(bundles: Iterable[Any]) -> list[tuple[str, dict[str, Any]]]:
+    """(label, drill results) of every bundle whose gate ran the drill stage."""
+    found = []
+    for bundle in bundles:
+        path = Path(bundle.path) / "drill.json"
+        if Path(bundle.path).is_dir() and path.is_file():
+            doc = json.loads(path.read_text(encoding="utf-8"))
+            check_document(doc, str(path))
+            found.append((str(bundle.label), doc))
+    return found
+
+
+def drill_sections(bundles: Iterable[Any]) -> list[dict[str, Any]]:
+    """What the gate's HTML report shows per drill: verdict, summary lines and the plot."""
+    return [
+        {
+            "label": label,
+            "ok": doc["verdict"]["ok"],
+            "lost_summary": doc["lost_summary"],
+            "lines": [line.removeprefix("drill: ") for line in doc["summary"]],
+            "svg": timeline_plot(doc),
+        }
+        for label, doc in bundle_drills(bundles)
+    ]

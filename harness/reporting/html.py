@@ -11,6 +11,7 @@ import jinja2
 
 from harness import __version__
 from harness.reporting import aggregate, plots
+from harness.reporting.drill_report import drill_sections
 from harness.reporting.model import ReportData, severity_counts
 
 STATUS_TEXT = {
@@ -103,6 +104,7 @@ def render_html(data: ReportData, generated: float) -> str:
         stage_names=data.stage_names,
         verify_rows=data.verify.to_dict("records"),
         figures=_plots(data),
+        drills=drill_sections(data.all_bundles),
         generated=generated,
         version=__version__,
     )

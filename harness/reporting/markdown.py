@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from harness.reporting.drill_report import bundle_drills, render_drill_markdown
 from harness.reporting.model import Comparison, ReportData, severity_counts
 
 ICON = {"passed": "✅ pass", "failed": "❌ fail", "error": "⚠️ tool error", "not-run": "➖ not run"}
@@ -85,6 +86,9 @@ def render_markdown(data: ReportData) -> str:
                 for r in data.verify.to_dict("records")
             ],
         )
+    for label, doc in bundle_drills(data.all_bundles):
+        section = render_drill_markdown(doc).replace("## Drill:", f"### Drill ({label}):", 1)
+        out += ["", section.rstrip("\n")]
     if data.latency.rows:
         out += ["", "### p95 latency per endpoint (ms)", ""]
         out += _table(["stage", "endpoint", *labels], _comparison(data.latency, labels, 3, 1))

@@ -37,6 +37,12 @@ def test_drill_stage_rehearses_the_operation_on_the_embedded_app(tmp_path: Path)
     assert doc["format"] == "minitwit-harness.drill" and doc["verdict"]["ok"] is True
     assert doc["totals"]["acknowledged"] > 0
     assert '<g id="operation">' in (bundle / "drill.html").read_text()
+    # The gate's own reports carry the drill section: verdict, timeline plot, summary.
+    report = (bundle / "report" / "report.html").read_text()
+    assert '<section class="drill" id="drill-1">' in report
+    assert report.count('<g id="operation">') == 1
+    markdown = (bundle / "report" / "summary.md").read_text()
+    assert "### Drill (" in markdown and "**0 acknowledged writes lost.**" in markdown
 
 
 def test_drill_stage_without_an_operation_does_not_run(tmp_path: Path) -> None:
