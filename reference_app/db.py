@@ -11,19 +11,21 @@ from __future__ import annotations
 import fcntl
 import os
 import re
+import select
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 import psycopg
 from flask import Flask, current_app, g
 
 Row = tuple[Any, ...]
 Params = Sequence[Any]
+T = TypeVar("T")
 
 #: SQLite settings applied to every connection. WAL lets readers run beside the one
 #: writer; NORMAL sync is durable across application crashes in WAL mode and avoids an
@@ -130,11 +132,37 @@ class Database:
                     kwargs={"autocommit": True},
                     timeout=POOL_TIMEOUT_S,
                     # A connection broken by a database restart is replaced, not used.
-                    check=ConnectionPool.check_connection,
+                    check=self._check_pg_connection,
                     open=True,
                 )
                 self._pool_pid = os.getpid()
             return self._pool
+
+    def _check_pg_connection(self, conn: psycopg.Connection[Any]) -> None:
+        """Raise if a pooled connection is broken; a round trip only when it looks suspect.
+
+        An idle connection has nothing to read: when the server ends a session (a restart,
+        ``pg_terminate_backend``, an idle timeout) it sends an error and closes the socket,
+        which makes it readable. So a connection is handed out after one non-blocking
+        ``poll`` (microseconds), and only a readable one is checked with a round trip. A
+        failed check sweeps the whole pool, so the other sessions the restart broke are
+        replaced together rather than discovered one request at a time. A connection that
+        broke silently (a network partition) fails its request, and the pool discards it
+        when it comes back broken.
+        """
+        from psycopg_pool import ConnectionPool
+
+        if not conn.closed:
+            poller = select.poll()
+            poller.register(conn.fileno(), select.POLLIN)
+            if not poller.poll(0):
+                return
+        try:
+            ConnectionPool.check_connection(conn)
+        except psycopg.Error:
+            if self._pool is not None:
+                self._pool.check()
+            raise
 
     @contextmanager
     def connect(self) -> Iterator[Connection]:
@@ -261,6 +289,8 @@ class Database:
         try:
             self.run(conn, LATEST_SQL, (latest,))
             rowcount = int(self.run(conn, sql, params).rowcount)
+        except psycopg.OperationalError:
+            raise  # the session is gone, and its transaction with it
         except BaseException:
             conn.execute("ROLLBACK")
             self.run(conn, LATEST_SQL, (latest,))
@@ -296,14 +326,12 @@ def get_database() -> Database:
 
 def query(sql: str, params: Params = ()) -> list[Row]:
     """All rows of one read on the request's connection."""
-    database = get_database()
-    return list(database.run(_request_connection(database), sql, params).fetchall())
+    return _on_request_connection(lambda db, conn: list(db.run(conn, sql, params).fetchall()))
 
 
 def query_one(sql: str, params: Params = ()) -> Row | None:
     """The first row of one read, or None."""
-    database = get_database()
-    row: Row | None = database.run(_request_connection(database), sql, params).fetchone()
+    row: Row | None = _on_request_connection(lambda db, conn: db.run(conn, sql, params).fetchone())
     return row
 
 
@@ -312,13 +340,15 @@ def execute(sql: str, params: Params = ()) -> int:
 
     A ``latest`` value deferred by :func:`defer_latest` is written in the same transaction.
     """
-    database = get_database()
-    conn = _request_connection(database)
     latest = g.pop("pending_latest", None)
-    with database.writing():
-        if latest is not None:
-            return database.run_with_latest(conn, sql, params, latest)
-        return int(database.run(conn, sql, params).rowcount)
+
+    def write(database: Database, conn: Connection) -> int:
+        with database.writing():
+            if latest is not None:
+                return database.run_with_latest(conn, sql, params, latest)
+            return int(database.run(conn, sql, params).rowcount)
+
+    return _on_request_connection(write)
 
 
 def defer_latest(value: str) -> None:
@@ -330,10 +360,28 @@ def flush_latest() -> None:
     """Write a deferred ``latest`` value now, if the request's writes did not carry it."""
     latest = g.pop("pending_latest", None)
     if latest is not None:
-        database = get_database()
-        conn = _request_connection(database)
-        with database.writing():
-            database.run(conn, LATEST_SQL, (latest,))
+
+        def write(database: Database, conn: Connection) -> None:
+            with database.writing():
+                database.run(conn, LATEST_SQL, (latest,))
+
+        _on_request_connection(write)
+
+
+def _on_request_connection(work: Callable[[Database, Connection], T]) -> T:
+    """``work`` on the request's connection, once more on a new one if the server ended it.
+
+    PostgreSQL answers a statement sent on a session it is ending (a restart, an
+    administrator's ``pg_terminate_backend``) with ``AdminShutdown`` instead of running it,
+    so nothing of it was applied and it is safe to send again. The pool's check may miss
+    such a session when the shutdown is still on its way to the socket.
+    """
+    database = get_database()
+    try:
+        return work(database, _request_connection(database))
+    except psycopg.errors.AdminShutdown:
+        close_request_connection()  # the pool discards a broken connection
+        return work(database, _request_connection(database))
 
 
 def _request_connection(database: Database) -> Connection:
