@@ -58,6 +58,33 @@ class Target:
         """CPU time used so far by the server and its live worker processes (Linux /proc)."""
         return _tree_cpu_seconds(self.pid)
 
+    def database_cpu_seconds(self) -> float:
+        """CPU time used so far by the PostgreSQL sessions open on the target's database.
+
+        A PostgreSQL server's work (parsing, a round trip's wake-up) runs in its session
+        processes, not the app's: the app's own CPU alone would flatter a chatty app. The
+        pool keeps its sessions for the server's life, so a difference over a run counts
+        them all. 0.0 for SQLite, which works inside the app's processes.
+        """
+        if not self.database_url.startswith("postgresql"):
+            return 0.0
+        with psycopg.connect(self.database_url, autocommit=True) as conn:
+            rows = conn.execute(
+                "SELECT pid FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            ).fetchall()
+        return sum(_process_cpu_seconds(int(row[0])) for row in rows)
+
+
+def _process_cpu_seconds(pid: int) -> float:
+    """user+system CPU seconds of one process (0.0 once it has ended)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return 0.0
+    fields = stat.rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
 
 def _tree_cpu_seconds(root: int) -> float:
     """user+system CPU seconds of ``root`` and its descendants that are alive now."""

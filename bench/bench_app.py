@@ -124,13 +124,17 @@ def write_mix(work: Path, params: dict[str, Any]) -> dict[str, Any]:
             with server(work) as target:
                 _log(f"write mix round {round_no + 1}: {len(steps)} requests against {name}")
                 cpu_before = target.cpu_seconds()
+                db_cpu_before = target.database_cpu_seconds()
                 res = replay(
                     target.url, steps, concurrency=CONCURRENCY, max_seconds=params["max_seconds"]
                 )
                 cpu = target.cpu_seconds() - cpu_before
+                db_cpu = target.database_cpu_seconds() - db_cpu_before
                 sent = res["requests"]
                 assert isinstance(sent, int)
                 res["server_cpu_ms_per_request"] = round(cpu * 1000 / max(1, sent), 3)
+                if target.database_url.startswith("postgresql"):
+                    res["database_cpu_ms_per_request"] = round(db_cpu * 1000 / max(1, sent), 3)
                 _log(f"  {res['rps']} req/s, {res['errors']} errors, {res['not_sent']} not sent")
                 rounds[name].append(res)
     results = {name: max(runs, key=lambda r: r["rps"]) for name, runs in rounds.items()}
