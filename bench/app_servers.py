@@ -172,11 +172,17 @@ def nginx_204(work: Path, *, cpu: int | None = None) -> Iterator[str]:
 
 
 @contextmanager
-def reference(name: str, database_url: str, work: Path) -> Iterator[Target]:
-    """The reference app under ``minitwit-harness serve`` with its default workers/threads."""
+def reference(
+    name: str, database_url: str, work: Path, *, server: str | None = None
+) -> Iterator[Target]:
+    """The reference app under ``minitwit-harness serve`` with its default workers/threads.
+
+    ``server``: a ``serve --server`` other than the default (a candidate).
+    """
     port = free_port()
     cmd = [sys.executable, "-m", "harness", "serve", "--database-url", database_url]
     cmd += ["--host", "127.0.0.1", "--port", str(port)]
+    cmd += [] if server is None else ["--server", server]
     with _process(cmd, name, database_url, port, work) as target:
         yield target
 

@@ -64,7 +64,8 @@ class ServeConfig:
     log_max_bytes: Annotated[int, AtLeast(1024)] = 10 * 1024 * 1024
     # RotatingFileHandler never rotates without backups: the file would grow unbounded.
     log_backups: Annotated[int, AtLeast(1)] = 5
-    access_log: bool = False  # one log line per request (gunicorn's access log)
+    access_log: bool = False  # one log line per request (the server's access log)
+    server: Annotated[str, OneOf(("granian", "gunicorn"))] = "gunicorn"  # bench/README.md
     # None: the app's own ACCEPTED_IPS / TRUSTED_PROXIES environment variables apply (default
     # "*" and none), so that a plain ``ACCEPTED_IPS=... minitwit-harness serve`` works.
     accepted_ips: str | None = None

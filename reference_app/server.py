@@ -1,7 +1,9 @@
-"""Run the reference app under gunicorn (the production WSGI server), programmatically.
+"""Run the reference app under granian or gunicorn (production WSGI servers), programmatically.
 
 Each worker builds its own app after the fork (no preloading), so database pools never
-cross a fork. Logs of the arbiter, the workers and their access logs all go to stdout.
+cross a fork. Both servers share what this module sets up: the prometheus multiprocess
+directory and the log writer. Logs of the server, its workers and their access logs all go
+to stdout.
 With a log file, stdout first passes through one ``reference_app.logtee`` process: it is
 the only writer of the file, so size-capped rotation stays correct with many workers.
 """
@@ -22,7 +24,7 @@ from gunicorn.glogging import Logger
 
 @dataclass(frozen=True)
 class ServerSettings:
-    """Where and how gunicorn listens; the app itself is configured by environment."""
+    """Where and how the server listens; the app itself is configured by environment."""
 
     host: str
     port: int
@@ -32,6 +34,13 @@ class ServerSettings:
     log_max_bytes: int = 10 * 1024 * 1024
     log_backups: int = 5
     access_log: bool = False
+    server: str = "gunicorn"  # or "granian"
+    #: Connections the kernel holds for the server before it accepts them.
+    backlog: int = 2048
+
+
+#: The servers ``run`` can use.
+SERVERS = ("granian", "gunicorn")
 
 
 _LOG_FORMAT = "%(asctime)s [%(process)d] [%(levelname)s] %(name)s: %(message)s"
@@ -116,7 +125,7 @@ def _start_logtee(settings: ServerSettings) -> subprocess.Popen[bytes]:
 
 
 def run(settings: ServerSettings, app_env: dict[str, str]) -> int:
-    """Serve until stopped (SIGTERM/SIGINT); return gunicorn's exit status.
+    """Serve until stopped (SIGTERM/SIGINT); return the server's exit status.
 
     An invalid app setting raises ValueError before anything is served.
     """
@@ -139,6 +148,10 @@ def run(settings: ServerSettings, app_env: dict[str, str]) -> int:
         # the modules already imported (each still builds its own app).
         create_app({**app_env, "AUTO_MIGRATE": False})
         tee = _start_logtee(settings) if settings.log_file else None
+        if settings.server == "granian":
+            from reference_app.granian_server import serve
+
+            return serve(settings)
         _Gunicorn(_options(settings, metrics_dir)).run()
         return 0
     except SystemExit as exc:
@@ -156,6 +169,7 @@ def _options(settings: ServerSettings, metrics_dir: str) -> dict[str, Any]:
     host = f"[{settings.host}]" if ":" in settings.host else settings.host
     return {
         "bind": f"{host}:{settings.port}",
+        "backlog": settings.backlog,
         "workers": settings.workers,
         # One thread: gunicorn's sync worker, the cheapest per request (no poller, no thread
         # hand-off), made for short requests behind a buffering proxy or from a known

@@ -1,5 +1,5 @@
 """``/metrics``: Prometheus counts and latencies by route template and status, merged
-across the 2 worker processes whichever of them answers the scrape."""
+across the 2 worker processes whichever of them answers the scrape, on either server."""
 
 from __future__ import annotations
 
@@ -21,12 +21,21 @@ from tests.support.servers import RunningServer, serve_reference_app
 Key = tuple[str, str, str]
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
+#: Each server's access-log line, with the pid of the worker that answered.
+ACCESS_LINE = r"\[(\d+)\] \[INFO\] (?:gunicorn|granian)\.access"
+#: Each server's line for a worker process it started (at start and as a replacement).
+WORKER_STARTED = {"gunicorn": "Booting worker", "granian": "Started worker"}
+
+
+@pytest.fixture(scope="module", params=["gunicorn", "granian"])
+def server(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[RunningServer]:
     """A server of its own: the counts asserted here are exact."""
     tmp_path: Path = tmp_path_factory.mktemp("metrics")
+    args = ("--access-log", "--server", request.param)
     with serve_reference_app(
-        f"sqlite:///{tmp_path}/m.db", tmp_path, workers=2, extra_args=("--access-log",)
+        f"sqlite:///{tmp_path}/m.db", tmp_path, workers=2, extra_args=args
     ) as running:
         yield running
 
@@ -59,7 +68,7 @@ def test_counts_and_latencies_by_route_template_and_status_across_workers(
         statuses = list(pool.map(lambda _: api.request("GET", "/latest", auth=False), range(20)))
     assert {r.status_code for r in statuses} == {200}
     # Both workers answered requests, so each holds only part of the counts.
-    assert len(set(re.findall(r"\[(\d+)\] \[INFO\] gunicorn\.access", server.log()))) == 2
+    assert len(set(re.findall(ACCESS_LINE, server.log()))) == 2
     expected = {
         ("POST", "/register", "204"): 3,
         ("GET", "/msgs/<username:username>", "200"): 12,
@@ -86,11 +95,12 @@ def test_counts_survive_a_worker_restart(server: RunningServer) -> None:
     before = _samples(server.url)["minitwit_http_requests_total"][("GET", "/latest", "200")]
     for _ in range(4):
         api.request("GET", "/latest", auth=False)
-    booted = server.log().count("Booting worker")
-    worker_pid = int(re.findall(r"\[(\d+)\] \[INFO\] gunicorn\.access", server.log())[-1])
-    os.kill(worker_pid, signal.SIGTERM)  # the worker exits gracefully; gunicorn replaces it
+    started = next(line for line in WORKER_STARTED.values() if line in server.log())
+    booted = server.log().count(started)
+    worker_pid = int(re.findall(ACCESS_LINE, server.log())[-1])
+    os.kill(worker_pid, signal.SIGTERM)  # the worker exits gracefully; the server replaces it
     deadline = time.monotonic() + 20
-    while server.log().count("Booting worker") == booted:
+    while server.log().count(started) == booted:
         assert time.monotonic() < deadline, "no replacement worker booted"
         time.sleep(0.05)
     for _ in range(4):  # whichever worker answers, the exited worker's counts remain

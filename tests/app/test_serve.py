@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import socket
 import subprocess
 import sys
@@ -12,7 +13,7 @@ import pytest
 import requests
 
 from harness.cli.main import main
-from tests.app.client import Api
+from tests.app.client import AUTH, Api, path_name
 from tests.support.net import free_port
 from tests.support.servers import serve_reference_app
 
@@ -24,6 +25,7 @@ from tests.support.servers import serve_reference_app
         (["--port", "70000"], "--port: must be at most 65535, got 70000"),
         (["--workers", "0"], "--workers: must be at least 1"),
         (["--threads", "0"], "--threads: must be at least 1"),
+        (["--server", "waitress"], "--server: expected 'granian' or 'gunicorn', got 'waitress'"),
         (["--workers", "two"], "--workers: expected an integer, got 'two'"),
         (["--log-backups", "0"], "--log-backups: must be at least 1"),
         (["--log-max-bytes", "10"], "--log-max-bytes: must be at least 1024"),
@@ -78,13 +80,17 @@ def _wait_for_text(path: Path, text: str, timeout: float = 10.0) -> None:
     raise AssertionError(f"{text!r} never reached {path}")
 
 
+SERVERS = ["gunicorn", "granian"]
+
+
 @pytest.mark.slow
+@pytest.mark.parametrize("wsgi_server", SERVERS)
 def test_log_file_is_size_capped_and_rotated_while_stdout_gets_everything(
-    tmp_path: Path,
+    tmp_path: Path, wsgi_server: str
 ) -> None:
     log_file = tmp_path / "app.log"
     args: tuple[str, ...] = ("--log-file", str(log_file), "--log-max-bytes", "4096")
-    args += ("--log-backups", "2", "--access-log")
+    args += ("--log-backups", "2", "--access-log", "--server", wsgi_server)
     with serve_reference_app(f"sqlite:///{tmp_path}/m.db", tmp_path, extra_args=args) as server:
         api = Api(server.url)
         for i in range(150):  # ~150 access lines of ~150 bytes: several times the cap
@@ -98,9 +104,10 @@ def test_log_file_is_size_capped_and_rotated_while_stdout_gets_everything(
     assert all(f"/latest?n={i} " in stdout for i in range(150))
 
 
+@pytest.mark.parametrize("wsgi_server", SERVERS)
 @pytest.mark.parametrize("access_log", [False, True])
-def test_access_log_is_opt_in(tmp_path: Path, access_log: bool) -> None:
-    args = ("--access-log",) if access_log else ()
+def test_access_log_is_opt_in(tmp_path: Path, access_log: bool, wsgi_server: str) -> None:
+    args = ("--server", wsgi_server, *(("--access-log",) if access_log else ()))
     with serve_reference_app(f"sqlite:///{tmp_path}/m.db", tmp_path, extra_args=args) as server:
         api = Api(server.url)
         api.request("GET", "/latest?marker=logged", auth=False)
@@ -129,7 +136,37 @@ def test_threads_choose_the_worker_class(
         assert f"Using worker: {worker}" in server.log()
 
 
-def test_serves_on_ipv6_loopback(tmp_path: Path) -> None:
-    with serve_reference_app(f"sqlite:///{tmp_path}/m.db", tmp_path, host="::1", workers=1) as s:
+@pytest.mark.parametrize("wsgi_server", SERVERS)
+def test_serves_on_ipv6_loopback(tmp_path: Path, wsgi_server: str) -> None:
+    db = f"sqlite:///{tmp_path}/m.db"
+    args = ("--server", wsgi_server)
+    with serve_reference_app(db, tmp_path, host="::1", workers=1, extra_args=args) as s:
         assert s.url.startswith("http://[::1]:")
         assert Api(s.url).latest() == -1
+
+
+@pytest.mark.parametrize("wsgi_server", SERVERS)
+def test_sigterm_lets_a_request_in_flight_finish_then_exits_0(
+    tmp_path: Path, wsgi_server: str
+) -> None:
+    db = f"sqlite:///{tmp_path}/m.db"
+    with serve_reference_app(db, tmp_path, workers=1, extra_args=("--server", wsgi_server)) as s:
+        name = Api(s.url).new_user()
+        body = b'{"content": "sent across a shutdown"}'
+        head = (
+            f"POST /msgs/{path_name(name)} HTTP/1.1\r\nHost: x\r\n"
+            f"Authorization: {AUTH['Authorization']}\r\nContent-Type: application/json\r\n"
+            f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n"
+        ).encode()
+        port = int(s.url.rsplit(":", 1)[1])
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as client:
+            client.sendall(head + body[:10])
+            time.sleep(0.5)  # the request is in the worker's hands before the signal
+            s.process.send_signal(signal.SIGTERM)
+            time.sleep(0.5)
+            client.sendall(body[10:])
+            answer = b""
+            while chunk := client.recv(65536):
+                answer += chunk
+        assert answer.startswith(b"HTTP/1.1 204"), answer[:200]
+        assert s.process.wait(timeout=15) == 0, s.log()[-2000:]

@@ -41,6 +41,13 @@ def register(subparsers: Any) -> None:
     )
     add_option(
         parser,
+        "serve.server",
+        "--server",
+        help=f"the WSGI server: granian or gunicorn (default {_D.server})",
+        metavar="NAME",
+    )
+    add_option(
+        parser,
         "serve.workers",
         "--workers",
         help=f"worker processes (default {_D.workers})",
@@ -179,6 +186,7 @@ def run(config: Config, args: argparse.Namespace) -> int:
         log_max_bytes=serve.log_max_bytes,
         log_backups=serve.log_backups,
         access_log=serve.access_log,
+        server=serve.server,
     )
     try:
         return run_server(settings, env)
