@@ -5,6 +5,7 @@ And a healthy connection is handed out without a round trip to the server.
 
 from __future__ import annotations
 
+import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
@@ -23,6 +24,17 @@ def _terminate_app_connections(url: str) -> int:
             "WHERE datname = current_database() AND pid <> pg_backend_pid()"
         ).fetchall()
     return len(rows)
+
+
+def _wait_until_ended(url: str, backend_pid: int) -> None:
+    """Wait until the session ``backend_pid`` is gone (termination is asynchronous)."""
+    deadline = time.monotonic() + 10
+    with psycopg.connect(url, autocommit=True) as admin:
+        while admin.execute(
+            "SELECT 1 FROM pg_stat_activity WHERE pid = %s", (backend_pid,)
+        ).fetchone():
+            assert time.monotonic() < deadline, f"session {backend_pid} still there after 10 s"
+            time.sleep(0.01)
 
 
 def _last_query_start(url: str, backend_pid: int) -> datetime:
@@ -93,6 +105,7 @@ def test_a_pooled_connection_the_server_ended_is_replaced_before_use(pg_url: str
         with database.connect() as conn:
             backend = int(conn.execute("SELECT pg_backend_pid()").fetchone()[0])
         assert _terminate_app_connections(pg_url) >= 1
+        _wait_until_ended(pg_url, backend)
         with database.connect() as conn:
             replacement = int(conn.execute("SELECT pg_backend_pid()").fetchone()[0])
         assert replacement != backend

@@ -25,7 +25,7 @@ from tests.support.servers import serve_reference_app
         (["--port", "70000"], "--port: must be at most 65535, got 70000"),
         (["--workers", "0"], "--workers: must be at least 1"),
         (["--threads", "0"], "--threads: must be at least 1"),
-        (["--server", "waitress"], "--server: expected 'granian' or 'gunicorn', got 'waitress'"),
+        (["--server", "waitress"], "--server: invalid choice: 'waitress'"),
         (["--workers", "two"], "--workers: expected an integer, got 'two'"),
         (["--log-backups", "0"], "--log-backups: must be at least 1"),
         (["--log-max-bytes", "10"], "--log-max-bytes: must be at least 1024"),

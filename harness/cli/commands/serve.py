@@ -1,4 +1,4 @@
-"""``minitwit-harness serve``: the reference app under gunicorn, schema upgraded at start."""
+"""``minitwit-harness serve``: the reference app under gunicorn or granian, schema upgraded at start."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ _D = ServeConfig()
 def register(subparsers: Any) -> None:
     """Add the ``serve`` subcommand."""
     parser = add_command(
-        subparsers, "serve", run, "serve the reference app (gunicorn; SQLite or PostgreSQL)"
+        subparsers, "serve", run, "serve the reference app (gunicorn or granian; SQLite or PostgreSQL)"
     )
     add_option(
         parser,
@@ -57,7 +57,7 @@ def register(subparsers: Any) -> None:
         parser,
         "serve.threads",
         "--threads",
-        help=f"threads per worker (default {_D.threads}: sync workers; above 1: gthread)",
+        help=f"threads per worker (default {_D.threads}; gunicorn: 1 sync, above 1 gthread)",
         metavar="N",
     )
     add_option(
