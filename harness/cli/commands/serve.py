@@ -16,7 +16,10 @@ _D = ServeConfig()
 def register(subparsers: Any) -> None:
     """Add the ``serve`` subcommand."""
     parser = add_command(
-        subparsers, "serve", run, "serve the reference app (gunicorn or granian; SQLite or PostgreSQL)"
+        subparsers,
+        "serve",
+        run,
+        "serve the reference app (gunicorn or granian; SQLite or PostgreSQL)",
     )
     add_option(
         parser,
