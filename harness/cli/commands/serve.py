@@ -1,4 +1,4 @@
-"""``minitwit-harness serve``: the reference app under gunicorn or granian, schema upgraded at start."""
+"""``minitwit-harness serve``: the reference app (gunicorn or granian), schema upgraded first."""
 
 from __future__ import annotations
 
