@@ -108,3 +108,37 @@ def test_percentiles_are_nearest_rank_with_sub_ms_precision() -> None:
     ]
     row = latency_table(outcomes)["tweet"]
     assert row == {"count": 100.0, "p50": 6.25, "p95": 11.875, "p99": 12.375, "max": 12.5}
+
+
+def test_simulator_log_lines_come_in_id_order_whatever_the_completion_order(
+    writer: ResultsWriter,
+) -> None:
+    coordinator, _, _, log = _coordinator(writer)
+    coordinator.on_outcome(_report(2, "error", "ReadTimeout"))
+    coordinator.on_outcome(_report(1))
+    assert log.getvalue() == ""  # id 0 has no outcome yet: the simulator had not got to 2
+    coordinator.on_outcome(_report(0, "error", "ConnectionError"))
+    lines = [line.split(",", 1)[1] for line in log.getvalue().splitlines()]
+    assert lines == ["http://t,0,ConnectionError", "http://t,2,ReadTimeout"]
+
+
+def test_lines_still_held_are_written_when_a_run_stops_early(
+    writer: ResultsWriter, tmp_path: Path
+) -> None:
+    path = tmp_path / "sim.log"
+    coordinator = Coordinator(
+        ACTIONS,
+        set(),
+        writer,
+        base_url="http://t",
+        broadcast=lambda kind, data: None,
+        simulator_log=open(path, "w", encoding="utf-8"),  # noqa: SIM115 - closed by close()
+        max_errors=2,
+    )
+    coordinator.start()
+    coordinator.on_outcome(_report(3, "error", "ReadTimeout"))
+    coordinator.on_outcome(_report(2, "error", "ConnectionError"))
+    assert coordinator.progress.stopped_early
+    coordinator.close()
+    lines = [line.split(",", 1)[1] for line in path.read_text().splitlines()]
+    assert lines == ["http://t,2,ConnectionError", "http://t,3,ReadTimeout"]
