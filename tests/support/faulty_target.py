@@ -174,6 +174,11 @@ class _Handler(BaseHTTPRequestHandler):
         if payload:
             self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(payload)))
+        if self.close_connection:
+            # As real servers do when the request said Connection: close: without it a
+            # pooling client (load's geventhttpclient) may send its next request on the
+            # connection this server is closing, and get a ConnectionError.
+            self.send_header("Connection", "close")
         self.end_headers()
         if payload:
             self.wfile.write(payload)
