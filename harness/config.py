@@ -114,6 +114,9 @@ class ReplayConfig:
     master_port: Port = 5557
     master_bind: str = "*"
     worker_wait: Duration = 60.0  # seconds the master waits for its workers to connect
+    # Rename the scenario's users into a run namespace: "auto" (a fresh tag, reused by
+    # --resume), "none", or a tag. "": none for replay, auto for the gate.
+    namespace: str = ""
 
 
 @dataclass(frozen=True)
@@ -124,6 +127,7 @@ class VerifyConfig:
     results: str | None = None  # only actions acknowledged in this results file count
     timeout: Duration = 10.0
     concurrency: Annotated[int, AtLeast(1)] = 16
+    namespace: str = ""  # the replay's tag or "none"; "": the one --results recorded
 
 
 @dataclass(frozen=True)
@@ -178,6 +182,7 @@ class LoadConfig:
     read_ratio: Annotated[float, AtLeast(0), AtMost(1)] = 0.5
     workers: Annotated[int, AtLeast(0)] = 0
     thresholds: tuple[str, ...] = ()
+    default_thresholds: bool = True  # judge error_rate<1% when no threshold is given
     profile: Profile = "simulator"
     scenario: str | None = None
     timeout: Duration = 0.3  # per request, like the simulator

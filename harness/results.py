@@ -144,3 +144,11 @@ def read_outcomes(path: str | Path) -> Iterator[Outcome]:
     for rec in read_records(path):
         if rec.get("type") == "outcome":
             yield Outcome.from_record(rec)
+
+
+def recorded_namespace(path: str | Path) -> str | None:
+    """The namespace tag a replay results file's header recorded (None: names as written)."""
+    for rec in read_records(path):
+        tag = rec.get("namespace")
+        return tag if isinstance(tag, str) else None
+    return None

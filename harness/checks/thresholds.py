@@ -171,3 +171,40 @@ def evaluate(
         passed = value is not None and _OPS[t.op](value, t.limit)
         results.append(ThresholdResult(t, value, passed, len(select(outcomes, t.selector))))
     return results
+
+
+#: Judged when a load run names no threshold (``--no-default-thresholds`` turns it off):
+#: a run that mostly failed must never print "passed".
+DEFAULT_THRESHOLDS: tuple[str, ...] = ("error_rate<1%",)
+#: How far (as a share of all requests) a run's mix may stray from its configured mix.
+MIX_TOLERANCE = 0.05
+
+
+def thresholds_to_judge(given: Sequence[str], use_defaults: bool) -> tuple[tuple[str, ...], bool]:
+    """The expressions a run judges, and whether they are the defaults."""
+    if given or not use_defaults:
+        return tuple(given), False
+    return DEFAULT_THRESHOLDS, True
+
+
+def observed_mix(outcomes: Sequence[Outcome]) -> dict[str, float]:
+    """Shares of all requests by kind: ``read`` (every read endpoint) and each write command."""
+    counts = dict.fromkeys(("read", *WRITE_COMMANDS), 0)
+    for o in outcomes:
+        kind = "read" if o.command in READ_COMMANDS else o.command
+        counts[kind] = counts.get(kind, 0) + 1
+    total = sum(counts.values()) or 1
+    return {k: n / total for k, n in counts.items()}
+
+
+def mix_deviations(
+    configured: dict[str, float], outcomes: Sequence[Outcome], tolerance: float = MIX_TOLERANCE
+) -> dict[str, tuple[float, float]]:
+    """Kinds whose observed share strays more than ``tolerance``: (observed, configured)."""
+    observed = observed_mix(outcomes)
+    out = {}
+    for kind in sorted(set(configured) | set(observed)):
+        want, got = configured.get(kind, 0.0), observed.get(kind, 0.0)
+        if abs(got - want) > tolerance:
+            out[kind] = (got, want)
+    return out

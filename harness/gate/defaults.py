@@ -23,6 +23,9 @@ GATE_LOAD_RATE = 20.0
 GATE_LOAD_RUN_TIME = 10.0
 #: With no thresholds configured the load stage still judges something.
 GATE_LOAD_THRESHOLDS: tuple[str, ...] = ("error_rate<1%",)
+#: The replay renames its users into a fresh namespace: a gate runs against targets that
+#: already hold data (a staging server, earlier gates), and judges only its own.
+GATE_REPLAY_NAMESPACE = "auto"
 
 
 def _given(config: Config, key: str) -> bool:
@@ -35,6 +38,7 @@ def gate_defaults(config: Config) -> Config:
         "scenario.users": GATE_SCENARIO_USERS,
         "replay.concurrency": GATE_REPLAY_CONCURRENCY,
         "load.run_time": GATE_LOAD_RUN_TIME,
+        "replay.namespace": GATE_REPLAY_NAMESPACE,
     }
     # A rate only when the user chose neither a rate nor a number of users.
     if not (_given(config, "load.rate") or _given(config, "load.users")):

@@ -4,11 +4,16 @@ With an acknowledged set (from a results file) only acknowledged actions are cer
 action that was sent but not acknowledged (timeout, error status, never sent) may or may
 not have landed, so its effect is *possible* rather than required. Verify reports what
 contradicts the certain part and tolerates the possible part.
+
+An unacknowledged write may land at any time after it was sent, even after later writes to
+the same follow pair: the pair may end in its state, or in the state of the last
+acknowledged write. ``/latest`` may be any acknowledged id whose request was still open when
+the last other acknowledged request started (with timings), or any unacknowledged id.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from harness.results import Outcome
@@ -42,6 +47,8 @@ class ExpectedState:
     users: dict[str, UserExpectation] = field(default_factory=dict)
     latest: int = -1  # id of the last (acknowledged) action; -1 before any
     latest_allowed: frozenset[int] = frozenset({-1})
+    # Outcomes left open by unacknowledged writes, one line each (verify notes them).
+    ambiguous: list[str] = field(default_factory=list)
 
     def message_count(self) -> int:
         """Number of certain messages over all users."""
@@ -62,12 +69,25 @@ def acknowledged_ids(outcomes: Iterable[Outcome]) -> set[int]:
     return {o.action_id for o in outcomes if o.action_id >= 0 and o.verdict == "ok"}
 
 
+@dataclass
+class _Pair:
+    """The writes to one follow pair: the last acknowledged state and unacknowledged ones."""
+
+    acked: bool | None = None  # None: no acknowledged write (the pair starts unfollowed)
+    unacked: list[tuple[int, bool]] = field(default_factory=list)  # (action id, follows)
+
+    def possible(self) -> set[bool]:
+        # Any unacknowledged write, sent before or after the last acknowledged one, may be
+        # the last to land; or none lands after the last acknowledged write.
+        return {bool(self.acked), *(state for _, state in self.unacked)}
+
+
 class _Builder:
     """Folds actions into an ExpectedState; follow pairs keep their possible states."""
 
     def __init__(self) -> None:
         self.state = ExpectedState()
-        self.pairs: dict[tuple[str, str], set[bool]] = {}
+        self.pairs: dict[tuple[str, str], _Pair] = {}
 
     def user(self, name: str, *, certain: bool) -> UserExpectation:
         found = self.state.users.get(name)
@@ -89,39 +109,82 @@ class _Builder:
         target = action.target or ""
         self.user(target, certain=acked)
         followed = action.command is Command.FOLLOW
-        possible = self.pairs.setdefault((action.user, target), {False})
-        if acked:  # the last acknowledged follow/unfollow decides, unless a later one lands
-            possible.clear()
-        possible.add(followed)
+        pair = self.pairs.setdefault((action.user, target), _Pair())
+        if acked:
+            pair.acked = followed
+        else:
+            pair.unacked.append((action.id, followed))
 
-    def finish(self, last_acked: int, unacked: set[int]) -> ExpectedState:
-        for (who, whom), possible in self.pairs.items():
+    def finish(self, latest: int, allowed: set[int]) -> ExpectedState:
+        for (who, whom), pair in self.pairs.items():
             user = self.state.users[who]
+            possible = pair.possible()
             if possible == {True}:
                 user.follows.add(whom)
             elif True in possible:
                 user.maybe_follows.add(whom)
+            if len(possible) == 2:
+                ids = ", ".join(f"#{i}" for i, _ in pair.unacked)
+                self.state.ambiguous.append(
+                    f"{who!r} -> {whom!r}: unacknowledged {ids} may have landed late; "
+                    "followed or not, both accepted"
+                )
+        maybe = 0
         for user in self.state.users.values():
             user.messages.reverse()
             user.maybe_messages.reverse()
-        self.state.latest = last_acked
-        # A request sent but not acknowledged may still have landed after the last one.
-        self.state.latest_allowed = frozenset({last_acked, *unacked})
+            maybe += len(user.maybe_messages)
+        if maybe:
+            self.state.ambiguous.append(
+                f"{maybe} unacknowledged tweet(s) may or may not be stored, in any later position"
+            )
+        self.state.latest = latest
+        self.state.latest_allowed = frozenset(allowed)
+        if len(allowed) > 1:
+            self.state.ambiguous.append(
+                f"/latest may be any of {len(allowed)} ids (acknowledged requests that "
+                "overlapped the last one, and unacknowledged requests that may have landed late)"
+            )
         return self.state
 
 
+def latest_candidates(
+    acked: set[int], unacked: set[int], outcomes: Sequence[Outcome] | None
+) -> set[int]:
+    """The ids ``/latest`` may hold: the last write to land, among the writes sent.
+
+    Without outcomes: the highest acknowledged id (the final action waits for every other
+    outcome) or any unacknowledged one. With the outcomes' times: an acknowledged request is
+    a candidate unless another acknowledged request started after it finished; and so is
+    every id one of whose attempts was sent and not acknowledged (it may land any time).
+    """
+    last = max(acked, default=-1)
+    if outcomes is None:
+        return {last, *unacked}
+    timed = {o.action_id: o for o in outcomes if o.action_id in acked and o.verdict == "ok"}
+    latest_start = max((o.started for o in timed.values()), default=None)
+    candidates = {i for i, o in timed.items() if latest_start is None or o.finished >= latest_start}
+    failed = {o.action_id for o in outcomes if o.action_id >= 0 and o.verdict != "ok"}
+    return (candidates or {last}) | failed
+
+
 def expected_state(
-    actions: Iterable[Action], acknowledged: set[int] | None = None
+    actions: Iterable[Action],
+    acknowledged: set[int] | None = None,
+    *,
+    outcomes: Sequence[Outcome] | None = None,
 ) -> ExpectedState:
-    """The state after ``actions`` (in id order); None: every action counts as acknowledged."""
+    """The state after ``actions`` (in id order); None: every action counts as acknowledged.
+
+    ``outcomes`` (of the run that sent them, from a results file): their times narrow which
+    ids ``/latest`` may hold.
+    """
     builder = _Builder()
-    last_acked = -1
+    acked_ids: set[int] = set()
     unacked: set[int] = set()
     for action in actions:
         acked = acknowledged is None or action.id in acknowledged
         builder.apply(action, acked)
-        if acked:
-            last_acked = max(last_acked, action.id)
-        else:
-            unacked.add(action.id)
-    return builder.finish(last_acked, unacked)
+        (acked_ids if acked else unacked).add(action.id)
+    allowed = latest_candidates(acked_ids, unacked, outcomes)
+    return builder.finish(max(acked_ids, default=-1), allowed)

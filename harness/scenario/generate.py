@@ -1,7 +1,8 @@
 """Deterministic generator of scenarios in the course format, with the recording's shape.
 
 Shape (spec section 5): about 0.8% register, 44% tweet, 38% follow, 18% unfollow of which
-about 4.5% of all actions unfollow a pair not currently followed; every user registers
+about 4.5% of all actions unfollow a pair not currently followed (a few tweets are empty or
+look like a number: a target must return them as the same strings); every user registers
 before any action refers to it (users keep registering over the first part of the run); a
 pair is never followed while already followed; long-tailed, accelerating delays. Only a
 seeded ``random.Random`` is used, so the same arguments give the same bytes.
@@ -22,6 +23,11 @@ TWEET_W, FOLLOW_W, UNFOLLOW_W, UNFOLLOW_NOT_FOLLOWED_W = 44.0, 38.0, 13.5, 4.5
 #: Users register over this leading share of the run (more of them early on).
 REGISTER_SPAN = 0.6
 BOM_TWEET_P = 0.002
+#: Tweets that look like a number (``"007"``) and empty tweets (the format allows an empty
+#: sixth column; the API stores ""): rare, like the BOM, and one of each early on.
+NUMERIC_TWEET_P = 0.003
+EMPTY_TWEET_P = 0.002
+NUMERIC_TWEET_AT, EMPTY_TWEET_AT = 4, 6  # 0-based tweet numbers that always are one
 START_TS_MS = 1_700_000_000_000
 
 
@@ -110,6 +116,18 @@ def _next_command(rng: random.Random, state: _State) -> tuple[Command, str, str 
     return Command.TWEET, state.actor(), None
 
 
+def _tweet_text(rng: random.Random, number: int) -> str:
+    """The text of the ``number``-th tweet (0-based): mostly prose, rarely a hazard alone."""
+    roll = rng.random()
+    if number == NUMERIC_TWEET_AT or roll < NUMERIC_TWEET_P:
+        return text.numeric_looking(rng)
+    if number == EMPTY_TWEET_AT or roll < NUMERIC_TWEET_P + EMPTY_TWEET_P:
+        return ""
+    # The third tweet always carries the BOM so even small samples have one.
+    bom = rng.random() < BOM_TWEET_P or number == 2
+    return text.tweet(rng, bom=bom)
+
+
 def generate_actions(users: int, actions: int, seed: int) -> list[Action]:
     """``actions`` actions by ``users`` users, deterministic for a given ``seed``."""
     if users < 1:
@@ -135,10 +153,8 @@ def generate_actions(users: int, actions: int, seed: int) -> list[Action]:
             continue
         command, user, other = _next_command(rng, state)
         if command is Command.TWEET:
-            # The third tweet always carries the BOM so even small samples have one.
-            bom = rng.random() < BOM_TWEET_P or tweets == 2
+            content = _tweet_text(rng, tweets)
             tweets += 1
-            content = text.tweet(rng, bom=bom)
             out.append(Action(i, delays[i], ts, command, user, content=content))
         else:
             out.append(Action(i, delays[i], ts, command, user, target=other))

@@ -76,6 +76,17 @@ def _delay_stats(actions: Sequence[Action]) -> dict[str, float]:
     }
 
 
+def _numeric_looking(content: str) -> bool:
+    """Whether a typed column or a loose parser could read the whole text as a scalar."""
+    if content.strip().lower() in ("true", "false", "null"):
+        return True
+    try:
+        float(content)
+    except ValueError:
+        return False
+    return True
+
+
 def _text_hazards(actions: Sequence[Action], hazards: Counter[str]) -> None:
     for a in actions:
         texts = [t for t in (a.user, a.email, a.pwd, a.content, a.target) if t]
@@ -92,6 +103,8 @@ def _text_hazards(actions: Sequence[Action], hazards: Counter[str]) -> None:
             hazards["tweets_curly_quotes"] += not CURLY.isdisjoint(a.content)
             hazards["tweets_dashes"] += not DASHES.isdisjoint(a.content)
             hazards["tweets_non_ascii"] += not a.content.isascii()
+            hazards["tweets_empty"] += not a.content
+            hazards["tweets_numeric_looking"] += _numeric_looking(a.content)
         if a.command is Command.REGISTER:
             hazards["usernames_with_space"] += " " in a.user
             hazards["usernames_non_ascii"] += not a.user.isascii()

@@ -1,7 +1,8 @@
 """Field text for generated scenarios, with the hazards of the course's recording.
 
 Names are "First Last" (spaces, some non-ASCII), tweets carry curly quotes, dashes, HTML
-metacharacters and now and then a leading U+FEFF, passwords carry quotes, backslashes (also
+metacharacters and now and then a leading U+FEFF (a few tweets are empty or look like a
+number: ``"007"``, ``"1e3"``, ``"true"``), passwords carry quotes, backslashes (also
 at the end), ``#``, ``%`` and CSV/formula-injection leaders. No field ever contains a tab,
 CR or LF: the format has no quoting.
 """
@@ -67,6 +68,9 @@ LEADERS = "#=+-@"
 PWD_ALPHABET = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789" + "\"'\\#%,;&<>!$*()"
 BOM = "\ufeff"
 TWEET_MIN, TWEET_MAX = 13, 140
+#: Whole tweets a typed column or a loose JSON parser would turn into a number, a boolean
+#: or null ("007" -> 7, "1e3" -> 1000, "true" -> 1): they must come back as these strings.
+NUMERIC_LOOKING = ("007", "0123", "1e3", "1.50", "-0", "true", "false", "null")
 
 
 def unique_names(rng: random.Random, count: int) -> list[str]:
@@ -109,6 +113,11 @@ def password(rng: random.Random) -> str:
     if rng.random() < 0.15:
         chars[-1] = "\\"
     return "".join(chars)
+
+
+def numeric_looking(rng: random.Random) -> str:
+    """A whole tweet that looks like a number, a boolean or null."""
+    return rng.choice(NUMERIC_LOOKING)
 
 
 def tweet(rng: random.Random, *, bom: bool = False) -> str:

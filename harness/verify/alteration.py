@@ -3,7 +3,10 @@
 The common ways implementations damage simulator text: HTML-escaping it (a template filter
 or ``html.escape`` on input), stripping a leading U+FEFF (a BOM-aware decoder or ``strip``),
 and re-encoding it (UTF-8 read as Latin-1/cp1252, a non-UTF-8 database column, Unicode
-normalisation). Anything else similar enough to be the same text is "other".
+normalisation), and coercing it (a numeric or boolean column type, or a JSON encoder,
+turns ``"007"`` into ``7`` and ``"1e3"`` into ``"1000"``). Anything else similar enough to
+be the same text is "other". A stored value is whatever JSON scalar came back: a string
+written must come back as that string, so a number or boolean is at best a coercion.
 """
 
 from __future__ import annotations
@@ -12,6 +15,9 @@ import difflib
 import html
 import unicodedata
 from enum import StrEnum
+
+#: A JSON scalar as read back (``content``, a follow-list entry): written values are strings.
+Stored = str | int | float | bool | None
 
 BOM = "\ufeff"
 SIMILAR = 0.6  # SequenceMatcher ratio above which two texts count as one altered text
@@ -23,6 +29,7 @@ class Alteration(StrEnum):
     HTML_ESCAPED = "html-escaped"
     STRIPPED_BOM = "stripped-bom"
     RE_ENCODED = "re-encoded"
+    COERCED = "coerced"
     OTHER = "other"
 
 
@@ -41,10 +48,45 @@ def _mojibake(text: str) -> set[str]:
     return out
 
 
-def known_alteration(written: str, stored: str) -> Alteration | None:
+_BOOLEANS = {"true": True, "false": False}
+
+
+def _scalar(text: str) -> float | bool | None:
+    """The number or boolean a typed column or a loose parser reads ``text`` as, if any."""
+    folded = text.strip().lower()
+    if folded in _BOOLEANS:
+        return _BOOLEANS[folded]
+    try:
+        value = float(folded)
+    except ValueError:
+        return None
+    return value if value == value else None  # NaN equals nothing, not even itself
+
+
+def coerced(written: str, stored: Stored) -> bool:
+    """Whether ``stored`` is ``written`` read as a number or boolean (and written back)."""
+    if isinstance(stored, str) and stored == written:
+        return False
+    if stored is None:  # a loose JSON parse of the text "null"
+        return written.strip().lower() == "null"
+    want = _scalar(written)
+    if want is None:
+        return False
+    got = _scalar(stored) if isinstance(stored, str) else stored
+    if got is None:
+        return False
+    # True == 1 in Python: a boolean column storing 1 for "true" is that same coercion.
+    return bool(got == want)
+
+
+def known_alteration(written: str, stored: Stored) -> Alteration | None:
     """The known kind of damage that turns ``written`` into ``stored``, if any (cheap)."""
+    if not isinstance(stored, str):
+        return Alteration.COERCED if coerced(written, stored) else None
     if written == stored:
         return None
+    if coerced(written, stored):
+        return Alteration.COERCED
     if html.unescape(stored) == written:
         return Alteration.HTML_ESCAPED
     if written.startswith(BOM) and stored == written.lstrip(BOM):
@@ -56,8 +98,10 @@ def known_alteration(written: str, stored: str) -> Alteration | None:
     return None
 
 
-def similar(written: str, stored: str) -> bool:
+def similar(written: str, stored: Stored) -> bool:
     """Whether two texts are close enough to be one text altered in some other way."""
+    if not isinstance(stored, str):
+        return False
     matcher = difflib.SequenceMatcher(None, written, stored, autojunk=False)
     return (
         matcher.real_quick_ratio() >= SIMILAR
@@ -66,7 +110,7 @@ def similar(written: str, stored: str) -> bool:
     )
 
 
-def classify(written: str, stored: str) -> Alteration | None:
+def classify(written: str, stored: Stored) -> Alteration | None:
     """How ``stored`` is an altered ``written``; None when they look unrelated (or equal)."""
     kind = known_alteration(written, stored)
     if kind is None and written != stored and similar(written, stored):
@@ -75,15 +119,15 @@ def classify(written: str, stored: str) -> Alteration | None:
 
 
 def pair_alterations(
-    missing: list[str], extra: list[str], *, budget: int = 300
-) -> list[tuple[str, str, Alteration]]:
+    missing: list[str], extra: list[Stored], *, budget: int = 300
+) -> list[tuple[str, Stored, Alteration]]:
     """Greedily pair missing (written) texts with extra (stored) ones that are alterations.
 
     Known alterations are matched first (cheap checks against every candidate), then
     "other" by similarity; ``budget`` bounds those similarity comparisons, which cost
     O(length²) each, so a target that lost everything and stored garbage stays fast.
     """
-    pairs: list[tuple[str, str, Alteration]] = []
+    pairs: list[tuple[str, Stored, Alteration]] = []
     free = list(extra)
     left: list[str] = []
     for written in missing:

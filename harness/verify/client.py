@@ -11,7 +11,7 @@ import json
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import requests
@@ -34,6 +34,11 @@ class Read:
     problem: str | None = None  # why ``body`` is missing: transport error or not JSON
     started: float = 0.0
     finished: float = 0.0
+    limit: int | None = None  # the ``no`` a list read asked for
+
+    def full(self, listed: list[Any] | None) -> bool:
+        """Whether a list read came back as long as it asked for (there may be more)."""
+        return listed is not None and self.limit is not None and len(listed) >= self.limit
 
     @property
     def status(self) -> int | None:
@@ -99,17 +104,25 @@ class Reader:
         return Read(exchange, body, problem, started, time.time())
 
     def get_list(
-        self, path: str, expected: int, items: Callable[[Any], list[Any] | None]
+        self,
+        path: str,
+        expected: int,
+        items: Callable[[Any], list[Any] | None],
+        enough: Callable[[list[Any]], bool] | None = None,
     ) -> list[Read]:
-        """Read a list endpoint with ``no`` large enough to see extras; every try is kept."""
+        """Read a list endpoint with ``no`` large enough to see extras; every try is kept.
+
+        A full answer is read again with a larger ``no`` (bounded), unless ``enough`` says
+        the entries read already cover what is judged.
+        """
         no = expected + MARGIN
         reads: list[Read] = []
         sep = "&" if "?" in path else "?"
         for _ in range(MAX_READS):
-            read = self.get(f"{path}{sep}no={no}")
+            read = replace(self.get(f"{path}{sep}no={no}"), limit=no)
             reads.append(read)
             listed = items(read.body) if read.status == 200 else None
-            if listed is None or len(listed) < no:
+            if not read.full(listed) or (enough is not None and enough(listed or [])):
                 break
             no *= GROWTH
         return reads

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from harness.findings import Exchange, Finding, Profile, Severity
+from harness.verify.alteration import Stored
 
 STAGE = "verify"
 EXAMPLES = 3  # a finding lists this many examples and counts the rest
@@ -34,8 +35,8 @@ class Context:
         )
 
 
-def preview(text: str, limit: int = 60) -> str:
-    """A short, unambiguous rendering of a text (repr shows BOMs and escapes)."""
+def preview(text: Stored, limit: int = 60) -> str:
+    """A short, unambiguous rendering of a value (repr shows BOMs, escapes and the type)."""
     shown = repr(text)
     return shown if len(shown) <= limit else shown[: limit - 2] + "…" + shown[0]
 
@@ -49,9 +50,9 @@ def examples(items: Iterable[str], total: int) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Message:
-    """One message as read back."""
+    """One message as read back; ``content`` is the JSON value as it came (a string if right)."""
 
-    content: str
+    content: Stored
     pub_date: int | None  # None when the field is not an integer
     user: str | None
 
@@ -59,7 +60,9 @@ class Message:
 def parse_messages(body: Any) -> tuple[list[Message] | None, str | None]:
     """Messages of a ``/msgs`` answer, and what is malformed (None when well-formed).
 
-    Items whose ``content`` is not a string cannot be compared and are dropped; a
+    A scalar ``content`` that is not a string (a number, a boolean, null) is kept as it
+    came: the comparison calls it what it is (a coerced text, or an extra). Items that are
+    not objects or whose content is an array or object cannot be compared and are dropped; a
     non-integer ``pub_date`` or non-string ``user`` is reported but the item is kept.
     """
     if not isinstance(body, list):
@@ -67,7 +70,7 @@ def parse_messages(body: Any) -> tuple[list[Message] | None, str | None]:
     out: list[Message] = []
     problems: list[str] = []
     for index, item in enumerate(body):
-        if not isinstance(item, dict) or not isinstance(item.get("content"), str):
+        if not isinstance(item, dict) or not _scalar(item.get("content", [])):
             problems.append(f"item {index} is not a message with string content")
             continue
         pub = item.get("pub_date")
@@ -87,13 +90,21 @@ def parse_messages(body: Any) -> tuple[list[Message] | None, str | None]:
     return out, problem
 
 
-def parse_follows(body: Any) -> tuple[list[str] | None, str | None]:
-    """Usernames of a ``/fllws`` answer, and what is malformed (None when well-formed)."""
+def _scalar(value: Any) -> bool:
+    return value is None or isinstance(value, str | int | float | bool)
+
+
+def parse_follows(body: Any) -> tuple[list[Stored] | None, str | None]:
+    """Usernames of a ``/fllws`` answer, and what is malformed (None when well-formed).
+
+    Scalar entries that are not strings are kept as they came (a coerced username is judged
+    by the comparison); arrays and objects are dropped and reported.
+    """
     if not isinstance(body, dict) or not isinstance(body.get("follows"), list):
         return None, 'expected a JSON object {"follows": [...]}'
     names = body["follows"]
-    if not all(isinstance(n, str) for n in names):
-        return [n for n in names if isinstance(n, str)], "follows contains non-string entries"
+    if not all(_scalar(n) for n in names):
+        return [n for n in names if _scalar(n)], "follows contains entries that are not names"
     return list(names), None
 
 

@@ -7,12 +7,15 @@ from collections.abc import Sequence
 
 from harness.findings import Finding
 from harness.planning.expected import ExpectedState, UserExpectation
-from harness.verify.alteration import pair_alterations
+from harness.verify.alteration import Stored, pair_alterations
 from harness.verify.evidence import Context, examples, preview
 
 
-def compare_follows(ctx: Context, user: UserExpectation, names: Sequence[str]) -> list[Finding]:
-    """Findings for one user's ``GET /fllws/<user>``: duplicates, lost and unexpected edges."""
+def compare_follows(ctx: Context, user: UserExpectation, names: Sequence[Stored]) -> list[Finding]:
+    """Findings for one user's ``GET /fllws/<user>``: duplicates, lost and unexpected edges.
+
+    Names must come back as the strings written: a number or boolean is at best coerced.
+    """
     findings: list[Finding] = []
     name = user.name
     counts = Counter(names)
@@ -28,7 +31,8 @@ def compare_follows(ctx: Context, user: UserExpectation, names: Sequence[str]) -
         )
     present = set(counts)
     lost = sorted(user.follows - present)
-    unexpected = sorted(present - user.follows - user.maybe_follows)
+    allowed: set[Stored] = {*user.follows, *user.maybe_follows}
+    unexpected = sorted(present - allowed, key=lambda v: (not isinstance(v, str), str(v)))
     for before, after, kind in pair_alterations(lost, unexpected):
         lost.remove(before)
         unexpected.remove(after)

@@ -138,7 +138,22 @@ class _Verifier:
             result.findings.extend(compare_follows(ctx, user, names))
 
     def public(self, timelines: dict[str, list[Message]]) -> tuple[list[Read], list[Finding]]:
-        reads = self.reader.get_list("/msgs", self.state.max_message_count(), _as_list)
+        """Read ``GET /msgs`` back to the run's oldest message and judge the run's users."""
+        dates = [m.pub_date for own in timelines.values() for m in own if m.pub_date is not None]
+        oldest = min(dates, default=None)
+
+        def reached(listed: list[Any]) -> bool:
+            # Newest first: an entry older than the run's oldest message means every message
+            # of the run is in this answer (the target may hold far more of other runs).
+            return oldest is None or any(
+                isinstance(item, dict)
+                and isinstance(item.get("pub_date"), int)
+                and item["pub_date"] < oldest
+                for item in listed
+            )
+
+        count = self.state.max_message_count()
+        reads = self.reader.get_list("/msgs", count, _as_list, enough=reached)
         ctx = Context(self.target, "GET /msgs", (reads[-1].exchange,))
         findings: list[Finding] = []
         if _usable(ctx, reads[-1], "/msgs", findings):
@@ -146,7 +161,14 @@ class _Verifier:
             if problem is not None:
                 findings.append(ctx.finding("verify.malformed-response", f"GET /msgs: {problem}"))
             if messages is not None:
-                findings.extend(compare_public(ctx, self.state, messages, dict(timelines)))
+                since = None
+                listed = _as_list(reads[-1].body)
+                if reads[-1].full(listed) and not reached(listed or []):
+                    seen = [m.pub_date for m in messages if m.pub_date is not None]
+                    since = min(seen, default=None)
+                findings.extend(
+                    compare_public(ctx, self.state, messages, dict(timelines), since=since)
+                )
         return reads, findings
 
 
@@ -179,16 +201,20 @@ def run_verify(
     actions: Sequence[Action],
     acknowledged: set[int] | None = None,
     *,
+    outcomes: Sequence[Outcome] | None = None,
     sink: EventSink = null_sink,
     timeout: float = 10.0,
     concurrency: int = DEFAULT_CONCURRENCY,
 ) -> list[Finding]:
     """Read ``target`` back and return every difference from the state ``actions`` leave.
 
-    ``acknowledged`` None: every action counts as acknowledged. An unreachable target
-    raises TargetUnreachable; anything the target answers wrongly is a finding.
+    ``acknowledged`` None: every action counts as acknowledged. ``outcomes`` (of the run
+    that sent ``actions``): their timings narrow the ids ``/latest`` may hold. Only the
+    users of ``actions`` are judged; anything else the target holds is ignored. An
+    unreachable target raises TargetUnreachable; anything it answers wrongly is a finding.
+    The summary of the ``RunFinished`` event notes outcomes left open by unacknowledged writes.
     """
-    state = expected_state(actions, acknowledged)
+    state = expected_state(actions, acknowledged, outcomes=outcomes)
     names = sorted(state.users)
     sink(RunStarted("verify", target, total=2 + 2 * len(names)))
     reader = Reader(target, timeout)
@@ -209,6 +235,7 @@ def run_verify(
     for finding in findings:
         sink(FindingReported(finding))
     summary = f"{len(names)} users read back, {len(findings)} difference(s)"
+    summary += "".join(f"\nambiguous (not an error): {note}" for note in state.ambiguous)
     sink(RunFinished("verify", ok=not findings, summary=summary))
     return findings
 

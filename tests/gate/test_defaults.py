@@ -17,6 +17,8 @@ def test_untouched_settings_get_the_gate_defaults() -> None:
     assert config.load.run_time == 10.0
     assert config.load.rate == 20.0
     assert config.load.thresholds == ("error_rate<1%",)
+    # README, check section: the gate replays "in a fresh namespace".
+    assert config.replay.namespace == "auto"
 
 
 def test_settings_the_user_gave_are_kept() -> None:
@@ -28,6 +30,7 @@ def test_settings_the_user_gave_are_kept() -> None:
             "MINITWIT_LOAD_RUN_TIME": "3",
             "MINITWIT_LOAD_USERS": "7",
             "MINITWIT_LOAD_THRESHOLDS": "p95(tweet)<50ms",
+            "MINITWIT_REPLAY_NAMESPACE": "none",
         },
     )
 
@@ -38,3 +41,4 @@ def test_settings_the_user_gave_are_kept() -> None:
     assert config.load.run_time == 3.0
     assert config.load.rate is None and config.load.users == 7
     assert config.load.thresholds == ("p95(tweet)<50ms",)
+    assert config.replay.namespace == "none"

@@ -13,6 +13,8 @@ from typing import Any
 import pytest
 
 from harness.results import Outcome, read_outcomes, read_records
+from harness.scenario.model import Command
+from harness.scenario.parse import read_scenario
 
 #: The module marks of the load tests that run Locust against the served reference app.
 SLOW_ON_SQLITE = [
@@ -50,6 +52,35 @@ class LoadRun:
             (self.out_dir / "load" / "locust-summary.json").read_text()
         )
         return data
+
+    def assert_mix_kept(self, scenario: Path | None = None) -> None:
+        """This run kept its configured mix (scenario: the generated one unless given)."""
+        header = self.records()[0]
+        path = scenario or self.out_dir / "load" / "scenario.tsv"
+        assert_mix_kept(self.outcomes(), path, float(header["read_ratio"]))
+
+
+#: Issue 14: a load run keeps its configured request mix within ±5 percentage points.
+MIX_POINTS = 0.05
+
+
+def assert_mix_kept(outcomes: list[Outcome], scenario: Path, read_ratio: float) -> None:
+    """Reads and every write command (registers above all) within ±5 points of the mix.
+
+    The configured mix: ``read_ratio`` reads, the rest the scenario's commands in their
+    proportions (README, load). Computed here from the scenario file itself.
+    """
+    actions = read_scenario(scenario).actions
+    assert outcomes and actions
+    configured = {"read": read_ratio}
+    for command in Command:
+        count = sum(a.command is command for a in actions)
+        configured[str(command)] = (1 - read_ratio) * count / len(actions)
+    reads = {"msgs", "msgs_user", "fllws", "latest"}
+    for kind, want in configured.items():
+        got = sum((o.command in reads) if kind == "read" else o.command == kind for o in outcomes)
+        share = got / len(outcomes)
+        assert abs(share - want) <= MIX_POINTS, (kind, share, want, len(outcomes))
 
 
 def run_load_cli(target: str, out_dir: Path, *args: str, timeout: float = 90) -> LoadRun:

@@ -20,6 +20,7 @@ def test_request_cap_stops_the_run_early(served_app: RunningServer, tmp_path: Pa
     assert run.returncode == 0, run.stderr
     assert run.seconds < 30  # far below --run-time: the cap ended it
     assert 40 <= len(run.outcomes()) <= 40 + 3  # users in flight when the cap was reached
+    run.assert_mix_kept()
 
 
 def test_rate_paces_the_run_to_the_target_throughput(
@@ -36,3 +37,4 @@ def test_rate_paces_the_run_to_the_target_throughput(
     achieved = len(outcomes) / window_seconds(outcomes)
     # Unpaced, 6 users send hundreds of requests/s to the reference app.
     assert 10 <= achieved <= 40, achieved
+    run.assert_mix_kept()

@@ -31,6 +31,7 @@ def test_master_with_two_workers_aggregates_the_sum_of_the_workers(
     # ... and each worker's report equals the raw records it wrote.
     assert locust["workers"] == dict(per_worker)
     assert "requests by process: worker-0:" in run.stdout
+    run.assert_mix_kept()
 
 
 def test_workers_own_disjoint_accounts(served_app: RunningServer, tmp_path: Path) -> None:
@@ -45,3 +46,4 @@ def test_workers_own_disjoint_accounts(served_app: RunningServer, tmp_path: Path
     for o in run.outcomes():
         owners.setdefault(o.user or "", set()).add(o.worker)
     assert owners and all(len(workers) == 1 for workers in owners.values())
+    run.assert_mix_kept()

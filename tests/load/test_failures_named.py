@@ -86,6 +86,7 @@ def test_status_200_on_tweet_fails_as_simulator_tweet_status(
     checks = {o.check for o in run.outcomes() if o.verdict == "error"}
     assert "simulator.tweet-status" in checks
     assert "simulator.tweet-status" in run.stdout  # errors by check on the console
+    run.assert_mix_kept()
 
 
 @pytest.mark.slow
@@ -106,3 +107,4 @@ def test_a_slow_answer_is_a_read_timeout(slow_server: str, tmp_path: Path) -> No
     assert all(o.check == "simulator.ReadTimeout" and o.status is None for o in tweets)
     # cut at the 2 s timeout, long before the answer would have come
     assert all(1900 <= o.latency_ms < SLOW_TWEET_S * 1000 for o in tweets)
+    run.assert_mix_kept()

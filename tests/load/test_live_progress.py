@@ -10,7 +10,7 @@ from harness.config import Config, LoadConfig
 from harness.events import ActionChecked, Event, RunFinished, RunStarted
 from harness.execution.load import run_load
 from harness.results import read_outcomes
-from tests.load.support import SLOW_ON_SQLITE, run_load_cli
+from tests.load.support import SLOW_ON_SQLITE, assert_mix_kept, run_load_cli
 from tests.support.servers import RunningServer
 
 pytestmark = SLOW_ON_SQLITE
@@ -42,6 +42,9 @@ def test_every_request_reaches_the_sink_during_the_run(
     assert checked[0][0] - started < 3.0
     early = sum(1 for t, _ in checked if finished - t > 1.0)
     assert early >= len(checked) // 3, (early, len(checked))
+    assert_mix_kept(
+        list(read_outcomes(result.results_path)), tmp_path / "load" / "scenario.tsv", 0.5
+    )
 
 
 def test_the_cli_prints_progress_lines_while_it_runs(
@@ -59,3 +62,4 @@ def test_the_cli_prints_progress_lines_while_it_runs(
     assert counts == sorted(counts) and counts[0] < counts[-1]
     assert counts[-1] <= len(run.outcomes())
     assert f"✔ load: passed {len(run.outcomes())} requests" in run.stderr
+    run.assert_mix_kept()

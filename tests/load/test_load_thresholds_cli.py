@@ -43,6 +43,7 @@ def test_passing_thresholds_exit_0_with_raw_results(
     # raw timings keep sub-millisecond precision (not Locust's rounded buckets)
     assert any(o.latency_ms != round(o.latency_ms) for o in outcomes)
     assert len(outcomes) == run.locust_summary()["total_requests"]
+    run.assert_mix_kept()
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
@@ -62,3 +63,4 @@ def test_failing_thresholds_exit_1_and_name_the_failures(
     assert "PASS  error_rate<1%" in run.stdout
     summary = run.records()[-1]
     assert [t["passed"] for t in summary["thresholds"]] == [False, False, True]
+    run.assert_mix_kept()

@@ -30,6 +30,7 @@ def test_reference_app_passes_the_strict_profile(served_app: RunningServer, tmp_
     reads = {o.command for o in outcomes if o.action_id == -1}
     assert {"msgs", "latest"} <= reads  # bodies of reads were validated, not only writes
     assert all(o.verdict == "ok" for o in outcomes)
+    run.assert_mix_kept()
 
 
 def test_a_body_that_breaks_the_schema_fails_only_under_strict(tmp_path: Path) -> None:
@@ -50,3 +51,5 @@ def test_a_body_that_breaks_the_schema_fails_only_under_strict(tmp_path: Path) -
     assert {o.command for o in failed} <= {"msgs", "msgs_user"}
     errors = strict.locust_summary()["errors"]
     assert any("strict.messages-schema" in e for e in errors), errors
+    lenient.assert_mix_kept()
+    strict.assert_mix_kept()

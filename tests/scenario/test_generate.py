@@ -94,7 +94,15 @@ def test_names_emails_passwords_tweets_carry_the_hazards(course_sized: list[Acti
     for leader in "#=+-@":
         assert any(p.startswith(leader) for p in pwds), leader
     tweets = [a.content or "" for a in course_sized if a.command is Command.TWEET]
-    assert all(13 <= len(t) <= 140 for t in tweets)
+    looks_numeric = {"007", "0123", "1e3", "1.50", "-0", "true", "false", "null"}
+    numeric = [t for t in tweets if t in looks_numeric]
+    empty = [t for t in tweets if t == ""]
+    prose = [t for t in tweets if t and t not in looks_numeric]
+    assert all(13 <= len(t) <= 140 for t in prose)
+    # Rare hazards (README: "now and then"), so the recording's mix of prose stays.
+    assert 1 <= len(numeric) <= len(tweets) // 100
+    assert 1 <= len(empty) <= len(tweets) // 100
+    assert {"007", "1e3", "true"} <= set(numeric)
     assert 1 <= sum(t.startswith("\ufeff") for t in tweets) <= len(tweets) // 100
     for char in "“”’–—<>&":
         assert any(char in t for t in tweets), char
@@ -108,6 +116,13 @@ def test_small_and_degenerate_sizes(users: int, actions: int) -> None:
     assert [a.id for a in out] == list(range(actions))
     assert sum(a.command is Command.REGISTER for a in out) == users
     assert out[0].command is Command.REGISTER
+
+
+def test_a_small_scenario_has_a_numeric_looking_and_an_empty_tweet() -> None:
+    # The gate's scenario is small: the hazards that catch coercing apps must be in it.
+    tweets = [a.content for a in generate_actions(5, 40, seed=9) if a.command is Command.TWEET]
+    assert "" in tweets
+    assert any(t in {"007", "0123", "1e3", "1.50", "-0", "true", "false", "null"} for t in tweets)
 
 
 def test_fewer_actions_than_users_is_refused() -> None:

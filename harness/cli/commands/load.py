@@ -41,6 +41,13 @@ def register(subparsers: Any) -> None:
         help="a threshold the run must hold, e.g. 'p95(tweet)<100ms', 'p99<250ms', "
         "'error_rate<0.1%%', 'rps>50'; repeatable",
     )
+    opt(
+        parser,
+        "load.default_thresholds",
+        "--no-default-thresholds",
+        action="store_false",
+        help="without --threshold, judge nothing (default: the run fails above 1%% errors)",
+    )
     opt(parser, "load.profile", "--profile", help="verdicts: the simulator's, or also the API's")
     opt(parser, "load.scenario", "--scenario", metavar="FILE", help="scenario to draw actions from")
     opt(parser, "load.timeout", "--timeout", help="timeout per request, like the simulator's")
@@ -64,6 +71,7 @@ def register(subparsers: Any) -> None:
 
 def run(config: Config, args: argparse.Namespace) -> int:
     """Run the load test; print per-endpoint statistics and thresholds; 1 if any fails."""
+    from harness.checks.thresholds import thresholds_to_judge
     from harness.execution.load import run_load
     from harness.execution.load.stats import format_table
     from harness.reporting.progress import ProgressPrinter
@@ -71,9 +79,29 @@ def run(config: Config, args: argparse.Namespace) -> int:
     if config.load.results:
         writable_file(config.load.results, config.where("load.results"))
     writable_dir(config.output_dir, config.where("output_dir"))
+    expressions, default = thresholds_to_judge(
+        config.load.thresholds, config.load.default_thresholds
+    )
+    if default:
+        print(
+            f"load: default threshold {', '.join(expressions)} "
+            "(--threshold EXPR to set your own, --no-default-thresholds for none)",
+            flush=True,
+        )
+    elif not expressions:
+        print("load: no thresholds: this run judges nothing and passes", flush=True)
     # Live progress on stderr (requests so far, rate, errors by class), every 2 s.
     result = run_load(config, ProgressPrinter(sys.stderr))
+    if result.warmup is not None:
+        print(result.warmup.describe())
     print(format_table(result.endpoints))
+    mix = ", ".join(
+        f"{k} {v:.1%} ({result.configured_mix.get(k, 0.0):.1%})" for k, v in result.mix.items()
+    )
+    print(f"request mix (configured): {mix}")
+    for finding in result.findings:
+        if finding.check == "load.mix":
+            print(f"warning: {finding.message}")
     if result.errors_by_check:
         errors = ", ".join(f"{k}: {v}" for k, v in sorted(result.errors_by_check.items()))
         print(f"errors: {errors}")

@@ -131,6 +131,14 @@ def register(subparsers: Any) -> None:
     )
     opt(
         p,
+        "replay.namespace",
+        "--namespace",
+        metavar="auto|none|TAG",
+        help="rename users 'NAME ~TAG' so the run's data is its own on a target that holds "
+        "data (auto: a fresh tag, kept by --resume; default none)",
+    )
+    opt(
+        p,
         "replay.simulator_log",
         "--simulator-log",
         metavar="FILE",
@@ -234,6 +242,11 @@ def run(config: Config, args: argparse.Namespace) -> int:
         return int(ExitCode.OK if result.ok else ExitCode.TOOL_ERROR)
     for line in result.skipped_lines:
         print(line, file=sys.stderr)
+    if result.namespace:
+        print(
+            f"replay: namespace {result.namespace} (users renamed 'NAME ~{result.namespace}'; "
+            f"verify with --results {result.results_path})"
+        )
     if result.stopped_early:
         print(f"replay: stopped early; continue with --resume ({result.results_path})")
     return int(ExitCode.OK if result.ok else ExitCode.FINDINGS)

@@ -9,9 +9,11 @@ from harness.cli.options import add_command, add_option, add_target
 from harness.config import Config
 from harness.constants import ExitCode
 from harness.errors import UsageError
+from harness.events import Event, RunFinished
 from harness.findings import Finding
 from harness.planning.expected import acknowledged_ids
-from harness.results import read_outcomes
+from harness.results import read_outcomes, recorded_namespace
+from harness.scenario.namespace import AUTO, namespaced, resolve
 from harness.scenario.parse import read_scenario
 
 
@@ -39,6 +41,13 @@ def register(subparsers: Any) -> None:
     add_option(parser, "verify.concurrency", "--concurrency", help="reads in flight")
     add_option(
         parser,
+        "verify.namespace",
+        "--namespace",
+        metavar="TAG|none",
+        help="the namespace the replay ran in (default: the one --results recorded)",
+    )
+    add_option(
+        parser,
         "scenario.skip_bad_lines",
         "--skip-bad-lines",
         action="store_true",
@@ -56,21 +65,47 @@ def run(config: Config, args: argparse.Namespace) -> int:
     scenario = read_scenario(scenario_path, skip_bad_lines=config.scenario.skip_bad_lines)
     for bad in scenario.bad_lines:
         print(f"{scenario_path}:{bad.line}: skipped: {bad.problem}")
-    acknowledged = None
+    acknowledged = outcomes = None
+    recorded = None
     if config.verify.results:
-        acknowledged = acknowledged_ids(read_outcomes(config.verify.results))
+        outcomes = list(read_outcomes(config.verify.results))
+        acknowledged = acknowledged_ids(outcomes)
+        recorded = recorded_namespace(config.verify.results)
+    actions = namespaced(scenario.actions, _namespace(config.verify.namespace, recorded))
     from harness.verify import run_verify  # heavy (requests): imported only to run
+
+    notes: list[str] = []
+
+    def keep_summary(event: Event) -> None:
+        if isinstance(event, RunFinished):
+            notes.extend(event.summary.splitlines()[1:])
 
     findings = run_verify(
         config.target,
-        scenario.actions,
+        actions,
         acknowledged,
+        outcomes=outcomes,
+        sink=keep_summary,
         timeout=config.verify.timeout,
         concurrency=config.verify.concurrency,
     )
     basis = "all actions" if acknowledged is None else f"{len(acknowledged)} acknowledged"
+    for note in notes:
+        print(note)
     print(render(findings, config.target, f"{scenario_path}, {basis}"))
     return int(ExitCode.FINDINGS if findings else ExitCode.OK)
+
+
+def _namespace(option: str | None, recorded: str | None) -> str | None:
+    """The tag to read the scenario's users in: ``--namespace``, else the recorded one."""
+    if not option:
+        return recorded
+    if option == AUTO:
+        raise UsageError("verify --namespace: give the replay's tag (or --results FILE), not auto")
+    try:
+        return resolve(option)
+    except ValueError as exc:
+        raise UsageError(f"--namespace: {exc}") from None
 
 
 def render(findings: list[Finding], target: str, basis: str) -> str:

@@ -40,6 +40,16 @@ class LoadPlan:
         return self.run_dir / "parts"
 
     @property
+    def accounts_path(self) -> Path:
+        """The accounts the warm-up registered (JSON list), read by every Locust process."""
+        return self.run_dir / "accounts.json"
+
+    @property
+    def processes(self) -> int:
+        """How many Locust processes send requests."""
+        return max(1, self.workers)
+
+    @property
     def summary_path(self) -> Path:
         """The master's (or local process') summary of Locust's own counts."""
         return self.run_dir / "locust-summary.json"
@@ -87,6 +97,8 @@ def _harness_options(plan: LoadPlan) -> list[str]:
         f"--mt-max-requests={plan.max_requests}",
         f"--mt-results-dir={plan.parts_dir}",
         f"--mt-summary={plan.summary_path}",
+        f"--mt-accounts={plan.accounts_path}",
+        f"--mt-processes={plan.processes}",
     ]
     return [*opts, "--mt-keep-alive"] if plan.keep_alive else opts
 

@@ -52,6 +52,8 @@ def add_arguments(parser: Any) -> None:
         help="where each process writes its part file of raw timings",
     )
     add("--mt-summary", default="", help="the master writes Locust's own counts here (JSON)")
+    add("--mt-accounts", default="", help="JSON list of accounts registered by the warm-up")
+    add("--mt-processes", type=int, default=1, help="processes that share those accounts")
 
 
 def state_of(environment: Environment) -> LoadState | None:
@@ -70,11 +72,26 @@ def _actions(opts: Any) -> list[Action]:
     return generate_actions(opts.mt_users, opts.mt_actions, opts.mt_seed)
 
 
-def _worker_name(environment: Environment) -> str:
+def _own_warmup(options: LoadOptions, actions: list[Action], name: str, users: int) -> LoadOptions:
+    """Register this process's accounts before its users start (not measured)."""
+    from dataclasses import replace
+
+    from .warmup import account_count, warm_up
+
+    path = Path(options.results_dir) / f"accounts-{name}.json"
+    count = account_count(users)
+    target = (options.target or "").rstrip("/")
+    result = warm_up(target, actions, count, options.timeout, path)
+    print(result.describe(), flush=True)
+    return replace(options, accounts=str(path), processes=1)
+
+
+def _worker_name(environment: Environment) -> tuple[str, int]:
+    """This process's name in the results and its index among the sending processes."""
     runner = environment.runner
     if isinstance(runner, WorkerRunner):
-        return f"worker-{runner.worker_index}"
-    return "local"
+        return f"worker-{runner.worker_index}", runner.worker_index
+    return "local", 0
 
 
 def _on_test_start(environment: Environment, **_: Any) -> None:
@@ -96,8 +113,14 @@ def _on_test_start(environment: Environment, **_: Any) -> None:
             user_rate=getattr(opts, "mt_user_rate", None),
             results_dir=opts.mt_results_dir,
             target=environment.host,
+            accounts=opts.mt_accounts,
+            processes=opts.mt_processes,
         )
-        state = LoadState.open(options, _actions(opts), _worker_name(environment))
+        name, index = _worker_name(environment)
+        actions = _actions(opts)
+        if not options.accounts:  # plain ``locust -f``: this process warms up for itself
+            options = _own_warmup(options, actions, name, opts.num_users or 1)
+        state = LoadState.open(options, actions, name, index)
         setattr(environment, _STATE_ATTR, state)
         # The scenario, Locust and its imports live for the whole run: keep them out of
         # the cyclic garbage collector's full passes, which otherwise rescan them all.

@@ -23,7 +23,14 @@ from typing import Any
 
 import requests
 
-from harness.checks.thresholds import ThresholdResult, evaluate, parse_thresholds
+from harness.checks.thresholds import (
+    ThresholdResult,
+    evaluate,
+    mix_deviations,
+    observed_mix,
+    parse_thresholds,
+    thresholds_to_judge,
+)
 from harness.config import Config
 from harness.errors import HarnessError, TargetUnreachable
 from harness.events import (
@@ -36,9 +43,11 @@ from harness.events import (
 )
 from harness.findings import Finding, Profile, Severity
 from harness.results import Outcome, ResultsWriter, header_record
+from harness.scenario.model import Action
 
 from .parts import PartTail
 from .plan import LoadPlan, main_command, plan_load, worker_command
+from .source import configured_mix
 from .stats import (
     EndpointStats,
     endpoint_stats,
@@ -46,9 +55,14 @@ from .stats import (
     requests_by_worker,
     window_seconds,
 )
+from .warmup import WarmUp, account_count, warm_up
 
 #: Seconds a run may take beyond --run-time (start-up, worker connection, shutdown).
 GRACE_S = 60.0
+#: Registers among the course recording's actions (200 users, ~26 000 actions).
+COURSE_REGISTER_SHARE = 0.008
+#: Actions of a generated load scenario at least (40 users: the recording's command mix).
+MIN_LOAD_ACTIONS = 5000
 #: Seconds between two looks at the part files during a run.
 POLL_S = 0.25
 
@@ -66,6 +80,10 @@ class LoadResult:
     by_worker: dict[str, int]
     locust_summary: dict[str, Any]
     findings: list[Finding] = field(default_factory=list)
+    warmup: WarmUp | None = None
+    mix: dict[str, float] = field(default_factory=dict)  # observed shares of all requests
+    configured_mix: dict[str, float] = field(default_factory=dict)
+    default_thresholds: bool = False  # the thresholds judged are the defaults
 
 
 def _free_port() -> int:
@@ -82,21 +100,28 @@ def _check_reachable(target: str, timeout: float) -> None:
         raise TargetUnreachable(f"target {target} is unreachable ({reason})") from None
 
 
-def _scenario_file(config: Config, run_dir: Path) -> Path:
-    """The scenario the Locust processes read: the user's (checked here) or a generated one."""
+def _scenario_file(config: Config, run_dir: Path) -> tuple[Path, list[Action]]:
+    """The scenario the Locust processes read (the user's, checked here, or a generated one)."""
     if config.load.scenario:
         from harness.scenario.parse import read_scenario
 
         scenario = read_scenario(config.load.scenario)
         if not scenario.actions:
             raise HarnessError(f"{config.load.scenario}: the scenario has no actions")
-        return Path(config.load.scenario)
+        return Path(config.load.scenario), scenario.actions
     from harness.scenario.generate import generate_actions, write_scenario
 
     path = run_dir / "scenario.tsv"
     s = config.scenario
-    write_scenario(path, generate_actions(s.users, s.actions, s.seed))
-    return path
+    # Registers at the course recording's share of the writes (0.8%) and enough users for
+    # its follow graph (fewer users saturate it and the generator falls back to tweets):
+    # the load source keeps the scenario's mix, and 200 users in 1000 actions would make
+    # registers 20%. (The accounts writes act as come from the warm-up, not from here.)
+    count = max(s.actions, MIN_LOAD_ACTIONS)
+    users = max(1, round(count * COURSE_REGISTER_SHARE))
+    actions = generate_actions(users, count, s.seed)
+    write_scenario(path, actions)
+    return path, actions
 
 
 class _Progress:
@@ -180,16 +205,31 @@ def write_results(outcomes: Sequence[Outcome], out: Path, header: dict[str, Any]
 
 
 def run_load(config: Config, sink: EventSink = null_sink) -> LoadResult:
-    """Run one bounded load test and judge its thresholds from raw timings."""
-    thresholds = parse_thresholds(config.load.thresholds)
+    """Run one bounded load test and judge its thresholds from raw timings.
+
+    Accounts are registered first (the warm-up, not measured); every process then keeps
+    the configured request mix, and a run whose mix strayed anyway says so (``load.mix``).
+    """
+    expressions, default = thresholds_to_judge(
+        config.load.thresholds, config.load.default_thresholds
+    )
+    thresholds = parse_thresholds(expressions)
     run_dir = Path(config.output_dir) / "load"
     plan = plan_load(config, Path("-"), run_dir)  # validate every flag before any work
     shutil.rmtree(plan.parts_dir, ignore_errors=True)
     run_dir.mkdir(parents=True, exist_ok=True)
-    plan = dataclasses.replace(plan, scenario_path=_scenario_file(config, run_dir))
+    scenario_path, actions = _scenario_file(config, run_dir)
+    plan = dataclasses.replace(plan, scenario_path=scenario_path)
+    mix = configured_mix(actions, plan.read_ratio)
     _check_reachable(plan.target, plan.timeout)
     plan.summary_path.unlink(missing_ok=True)
-    sink(RunStarted("load", plan.target))
+    count = account_count(plan.users)
+    warmup = warm_up(plan.target, actions, count, plan.timeout, plan.accounts_path)
+    if not warmup.accounts:
+        raise HarnessError(
+            f"{warmup.describe()}: {plan.target} accepts no account; nothing to load"
+        )
+    sink(RunStarted("load", plan.target))  # the measured run starts after the warm-up
     tailed = _run_processes(plan, sink)
     results_path = Path(config.load.results or run_dir / "results.jsonl")
     header = header_record(
@@ -202,6 +242,9 @@ def run_load(config: Config, sink: EventSink = null_sink) -> LoadResult:
         profile=plan.profile,
         run_time=plan.run_time,
         label=config.label,
+        mix=mix,
+        thresholds=list(expressions),
+        warmup_accounts=len(warmup.accounts),
     )
     outcomes = write_results(tailed, results_path, header)
     if not outcomes:
@@ -221,6 +264,22 @@ def run_load(config: Config, sink: EventSink = null_sink) -> LoadResult:
         for r in judged
         if not r.passed
     ]
+    strayed = mix_deviations(mix, outcomes)
+    if strayed:
+        shown = ", ".join(
+            f"{k} {got:.1%} (configured {want:.1%})" for k, (got, want) in strayed.items()
+        )
+        findings.append(
+            Finding(
+                check="load.mix",
+                severity=Severity.WARNING,
+                profile=Profile(plan.profile),
+                message=f"the run could not keep its request mix within ±5 points: {shown}",
+                stage="load",
+                target=plan.target,
+                where="all",
+            )
+        )
     for r in judged:
         sink(CheckFinished(f"threshold {r.expression}", r.passed))
     ok = all(r.passed for r in judged)
@@ -234,10 +293,15 @@ def run_load(config: Config, sink: EventSink = null_sink) -> LoadResult:
         by_worker=requests_by_worker(outcomes),
         locust_summary=json.loads(plan.summary_path.read_text()),
         findings=findings,
+        warmup=warmup,
+        mix=observed_mix(outcomes),
+        configured_mix=mix,
+        default_thresholds=default,
     )
     with ResultsWriter(results_path, append=True) as writer:
         writer.write(_summary_record(result))
-    sink(RunFinished("load", ok, f"{len(outcomes)} requests, {len(findings)} thresholds failed"))
+    failed = sum(not r.passed for r in judged)
+    sink(RunFinished("load", ok, f"{len(outcomes)} requests, {failed} thresholds failed"))
     return result
 
 
@@ -253,4 +317,5 @@ def _summary_record(result: LoadResult) -> dict[str, Any]:
         ],
         "errors_by_check": result.errors_by_check,
         "by_worker": result.by_worker,
+        "mix": result.mix,
     }

@@ -1,35 +1,68 @@
-"""The traffic source of one load process: scenario writes in per-user causal order.
+"""The traffic source of one load process: the configured request mix, whatever happens.
 
-Locust-free and clock-free. The scenario is cut into *lanes*, one per scenario account:
-the account's register first, then its own actions in file order. A Locust user owns the
-lanes it claims (so Locust users own disjoint accounts) and sends a lane's actions strictly
-in order. An action waits until its actor and its target are known registered in this process;
-while every owned lane waits, the Locust user claims another lane (whose first action, a
-register, is always ready). When every lane of a round is claimed, a new round starts with
-fresh names, so writes never run out. Names carry a per-process tag and the round number
-(``"Roger Histand ~3fa9c1.0"``), which keeps processes (Locust workers) disjoint too.
+Locust-free and clock-free. Which kind of request comes next (a read, or a register,
+tweet, follow or unfollow) is decided by a smooth weighted round robin over the configured
+shares (:class:`Mix`), never by what the target answered: a run keeps its mix to within
+one request in every prefix, however slow or broken the target is. (Claiming fresh
+accounts when writes wait on failed registers made an overloaded run 43% registers.)
+
+The accounts the writes act as are registered before the run, unmeasured (the warm-up of
+``run_load``); each process acts as its own slice of them, so processes never share an
+actor. A measured register claims a fresh name (``"<name> ~<tag>.<n>"``, per-process tag)
+and, once answered 204 or 400, that account joins the pool. An account has at most one
+request in flight, so each account's writes keep their order.
 """
 
 from __future__ import annotations
 
-import dataclasses
-from collections import deque
-from collections.abc import Sequence
+import itertools
+from collections.abc import Mapping, Sequence
 
 from harness.planning.requests import user_path
 from harness.scenario.model import Action, Command
 
+#: The kinds of request the mix schedules; ``read`` is one of the dashboard reads.
+READ = "read"
+WRITES: tuple[Command, ...] = (Command.REGISTER, Command.TWEET, Command.FOLLOW, Command.UNFOLLOW)
 
-@dataclasses.dataclass
-class Lane:
-    """One account's actions, renamed for a round, consumed front to back."""
 
-    account: str
-    actions: deque[Action]
+def write_shares(actions: Sequence[Action]) -> dict[str, float]:
+    """The scenario's command mix, as shares of its actions."""
+    counts = {str(c): 0 for c in WRITES}
+    for action in actions:
+        counts[str(action.command)] += 1
+    total = sum(counts.values()) or 1
+    return {c: n / total for c, n in counts.items()}
+
+
+def configured_mix(actions: Sequence[Action], read_ratio: float) -> dict[str, float]:
+    """The shares of all requests: reads, then the scenario's writes in their proportions."""
+    mix = {READ: read_ratio}
+    mix.update({c: (1 - read_ratio) * s for c, s in write_shares(actions).items()})
+    return mix
+
+
+class Mix:
+    """Smooth weighted round robin: every prefix of picks is within one of each share."""
+
+    def __init__(self, shares: Mapping[str, float]) -> None:
+        self._shares = {k: v for k, v in shares.items() if v > 0}
+        if not self._shares:
+            raise ValueError("the request mix is empty")
+        self._credit = dict.fromkeys(self._shares, 0.0)
+        self._total = sum(self._shares.values())
+
+    def next(self) -> str:
+        """The next kind of request."""
+        for kind, share in self._shares.items():
+            self._credit[kind] += share
+        pick = max(self._credit, key=self._credit.__getitem__)
+        self._credit[pick] -= self._total
+        return pick
 
 
 class Registry:
-    """Accounts this process knows to exist (a register answered 204 or 400)."""
+    """Accounts this process knows to exist (warm-up, or a register answered 204 or 400)."""
 
     def __init__(self) -> None:
         self._paths: dict[str, str] = {}
@@ -51,133 +84,98 @@ class Registry:
     def __len__(self) -> int:
         return len(self._order)
 
-    def since(self, seen: int) -> list[str]:
-        """Accounts added after the first ``seen`` ones (in order of registration)."""
-        return self._order[seen:]
-
     def pick(self, index: int) -> str | None:
         """The account at ``index`` modulo the count (for reads), or None when empty."""
         return self._order[index % len(self._order)] if self._order else None
 
 
-def _templates(actions: Sequence[Action]) -> list[list[Action]]:
-    """Per account (in order of first appearance): its register first, then its actions."""
-    registers: dict[str, Action] = {}
-    own: dict[str, list[Action]] = {}
-    for action in actions:
-        if action.command is Command.REGISTER:
-            registers.setdefault(action.user, action)
-            own.setdefault(action.user, [])
-            continue
-        own.setdefault(action.user, []).append(action)
-        if action.target is not None:
-            own.setdefault(action.target, [])
-    lanes = []
-    for account, rest in own.items():
-        reg = registers.get(account) or Action(
-            id=rest[0].id if rest else 0,
-            delay_ms=0,
-            ts_ms=0,
-            command=Command.REGISTER,
-            user=account,
-            email="load@example.invalid",
-            pwd="load",
-        )
-        lanes.append([reg, *rest])
-    return lanes
-
-
 class WriteSource:
-    """Hands out lanes to Locust users; one per process, shared by its users."""
+    """Builds each write of one process from the scenario's texts and its own accounts."""
 
-    def __init__(self, actions: Sequence[Action], tag: str) -> None:
-        self._templates = _templates(actions)
-        if not self._templates:
+    def __init__(
+        self, actions: Sequence[Action], tag: str, accounts: Sequence[str], others: Sequence[str]
+    ) -> None:
+        """``accounts``: registered accounts this process acts as; ``others``: targets only."""
+        registers = [a for a in actions if a.command is Command.REGISTER]
+        if not registers:  # a scenario of users registered elsewhere: invent their details
+            names = dict.fromkeys(a.user for a in actions)
+            registers = [
+                Action(0, 0, 0, Command.REGISTER, n, email="load@example.invalid", pwd="load")
+                for n in names
+            ]
+        if not registers:
             raise ValueError("the scenario has no actions")
+        self._registers = itertools.cycle(registers)
+        tweets = [a for a in actions if a.command is Command.TWEET]
+        self._tweets = itertools.cycle(tweets or [Action(0, 0, 0, Command.TWEET, "", content="")])
         self._tag = tag
-        self.round = 0
-        self._next = 0
+        self._fresh = 0
         self.registry = Registry()
+        for name in (*accounts, *others):
+            self.registry.add(name)
+        self._own = list(accounts)
+        self._turn = 0
+        self._busy: set[str] = set()
+        self._follows: set[tuple[str, str]] = set()
 
-    def _name(self, name: str) -> str:
-        return f"{name} ~{self._tag}.{self.round}"
-
-    def claim(self) -> Lane:
-        """The next unclaimed lane; a new round with fresh names when all are claimed."""
-        if self._next == len(self._templates):
-            self.round += 1
-            self._next = 0
-        template = self._templates[self._next]
-        self._next += 1
-        # Built directly: dataclasses.replace() is several times slower, and this runs once
-        # per action sent.
-        renamed = deque(
-            Action(
-                id=a.id,
-                delay_ms=a.delay_ms,
-                ts_ms=a.ts_ms,
-                command=a.command,
-                user=self._name(a.user),
-                email=a.email,
-                pwd=a.pwd,
-                content=a.content,
-                target=None if a.target is None else self._name(a.target),
-                line=a.line,
-            )
-            for a in template
-        )
-        return Lane(renamed[0].user, renamed)
-
-    def missing(self, action: Action) -> str | None:
-        """The account ``action`` waits for (its actor, then its target), or None if ready."""
-        if action.command is Command.REGISTER:
-            return None
-        if action.user not in self.registry:
-            return action.user
-        if action.target is not None and action.target not in self.registry:
-            return action.target
+    def _free(self) -> str | None:
+        """The next own account with no request in flight (round robin), or None."""
+        for _ in range(len(self._own)):
+            name = self._own[self._turn % len(self._own)]
+            self._turn += 1
+            if name not in self._busy:
+                return name
         return None
 
+    def _target(self, who: str, followed: bool) -> str | None:
+        """A registered account other than ``who`` that it follows (or not), if any."""
+        count = len(self.registry)
+        for step in range(min(count, 16)):
+            whom = self.registry.pick(self._turn * 7 + step)
+            if whom is not None and whom != who and ((who, whom) in self._follows) == followed:
+                return whom
+        return None
 
-class Writer:
-    """The lanes one Locust user owns, and the next write it may send.
-
-    A lane whose next action waits for an account is parked under that account's name and
-    woken when the registry learns it exists, so a call costs O(1) however many lanes wait.
-    """
-
-    def __init__(self, source: WriteSource) -> None:
-        self._source = source
-        self._ready: deque[Lane] = deque()
-        self._parked: dict[str, list[Lane]] = {}
-        self._seen = 0
-
-    @property
-    def lanes(self) -> int:
-        """How many lanes this writer owns right now."""
-        return len(self._ready) + sum(len(v) for v in self._parked.values())
-
-    def _wake(self) -> None:
-        names = self._source.registry.since(self._seen)
-        self._seen += len(names)
-        for name in names:
-            self._ready.extend(self._parked.pop(name, ()))
-
-    def next_write(self) -> Action:
-        """Pop the next sendable action, rotating over owned lanes; claim one if all wait."""
-        self._wake()
-        while self._ready:
-            lane = self._ready.popleft()
-            waits_for = self._source.missing(lane.actions[0])
-            if waits_for is not None:
-                self._parked.setdefault(waits_for, []).append(lane)
-                continue
-            action = lane.actions.popleft()
-            if lane.actions:
-                self._ready.append(lane)
+    def write(self, command: str) -> Action | None:
+        """The next write of kind ``command``; None while every own account is busy."""
+        if command == Command.REGISTER:
+            template = next(self._registers)
+            self._fresh += 1
+            name = f"{template.user} ~{self._tag}.{self._fresh}"
+            action = Action(
+                template.id, 0, 0, Command.REGISTER, name, email=template.email, pwd=template.pwd
+            )
+            self._busy.add(name)
             return action
-        lane = self._source.claim()
-        action = lane.actions.popleft()
-        if lane.actions:
-            self._ready.append(lane)
+        who = self._free()
+        if who is None:
+            return None
+        if command == Command.TWEET:
+            template = next(self._tweets)
+            action = Action(template.id, 0, 0, Command.TWEET, who, content=template.content)
+        else:
+            follow = command == Command.FOLLOW
+            # Unfollow a followed pair when there is one; else a no-op unfollow (204), as the
+            # course scenario does 4.5% of the time. Follow a pair not yet followed.
+            whom = self._target(who, followed=not follow) or self._target(who, followed=follow)
+            if whom is None:  # a pool of one account: tweet instead (never a self-follow)
+                template = next(self._tweets)
+                action = Action(template.id, 0, 0, Command.TWEET, who, content=template.content)
+            else:
+                action = Action(0, 0, 0, Command(command), who, target=whom)
+        self._busy.add(who)
         return action
+
+    def done(self, action: Action, status: int | None) -> None:
+        """Record the answer to ``action``: frees its account, learns accounts and follows."""
+        self._busy.discard(action.user)
+        if action.command is Command.REGISTER:
+            if status in (204, 400):  # 400: the name is taken, so the account exists
+                self.registry.add(action.user)
+                self._own.append(action.user)
+        elif action.target is not None and status == 204:
+            pair = (action.user, action.target)
+            if action.command is Command.FOLLOW:
+                self._follows.add(pair)
+            else:
+                self._follows.discard(pair)

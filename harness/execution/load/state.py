@@ -1,11 +1,12 @@
 """Per-process state of a load run inside a Locust process (local or worker), Locust-free.
 
-Holds the write source, the options every user reads, the request budget, and the part
-file this process writes (one line per request with its raw response time).
+Holds the request mix, the write source, the options every user reads, the request budget,
+and the part file this process writes (one line per request with its raw response time).
 """
 
 from __future__ import annotations
 
+import json
 import random
 import secrets
 import time
@@ -15,7 +16,7 @@ from pathlib import Path
 from harness.scenario.model import Action
 
 from .parts import PartWriter
-from .source import WriteSource
+from .source import Mix, WriteSource, configured_mix
 
 READS: tuple[str, ...] = ("msgs", "msgs_user", "fllws", "latest")
 
@@ -32,6 +33,8 @@ class LoadOptions:
     user_rate: float | None = None  # task runs per second per Locust user (pacing)
     results_dir: str = "harness-output/load/parts"
     target: str | None = None
+    accounts: str = ""  # JSON list of the accounts the warm-up registered
+    processes: int = 1  # Locust processes that send (each acts as its slice of accounts)
 
 
 @dataclass
@@ -42,16 +45,29 @@ class LoadState:
     source: WriteSource
     worker: str
     writer: PartWriter
+    mix: Mix
     rng: random.Random = field(default_factory=random.Random)
     sent: int = 0
     started: float = field(default_factory=time.time)
 
     @classmethod
-    def open(cls, options: LoadOptions, actions: list[Action], worker: str) -> LoadState:
-        """Create the state and its part file ``<results_dir>/part-<worker>.tsv``."""
+    def open(
+        cls, options: LoadOptions, actions: list[Action], worker: str, index: int = 0
+    ) -> LoadState:
+        """Create the state and its part file ``<results_dir>/part-<worker>.tsv``.
+
+        ``index``: this process's place among ``options.processes``; it acts as every
+        ``processes``-th warm-up account from there, and uses the others as targets.
+        """
+        accounts = json.loads(Path(options.accounts).read_text(encoding="utf-8"))
+        step = max(1, options.processes)
+        own = accounts[index % step :: step]
+        others = [a for i, a in enumerate(accounts) if i % step != index % step]
+        source = WriteSource(actions, secrets.token_hex(3), own, others)
+        mix = Mix(configured_mix(actions, options.read_ratio))
         path = Path(options.results_dir) / f"part-{worker}.tsv"
         writer = PartWriter(path, worker, options.target)
-        return cls(options, WriteSource(actions, secrets.token_hex(3)), worker, writer)
+        return cls(options, source, worker, writer, mix)
 
     def budget_left(self) -> bool:
         """Whether this process may send another request (the per-process request cap)."""

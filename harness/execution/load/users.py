@@ -10,6 +10,7 @@ import json
 import time
 from typing import Any
 
+import gevent
 from geventhttpclient.url import URL
 from locust import task
 from locust.contrib.fasthttp import FAILURE_EXCEPTIONS, FastHttpUser
@@ -25,8 +26,12 @@ from harness.scenario.model import Command
 
 from .judge import error_class, failure_message, judge
 from .plugin import state_of
-from .source import Writer
+from .source import READ, WriteSource
 from .state import LoadState
+
+#: How often, and how long, a user waits for one of its process's accounts to be free
+#: (never in practice: the warm-up registers two accounts per Locust user).
+FREE_ACCOUNT_TRIES, FREE_ACCOUNT_WAIT_S = 1000, 0.01
 
 #: Read endpoints: stats name and path (``{u}`` is the percent-encoded account).
 READ_PATHS: dict[str, tuple[str, str]] = {
@@ -57,7 +62,7 @@ class SimulatorLoadUser(FastHttpUser):
         self.network_timeout = state.options.timeout
         self.connection_timeout = state.options.timeout
         super().__init__(environment)
-        self._writer = Writer(state.source)
+        self._source: WriteSource = state.source
         self._base = (self.host or "").rstrip("/")
         # FastHttpSession's own geventhttpclient client for the target (its connection pool
         # and the timeouts above), below the agent's URL parsing, cookies and redirects: a
@@ -84,19 +89,27 @@ class SimulatorLoadUser(FastHttpUser):
 
     @task
     def step(self) -> None:
-        """One request: a read with probability ``read_ratio``, else the next write."""
+        """One request of the kind the process's mix schedules next (a read or a write)."""
         state = self._mt
         if not state.budget_left():
             raise StopUser()
-        registry = state.source.registry
-        if state.rng.random() < state.options.read_ratio:
+        registry = self._source.registry
+        kind = state.mix.next()
+        if kind == READ:
             command, user = state.pick_read()
             name, path = READ_PATHS[command]
             if user is not None:
                 path = path.format(u=registry.path_segment(user))
             self._send("GET", path, None, name=name, action_id=-1, command=command, user=user)
             return
-        action = self._writer.next_write()
+        action = self._source.write(kind)
+        for _ in range(FREE_ACCOUNT_TRIES):
+            if action is not None:
+                break
+            gevent.sleep(FREE_ACCOUNT_WAIT_S)
+            action = self._source.write(kind)
+        if action is None:
+            raise StopUser()  # every account stayed busy for 10 s: nothing sensible to send
         is_register = action.command is Command.REGISTER
         segment = None if is_register else registry.path_segment(action.user)
         planned = request_for(action, segment=segment)
@@ -109,8 +122,7 @@ class SimulatorLoadUser(FastHttpUser):
             command=str(action.command),
             user=action.user,
         )
-        if is_register and status in (204, 400):
-            registry.add(action.user)
+        self._source.done(action, status)
 
     def _settled(
         self, method: str, path: str, payload: str, status: int, body: bytes, response: Any

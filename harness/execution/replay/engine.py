@@ -21,8 +21,15 @@ from harness.execution.replay.summary import (
 )
 from harness.execution.replay.transport import Target
 from harness.findings import Finding, Severity
-from harness.results import Outcome, ResultsWriter, header_record, read_records
+from harness.results import (
+    Outcome,
+    ResultsWriter,
+    header_record,
+    read_records,
+    recorded_namespace,
+)
 from harness.scenario.model import Action
+from harness.scenario.namespace import namespaced, resolve
 from harness.scenario.parse import read_scenario
 
 
@@ -39,6 +46,7 @@ class ReplayResult:
     sent: int = 0  # outcomes recorded by this invocation
     stopped_early: bool = False
     skipped_lines: list[str] = field(default_factory=list)  # --skip-bad-lines reports
+    namespace: str | None = None  # the tag the scenario's users were renamed with
 
 
 def parse_speed(text: str) -> float | None:
@@ -133,14 +141,33 @@ def run_replay(config: Config, sink: EventSink) -> ReplayResult:
     job_path = work_dir / f"job-{_role(rc)}.json"
     with EngineProcess(job_path, work_dir / "locust.log") as engine:
         actions, skipped = _load_actions(config)
-        done = _done_before(config, results, actions)
+        namespace = _namespace(config, results)
+        actions = namespaced(actions, namespace)
+        done = _done_before(config, results, actions, namespace)
         job, local_workers = _job(config, results, speed, actions, done)
         to_send = sum(1 for a in actions if a.id not in done)
         sink(RunStarted(kind="replay", target=config.target, total=to_send))
         run = run_processes(job, local_workers, work_dir, sink, engine=engine)
     result = _finish(config, actions, results, done, sink, run)
     result.skipped_lines = skipped
+    result.namespace = namespace
     return result
+
+
+def _namespace(config: Config, results: Path) -> str | None:
+    """The run's namespace tag; ``--resume`` continues in the one the results file recorded."""
+    rc = config.replay
+    recorded = recorded_namespace(results) if rc.resume and results.exists() else None
+    try:
+        tag = resolve(rc.namespace, recorded)
+    except ValueError as exc:
+        raise UsageError(f"--namespace: {exc}") from None
+    if rc.resume and results.exists() and tag != recorded:
+        raise UsageError(
+            f"--namespace: {results} was written in namespace {recorded or 'none'}, "
+            f"not {tag or 'none'}; resume with --namespace {recorded or 'none'} (or auto)"
+        )
+    return tag
 
 
 def _role(rc: ReplayConfig) -> str:
@@ -148,7 +175,9 @@ def _role(rc: ReplayConfig) -> str:
     return "master" if rc.master or rc.workers > 0 else "local"
 
 
-def _done_before(config: Config, results: Path, actions: list[Action]) -> set[int]:
+def _done_before(
+    config: Config, results: Path, actions: list[Action], namespace: str | None
+) -> set[int]:
     """Ids not to send again (``--resume``, ``--resume-from-latest``); a fresh results file."""
     rc = config.replay
     assert config.target is not None
@@ -161,7 +190,12 @@ def _done_before(config: Config, results: Path, actions: list[Action]) -> set[in
         done = _previous_run(results, actions, retry_failed=rc.retry_failed)
     else:  # a fresh run starts its results file afresh (README: it replaces an older one)
         header = header_record(
-            "replay", config.target, scenario=rc.scenario, actions=len(actions), profile=rc.profile
+            "replay",
+            config.target,
+            scenario=rc.scenario,
+            actions=len(actions),
+            profile=rc.profile,
+            namespace=namespace,
         )
         with ResultsWriter(results) as writer:
             writer.write(header)
@@ -240,7 +274,9 @@ def _finish(
         from harness.verify import run_verify  # heavy (requests): only when asked for
 
         writes = [*actions, *earlier_attempts(actions, outcomes)]
-        differences = run_verify(config.target, writes, summary.acknowledged, sink=sink)
+        differences = run_verify(
+            config.target, writes, summary.acknowledged, outcomes=outcomes, sink=sink
+        )
         findings += differences
         ok = ok and not differences
     return ReplayResult(

@@ -1,16 +1,20 @@
-"""The write source: lanes per account, causal order, disjoint owners, endless fresh writes."""
+"""The load source: the configured mix in every prefix, whatever the target answers."""
 
 from __future__ import annotations
 
 import random
+from collections import Counter
 
-from harness.execution.load.source import Writer, WriteSource
+import pytest
+
+from harness.execution.load.source import Mix, WriteSource, configured_mix
+from harness.scenario.generate import generate_actions
 from harness.scenario.model import Action, Command
+
+R, T, F, U = Command.REGISTER, Command.TWEET, Command.FOLLOW, Command.UNFOLLOW
 
 
 def _scenario() -> list[Action]:
-    """Three accounts; follows cross accounts; 'Ann' is used by Bob before she is active."""
-
     def act(i: int, command: Command, user: str, **kw: str) -> Action:
         return Action(
             id=i,
@@ -25,102 +29,110 @@ def _scenario() -> list[Action]:
         )
 
     return [
-        act(0, Command.REGISTER, "Ann", email="a@x", pwd="p"),
-        act(1, Command.REGISTER, "Bob Ø", email="b@x", pwd="p"),
-        act(2, Command.FOLLOW, "Bob Ø", target="Ann"),
-        act(3, Command.TWEET, "Bob Ø", content="“hi”"),
-        act(4, Command.REGISTER, "Cy", email="c@x", pwd="p"),
-        act(5, Command.FOLLOW, "Cy", target="Bob Ø"),
-        act(6, Command.UNFOLLOW, "Bob Ø", target="Ann"),
-        act(7, Command.TWEET, "Ann", content="x"),
-        act(8, Command.FOLLOW, "Dee", target="Cy"),  # Dee never registers in the file
+        act(0, R, "Ann", email="a@x", pwd="p"),
+        act(1, R, "Bob Ø", email="b@x", pwd="p"),
+        act(2, F, "Bob Ø", target="Ann"),
+        act(3, T, "Bob Ø", content="“hi”"),
+        act(4, T, "Ann", content="007"),
+        act(5, U, "Bob Ø", target="Ann"),
     ]
 
 
-def _drive(source: WriteSource, writers: list[Writer], steps: int, seed: int) -> list[Action]:
-    """Send writes from random writers; registers succeed when sent (like a correct server)."""
-    rng = random.Random(seed)
-    sent = []
-    for _ in range(steps):
-        action = rng.choice(writers).next_write()
-        if action.command is Command.REGISTER:
-            source.registry.add(action.user)
-        sent.append(action)
-    return sent
+def test_configured_mix_is_reads_then_the_scenario_writes() -> None:
+    mix = configured_mix(_scenario(), read_ratio=0.5)
+    assert mix == pytest.approx(
+        {"read": 0.5, "register": 1 / 6, "tweet": 1 / 6, "follow": 1 / 12, "unfollow": 1 / 12}
+    )
 
 
-def test_every_action_waits_for_its_targets_and_its_own_register() -> None:
-    source = WriteSource(_scenario(), tag="t")
-    sent = _drive(source, [Writer(source) for _ in range(3)], steps=200, seed=1)
-    registered: set[str] = set()
-    for action in sent:
-        if action.command is Command.REGISTER:
-            registered.add(action.user)
+@pytest.mark.parametrize("read_ratio", [0.0, 0.3, 0.5, 0.9])
+def test_every_prefix_keeps_the_mix_within_one_request(read_ratio: float) -> None:
+    shares = configured_mix(generate_actions(200, 25_000, seed=2), read_ratio)
+    mix = Mix(shares)
+    counts: Counter[str] = Counter()
+    for n in range(1, 5_001):
+        counts[mix.next()] += 1
+        for kind, share in shares.items():
+            assert abs(counts[kind] - share * n) < 1.5, (n, kind)
+
+
+@pytest.mark.parametrize("answer", [204, 400, 500, None])
+def test_failures_do_not_change_what_is_sent(answer: int | None) -> None:
+    # None: a timeout. An overloaded target must not turn the run into registers.
+    actions = _scenario()
+    source = WriteSource(actions, "t", ["Ann ~w", "Bob ~w", "Cy ~w"], ["Dee ~w"])
+    mix = Mix(configured_mix(actions, 0.5))
+    sent: Counter[str] = Counter()
+    for _ in range(600):
+        kind = mix.next()
+        sent[kind] += 1
+        if kind == "read":
             continue
-        assert action.user in registered, action
-        assert action.target is None or action.target in registered, action
+        action = source.write(kind)
+        assert action is not None and action.command == kind
+        source.done(action, answer)
+    assert sent["register"] == 100 and sent["read"] == 300
 
 
-def test_each_account_keeps_its_file_order() -> None:
-    source = WriteSource(_scenario(), tag="t")
-    sent = _drive(source, [Writer(source) for _ in range(2)], steps=60, seed=2)
-    bob = [a.id for a in sent if a.user == "Bob Ø ~t.0"]
-    assert bob == [1, 2, 3, 6]
+def test_an_account_has_one_request_in_flight() -> None:
+    source = WriteSource(_scenario(), "t", ["Ann ~w", "Bob ~w"], [])
+    first, second = source.write("tweet"), source.write("follow")
+    assert first is not None and second is not None
+    assert {first.user, second.user} == {"Ann ~w", "Bob ~w"}
+    assert source.write("tweet") is None  # both busy: the caller waits
+    source.done(first, 204)
+    third = source.write("unfollow")
+    assert third is not None and third.user == first.user
 
 
-def test_writers_own_disjoint_accounts() -> None:
-    source = WriteSource(_scenario(), tag="t")
-    writers = [Writer(source) for _ in range(3)]
-    owner: dict[str, int] = {}
-    rng = random.Random(3)
+def test_follows_target_other_registered_accounts_and_unfollows_followed_pairs() -> None:
+    source = WriteSource(_scenario(), "t", ["Ann ~w", "Bob ~w"], ["Cy ~x"])
+    rng = random.Random(4)
+    follows: set[tuple[str, str]] = set()
     for _ in range(300):
-        index = rng.randrange(len(writers))
-        action = writers[index].next_write()
-        if action.command is Command.REGISTER:
-            source.registry.add(action.user)
-        assert owner.setdefault(action.user, index) == index
+        kind = rng.choice(["follow", "unfollow", "tweet"])
+        action = source.write(kind)
+        assert action is not None
+        if action.target is not None:
+            assert action.target != action.user
+            assert action.target in {"Ann ~w", "Bob ~w", "Cy ~x"}
+            pair = (action.user, action.target)
+            if action.command is F:
+                # A followed pair only once every other account is followed (a tiny pool).
+                others = {"Ann ~w", "Bob ~w", "Cy ~x"} - {action.user}
+                assert pair not in follows or all((action.user, o) in follows for o in others)
+                follows.add(pair)
+            else:
+                follows.discard(pair)
+        source.done(action, 204)
 
 
-def test_accounts_without_register_get_one_first() -> None:
-    source = WriteSource(_scenario(), tag="t")
-    sent = _drive(source, [Writer(source)], steps=30, seed=4)
-    dee = [a for a in sent if a.user == "Dee ~t.0"]
-    assert dee[0].command is Command.REGISTER
-    assert dee[1].command is Command.FOLLOW and dee[1].target == "Cy ~t.0"
+def test_registers_claim_fresh_names_that_join_the_pool_once_answered() -> None:
+    source = WriteSource(_scenario(), "t", ["Ann ~w"], [])
+    names = []
+    for answer in (204, 500, 400):
+        action = source.write("register")
+        assert action is not None and action.command is R
+        names.append(action.user)
+        source.done(action, answer)
+    assert len(set(names)) == 3 and all(" ~t." in n for n in names)
+    assert names[0] in source.registry and names[2] in source.registry  # 400: taken = exists
+    assert names[1] not in source.registry
+    actors = set()
+    for _ in range(6):
+        action = source.write("tweet")
+        assert action is not None
+        actors.add(action.user)
+        source.done(action, 204)
+    assert actors == {"Ann ~w", names[0], names[2]}
 
 
-def test_writes_never_run_out_and_later_rounds_use_fresh_names() -> None:
-    source = WriteSource(_scenario(), tag="t")
-    writer = Writer(source)
-    sent = _drive(source, [writer], steps=100, seed=5)
-    assert len(sent) == 100
-    assert source.round >= 5
-    registers = [a.user for a in sent if a.command is Command.REGISTER]
-    assert len(registers) == len(set(registers))  # every round registers new accounts
-    assert "Ann ~t.3" in registers
-
-
-def test_a_blocked_writer_claims_another_lane_instead_of_waiting() -> None:
-    source = WriteSource(_scenario(), tag="t")
-    writer = Writer(source)
-    assert writer.next_write().user == "Ann ~t.0"  # register, not answered yet
-    assert writer.next_write().user == "Bob Ø ~t.0"  # Ann waits: claim Bob's lane
-    source.registry.add("Bob Ø ~t.0")
-    third = writer.next_write()  # Bob's follow of Ann waits for Ann: claim Cy's lane
-    assert (third.command, third.user) == (Command.REGISTER, "Cy ~t.0")
-    assert writer.lanes == 3
-    source.registry.add("Ann ~t.0")
-    source.registry.add("Cy ~t.0")
-    nxt = [writer.next_write().id for _ in range(3)]
-    assert 2 in nxt  # Bob follows Ann once she exists
-
-
-def test_a_failed_register_blocks_only_its_own_lane() -> None:
-    source = WriteSource(_scenario(), tag="t")
-    writer = Writer(source)
-    writer.next_write()  # Ann's register fails: never added to the registry
-    later = [writer.next_write() for _ in range(6)]
-    for action in later:
-        if action.command is Command.REGISTER:
-            source.registry.add(action.user)
-    assert all(a.user != "Ann ~t.0" for a in later)
+def test_tweets_reuse_the_scenario_texts() -> None:
+    source = WriteSource(_scenario(), "t", ["Ann ~w"], [])
+    contents = []
+    for _ in range(4):
+        action = source.write("tweet")
+        assert action is not None
+        contents.append(action.content)
+        source.done(action, 204)
+    assert contents == ["“hi”", "007", "“hi”", "007"]

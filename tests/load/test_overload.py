@@ -1,0 +1,76 @@
+"""A target that cannot keep up: the run fails by default, naming the error rate, and keeps its mix."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from pathlib import Path
+
+import pytest
+
+from tests.load.support import run_load_cli
+
+pytestmark = pytest.mark.slow
+
+#: Seconds each request costs the one-threaded target: about 50 requests/s at most.
+COST_S = 0.02
+
+
+class _OneAtATime(BaseHTTPRequestHandler):
+    """A correct but slow target: one request at a time, 20 ms each."""
+
+    protocol_version = "HTTP/1.1"
+
+    def _answer(self, status: int, body: bytes = b"") -> None:
+        time.sleep(COST_S)
+        self.send_response(status)
+        self.send_header("Content-Length", str(len(body)))
+        if body:
+            self.send_header("Content-Type", "application/json")
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_GET(self) -> None:
+        if self.path.startswith("/latest"):
+            self._answer(200, json.dumps({"latest": 1}).encode())
+        elif self.path.startswith("/fllws/"):
+            self._answer(200, json.dumps({"follows": []}).encode())
+        else:
+            self._answer(200, b"[]")
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        self._answer(204)
+
+    def log_message(self, *args: object) -> None:
+        """Quiet."""
+
+
+@pytest.fixture
+def slow_target() -> Iterator[str]:
+    server = HTTPServer(("127.0.0.1", 0), _OneAtATime)  # not threading: one at a time
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_an_overloaded_target_fails_the_default_threshold(slow_target: str, tmp_path: Path) -> None:
+    # The README's example rate, for half a minute, against a target 4x too slow for it.
+    run = run_load_cli(slow_target, tmp_path, "--rate", "200", "--run-time", "30", timeout=150)
+    assert run.returncode == 1, run.stdout + run.stderr
+    # The default was announced before the run, and the failure names the error rate.
+    assert run.stdout.startswith("load: default threshold error_rate<1%")
+    assert "FAIL  error_rate<1%  observed" in run.stdout
+    outcomes = run.outcomes()
+    errors = [o for o in outcomes if o.verdict == "error"]
+    assert len(errors) > len(outcomes) // 100
+    assert "warm-up (not measured): 80/80 accounts registered" in run.stdout  # 2 per user
+    # Overload does not turn the run into registers (it was 43% before issue 14).
+    run.assert_mix_kept()
