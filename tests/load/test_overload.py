@@ -1,4 +1,4 @@
-"""A target that cannot keep up: the run fails by default, naming the error rate, and keeps its mix."""
+"""A target that cannot keep up: the run fails by default, naming its error rate, mix kept."""
 
 from __future__ import annotations
 

@@ -19,7 +19,7 @@ from harness.planning.expected import UserExpectation, expected_state
 from harness.planning.requests import user_path
 from harness.results import Outcome
 from harness.scenario.model import Action, Command
-from harness.verify.alteration import pair_alterations
+from harness.verify.alteration import Stored, pair_alterations
 from harness.verify.client import Reader
 from harness.verify.evidence import Context, parse_follows, parse_messages
 from harness.verify.follows import compare_follows
@@ -31,8 +31,8 @@ class UserReadBack:
     """What one user looks like on the target (None: not readable)."""
 
     exists: bool = True
-    messages: list[str] | None = None
-    follows: list[str] | None = None
+    messages: list[Stored] | None = None  # as read back: a coerced value is no string
+    follows: list[Stored] | None = None
     findings: list[Finding] = field(default_factory=list)
 
 
@@ -154,17 +154,23 @@ def lost_writes(
 
 
 def _lost_tweets(
-    name: str, seen_texts: list[str], sent: Sequence[Action], by_id: dict[int, Outcome], gone: Any
+    name: str,
+    seen_texts: list[Stored],
+    sent: Sequence[Action],
+    by_id: dict[int, Outcome],
+    gone: Any,
 ) -> None:
     mine = [a for a in sent if a.command is Command.TWEET and a.user == name]
-    required = Counter(a.content or "" for a in mine if by_id[a.id].verdict == "ok")
-    maybe = Counter(a.content or "" for a in mine if by_id[a.id].verdict != "ok")
-    seen = Counter(seen_texts)
+    required: Counter[Stored] = Counter(
+        a.content or "" for a in mine if by_id[a.id].verdict == "ok"
+    )
+    maybe: Counter[Stored] = Counter(a.content or "" for a in mine if by_id[a.id].verdict != "ok")
+    seen: Counter[Stored] = Counter(seen_texts)
     missing = required - seen
     strange = (seen - required) - maybe
     # An altered text is reported as altered (by verify), not as lost.
     for before, _after, _kind in pair_alterations(
-        list(missing.elements()), list(strange.elements())
+        [c for c in missing.elements() if isinstance(c, str)], list(strange.elements())
     ):
         missing[before] -= 1
     for text, count in (+missing).items():

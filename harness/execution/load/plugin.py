@@ -37,8 +37,8 @@ def add_arguments(parser: Any) -> None:
     group = parser.add_argument_group("minitwit-harness load")
     add = group.add_argument
     add("--mt-scenario", default="", help="scenario file (default: a generated one)")
-    add("--mt-users", type=int, default=_SCENARIO.users, help="users of the generated scenario")
-    add("--mt-actions", type=int, default=_SCENARIO.actions, help="its actions")
+    add("--mt-users", type=int, default=_SCENARIO.users, help="unused (0.8%% of actions)")
+    add("--mt-actions", type=int, default=_SCENARIO.actions, help="generated (5000 at least)")
     add("--mt-seed", type=int, default=_SCENARIO.seed, help="its random seed")
     add("--mt-read-ratio", type=float, default=_LOAD.read_ratio, help="share of reads (0..1)")
     add("--mt-rate", type=float, default=0.0, help="target requests/s in total (0: no pacing)")
@@ -67,9 +67,9 @@ def _actions(opts: Any) -> list[Action]:
         from harness.scenario.parse import read_scenario
 
         return list(read_scenario(opts.mt_scenario).actions)
-    from harness.scenario.generate import generate_actions
+    from .source import generated_load_actions
 
-    return generate_actions(opts.mt_users, opts.mt_actions, opts.mt_seed)
+    return generated_load_actions(opts.mt_actions, opts.mt_seed)
 
 
 def _own_warmup(options: LoadOptions, actions: list[Action], name: str, users: int) -> LoadOptions:

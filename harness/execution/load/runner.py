@@ -47,7 +47,7 @@ from harness.scenario.model import Action
 
 from .parts import PartTail
 from .plan import LoadPlan, main_command, plan_load, worker_command
-from .source import configured_mix
+from .source import configured_mix, generated_load_actions
 from .stats import (
     EndpointStats,
     endpoint_stats,
@@ -59,10 +59,6 @@ from .warmup import WarmUp, account_count, warm_up
 
 #: Seconds a run may take beyond --run-time (start-up, worker connection, shutdown).
 GRACE_S = 60.0
-#: Registers among the course recording's actions (200 users, ~26 000 actions).
-COURSE_REGISTER_SHARE = 0.008
-#: Actions of a generated load scenario at least (40 users: the recording's command mix).
-MIN_LOAD_ACTIONS = 5000
 #: Seconds between two looks at the part files during a run.
 POLL_S = 0.25
 
@@ -109,17 +105,11 @@ def _scenario_file(config: Config, run_dir: Path) -> tuple[Path, list[Action]]:
         if not scenario.actions:
             raise HarnessError(f"{config.load.scenario}: the scenario has no actions")
         return Path(config.load.scenario), scenario.actions
-    from harness.scenario.generate import generate_actions, write_scenario
+    from harness.scenario.generate import write_scenario
 
     path = run_dir / "scenario.tsv"
     s = config.scenario
-    # Registers at the course recording's share of the writes (0.8%) and enough users for
-    # its follow graph (fewer users saturate it and the generator falls back to tweets):
-    # the load source keeps the scenario's mix, and 200 users in 1000 actions would make
-    # registers 20%. (The accounts writes act as come from the warm-up, not from here.)
-    count = max(s.actions, MIN_LOAD_ACTIONS)
-    users = max(1, round(count * COURSE_REGISTER_SHARE))
-    actions = generate_actions(users, count, s.seed)
+    actions = generated_load_actions(s.actions, s.seed)
     write_scenario(path, actions)
     return path, actions
 

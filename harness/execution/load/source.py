@@ -19,11 +19,30 @@ import itertools
 from collections.abc import Mapping, Sequence
 
 from harness.planning.requests import user_path
+from harness.scenario.generate import generate_actions
 from harness.scenario.model import Action, Command
 
 #: The kinds of request the mix schedules; ``read`` is one of the dashboard reads.
 READ = "read"
 WRITES: tuple[Command, ...] = (Command.REGISTER, Command.TWEET, Command.FOLLOW, Command.UNFOLLOW)
+
+
+#: Registers among the course recording's actions (200 users, ~26 000 actions).
+COURSE_REGISTER_SHARE = 0.008
+#: Actions of a generated load scenario at least (40 users: the recording's command mix;
+#: fewer users saturate the follow graph and the generator falls back to tweets).
+MIN_LOAD_ACTIONS = 5000
+
+
+def generated_load_actions(actions: int, seed: int) -> list[Action]:
+    """A generated scenario whose write mix is the course recording's (0.8% registers).
+
+    The load source keeps the scenario's mix, so the users come from the share, not from
+    ``[scenario] users`` (200 users in 1000 actions would make registers 20% of writes).
+    The accounts writes act as come from the warm-up, not from this scenario's users.
+    """
+    count = max(actions, MIN_LOAD_ACTIONS)
+    return generate_actions(max(1, round(count * COURSE_REGISTER_SHARE)), count, seed)
 
 
 def write_shares(actions: Sequence[Action]) -> dict[str, float]:
