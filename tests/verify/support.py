@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import psycopg
@@ -14,9 +17,11 @@ import requests
 from harness.checks.verdicts import simulator_verdict
 from harness.planning.requests import request_for
 from harness.scenario.model import Action, Command
+from tests.support.net import free_port, wait_http
 from tests.support.spec import SIMULATOR_AUTH
 
 R, T, F, U = Command.REGISTER, Command.TWEET, Command.FOLLOW, Command.UNFOLLOW
+ROOT = Path(__file__).resolve().parents[2]
 TABLES = ("users", "message", "follower", "latest")
 ANN, ZOE, BOB = "Ann O'Neil", "Zoë Åberg", "Bob Ek"
 BOM_TWEET = "\ufeffHello “world” – it’s me"
@@ -147,3 +152,31 @@ def post_actions_concurrently(url: str, actions: Sequence[Action], threads: int 
         for future in [pool.submit(post_actions, url, own) for own in by_user.values()]:
             future.result()
     post_actions(url, actions[-1:])
+
+
+@contextmanager
+def serve_wrapped_reference(module: str, tmp_path: Path, *args: str) -> Iterator[str]:
+    """Run ``python -m MODULE --port N --database-url sqlite:///...`` (a wrapped reference app)."""
+    port = free_port()
+    cmd = [sys.executable, "-m", module, "--port", str(port), *args]
+    cmd += ["--database-url", f"sqlite:///{tmp_path / f'{port}.db'}"]
+    with open(tmp_path / f"target-{port}.log", "wb") as log:
+        proc = subprocess.Popen(cmd, stdout=log, stderr=log, cwd=ROOT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_http(f"{url}/latest", timeout=30)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def run_harness(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    """``python -m harness ARGS`` from the repository root, output captured as text."""
+    return subprocess.run(
+        [sys.executable, "-m", "harness", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=ROOT,
+    )

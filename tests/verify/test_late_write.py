@@ -6,11 +6,7 @@ verify judges the follow pair against every order that allows, and notes the amb
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -18,9 +14,8 @@ import requests
 
 from harness.constants import SIMULATOR_AUTH
 from harness.results import read_outcomes
-from tests.support.net import free_port, wait_http
+from tests.verify.support import run_harness, serve_wrapped_reference
 
-ROOT = Path(__file__).resolve().parents[2]
 SCENARIO = (
     "0\t0\t1\tregister\tAnn Lee\tann@x.dk\tpw\n"
     "1\t0\t2\tregister\tBob Ek\tbob@x.dk\tpw\n"
@@ -31,22 +26,6 @@ SCENARIO = (
 )
 
 
-@contextmanager
-def _late_follow_target(tmp_path: Path) -> Iterator[str]:
-    port = free_port()
-    cmd = [sys.executable, "-m", "tests.verify.late_follow", "--port", str(port)]
-    cmd += ["--database-url", f"sqlite:///{tmp_path / 'late.db'}"]
-    with open(tmp_path / "target.log", "wb") as log:
-        proc = subprocess.Popen(cmd, stdout=log, stderr=log, cwd=ROOT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_http(f"{url}/latest", timeout=30)
-        yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-
-
 def _follows(url: str, user: str) -> list[str]:
     response = requests.get(
         f"{url}/fllws/{user}", headers={"Authorization": SIMULATOR_AUTH}, timeout=5
@@ -55,23 +34,13 @@ def _follows(url: str, user: str) -> list[str]:
     return follows
 
 
-def _harness(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "harness", *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=ROOT,
-    )
-
-
 @pytest.mark.slow
 def test_a_follow_applied_after_its_unfollow_is_no_error(tmp_path: Path) -> None:
     scenario = tmp_path / "late.tsv"
     scenario.write_text(SCENARIO, encoding="utf-8")
     results = tmp_path / "results.jsonl"
-    with _late_follow_target(tmp_path) as url:
-        replay = _harness(
+    with serve_wrapped_reference("tests.verify.late_follow", tmp_path) as url:
+        replay = run_harness(
             *("replay", "--target", url, "--scenario", str(scenario)),
             *("--results", str(results), "--output-dir", str(tmp_path / "out")),
         )
@@ -84,7 +53,7 @@ def test_a_follow_applied_after_its_unfollow_is_no_error(tmp_path: Path) -> None
             time.sleep(0.05)
         assert _follows(url, "Ann%20Lee") == ["Bob Ek"]
 
-        verify = _harness(
+        verify = run_harness(
             *("verify", "--target", url, "--scenario", str(scenario)),
             *("--results", str(results)),
         )
