@@ -57,18 +57,25 @@ class LoadRun:
         """This run kept its configured mix (scenario: the generated one unless given)."""
         header = self.records()[0]
         path = scenario or self.out_dir / "load" / "scenario.tsv"
-        assert_mix_kept(self.outcomes(), path, float(header["read_ratio"]))
+        in_flight = int(header["users"]) + max(1, int(header["workers"]))
+        assert_mix_kept(self.outcomes(), path, float(header["read_ratio"]), in_flight)
 
 
 #: Issue 14: a load run keeps its configured request mix within ±5 percentage points.
 MIX_POINTS = 0.05
 
 
-def assert_mix_kept(outcomes: list[Outcome], scenario: Path, read_ratio: float) -> None:
-    """Reads and every write command (registers above all) within ±5 points of the mix.
+def assert_mix_kept(
+    outcomes: list[Outcome], scenario: Path, read_ratio: float, in_flight: int = 1
+) -> None:
+    """The register share within ±5 points of the configured mix, the other kinds too.
 
     The configured mix: ``read_ratio`` reads, the rest the scenario's commands in their
-    proportions (README, load). Computed here from the scenario file itself.
+    proportions (README, load), computed here from the scenario file itself. Each process
+    keeps it to within one request, but the requests still in flight when the run ends
+    (at most ``in_flight``: the Locust users) are not recorded, and the slow ones are
+    those: in a run of a few dozen requests that alone may move a share by more than
+    5 points, so the other kinds get that much room when it is larger.
     """
     actions = read_scenario(scenario).actions
     assert outcomes and actions
@@ -80,7 +87,8 @@ def assert_mix_kept(outcomes: list[Outcome], scenario: Path, read_ratio: float) 
     for kind, want in configured.items():
         got = sum((o.command in reads) if kind == "read" else o.command == kind for o in outcomes)
         share = got / len(outcomes)
-        assert abs(share - want) <= MIX_POINTS, (kind, share, want, len(outcomes))
+        room = MIX_POINTS if kind == "register" else max(MIX_POINTS, in_flight / len(outcomes))
+        assert abs(share - want) <= room, (kind, share, want, len(outcomes))
 
 
 def run_load_cli(target: str, out_dir: Path, *args: str, timeout: float = 90) -> LoadRun:

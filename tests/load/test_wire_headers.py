@@ -25,11 +25,18 @@ RUN = ("--users", "2", "--max-requests", "30", "--run-time", "60", "--timeout", 
 USER_AGENT = f"python/gevent-http-client-{geventhttpclient.__version__}"
 
 
+#: README, load: the warm-up registers two accounts per Locust user, at least 10.
+WARMUP_REGISTERS = 10
+
+
 def _load_requests(target: FaultyTarget) -> list[Received]:
-    """Every request of the Locust users (the run's reachability probe comes first)."""
-    probe, *sent = target.behaviour.log
+    """Every request of the Locust users (after the reachability probe and the warm-up)."""
+    probe, *rest = target.behaviour.log
     assert (probe.method, probe.path) == ("GET", "/latest")
     assert "Authorization" not in dict(probe.headers)  # the probe is not load traffic
+    warmup, sent = rest[:WARMUP_REGISTERS], rest[WARMUP_REGISTERS:]
+    # The warm-up (not measured, not load traffic) registers its accounts before Locust starts.
+    assert all((r.method, r.path.partition("?")[0]) == ("POST", "/register") for r in warmup)
     return sent
 
 
