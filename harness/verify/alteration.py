@@ -14,6 +14,7 @@ from __future__ import annotations
 import difflib
 import html
 import unicodedata
+from collections.abc import Sequence
 from enum import StrEnum
 
 #: A JSON scalar as read back (``content``, a follow-list entry): written values are strings.
@@ -119,7 +120,7 @@ def classify(written: str, stored: Stored) -> Alteration | None:
 
 
 def pair_alterations(
-    missing: list[str], extra: list[Stored], *, budget: int = 300
+    missing: Sequence[str], extra: Sequence[Stored], *, budget: int = 300
 ) -> list[tuple[str, Stored, Alteration]]:
     """Greedily pair missing (written) texts with extra (stored) ones that are alterations.
 
@@ -128,7 +129,7 @@ def pair_alterations(
     O(length²) each, so a target that lost everything and stored garbage stays fast.
     """
     pairs: list[tuple[str, Stored, Alteration]] = []
-    free = list(extra)
+    free: list[Stored] = list(extra)
     left: list[str] = []
     for written in missing:
         for i, stored in enumerate(free):
