@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -38,7 +40,14 @@ def reference_cmd(database_url: str, port: int) -> list[str]:
     ]
 
 
-def run_drill(target: str, tmp_path: Path, *args: str, timeout: float = 120.0) -> DrillRun:
+def run_drill(
+    target: str,
+    tmp_path: Path,
+    *args: str,
+    timeout: float = 120.0,
+    env: Mapping[str, str] | None = None,
+    cwd: Path | None = None,
+) -> DrillRun:
     """Run a drill with short phases (4 s warm-up, 5 s cool-down) unless ``args`` say else."""
     results = tmp_path / "drill.json"
     cmd = [
@@ -60,6 +69,9 @@ def run_drill(target: str, tmp_path: Path, *args: str, timeout: float = 120.0) -
         str(tmp_path / "out"),
         *args,
     ]
-    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
+    full_env = None if env is None else {**os.environ, **env}
+    proc = subprocess.run(
+        cmd, capture_output=True, text=True, timeout=timeout, check=False, env=full_env, cwd=cwd
+    )
     data = json.loads(results.read_text()) if results.exists() else {}
     return DrillRun(proc.returncode, proc.stdout, proc.stderr, data)

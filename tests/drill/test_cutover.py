@@ -1,9 +1,10 @@
 """The seed's story behind a real nginx: SQLite to PostgreSQL under simulator traffic.
 
-The incident: copy while the old app keeps taking writes, start the PostgreSQL app, switch
-nginx's upstream (reload): the writes the old app acknowledged after the copy are lost, and
-the drill names them. The fix: the same cut-over with the documented procedure (freeze
-writes, catch-up copy, switch, unfreeze): nothing lost, the frozen writes counted as refused.
+Both operations are the scripts the README documents (``examples/drill/``). The incident:
+copy while the old app keeps taking writes, start the PostgreSQL app, switch nginx's
+upstream (reload): the writes the old app acknowledged after the copy are lost, and the
+drill names them. The fix: freeze writes, catch-up copy, switch, unfreeze: nothing lost,
+the frozen writes counted as refused.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ import shlex
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -24,64 +24,56 @@ from tests.support.nginx import RunningNginx, run_nginx
 
 pytestmark = pytest.mark.postgres
 
-HARNESS = shlex.join([sys.executable, "-m", "harness"])
-
-
-@dataclass
-class Site:
-    """The old app on SQLite behind nginx, and where the new app will listen."""
-
-    nginx: RunningNginx
-    sqlite_url: str
-    old_url: str
-    old_frozen: Path
-    new_url: str
-    new_pid: Path
-    tmp: Path
-
-    def switch(self) -> str:
-        """Point nginx's upstream at the new app and reload nginx (graceful, SIGHUP)."""
-        conf = self.nginx.root / "nginx.conf"
-        pid = self.nginx.root / "nginx.pid"
-        edit = f"s#proxy_pass {self.old_url};#proxy_pass {self.new_url};#"
-        return f"sed -i {shlex.quote(edit)} {conf} && kill -HUP $(cat {pid}) && sleep 0.5"
-
-    def start_new(self, pg_url: str, *extra: str) -> str:
-        """Start the PostgreSQL-backed app (detached; the test stops it)."""
-        port = int(self.new_url.rsplit(":", 1)[1])
-        cmd = [*reference_cmd(pg_url, port), *extra]
-        return start_command(cmd, self.new_pid, self.new_url, self.tmp / "new.log")
+REPO = Path(__file__).resolve().parents[2]
 
 
 @contextmanager
-def site(tmp_path: Path) -> Iterator[Site]:
-    port = free_port()
-    old_url = f"http://127.0.0.1:{port}"
+def site(tmp_path: Path, pg_url: str) -> Iterator[tuple[RunningNginx, dict[str, str]]]:
+    """The old app on SQLite behind nginx; the scripts' settings for the move to ``pg_url``."""
+    old_port, new_port = free_port(), free_port()
+    old_url, new_url = f"http://127.0.0.1:{old_port}", f"http://127.0.0.1:{new_port}"
     sqlite_url = f"sqlite:///{tmp_path / 'old.db'}"
-    old_frozen = tmp_path / "old.frozen"
-    old_pid = tmp_path / "old.pid"
-    cmd = [*reference_cmd(sqlite_url, port), "--maintenance-file", str(old_frozen)]
-    start(cmd, old_pid, old_url, tmp_path / "old.log")
-    new_pid = tmp_path / "new.pid"
+    old_frozen, new_frozen = tmp_path / "old.frozen", tmp_path / "new.frozen"
+    old_pid, new_pid = tmp_path / "old.pid", tmp_path / "new.pid"
+    start(
+        [*reference_cmd(sqlite_url, old_port), "--maintenance-file", str(old_frozen)],
+        old_pid,
+        old_url,
+        tmp_path / "old.log",
+    )
+    new_cmd = [*reference_cmd(pg_url, new_port), "--maintenance-file", str(new_frozen)]
     try:
         with run_nginx(old_url, tmp_path / "nginx") as nginx:
-            new_url = f"http://127.0.0.1:{free_port()}"
-            yield Site(nginx, sqlite_url, old_url, old_frozen, new_url, new_pid, tmp_path)
+            yield (
+                nginx,
+                {
+                    "HARNESS": shlex.join([sys.executable, "-m", "harness"]),
+                    "OLD_DB": sqlite_url,
+                    "NEW_DB": pg_url,
+                    "START_NEW": start_command(new_cmd, new_pid, new_url, tmp_path / "new.log"),
+                    "NGINX_CONF": str(nginx.root / "nginx.conf"),
+                    "NGINX_PID": str(nginx.root / "nginx.pid"),
+                    "OLD_UPSTREAM": old_url,
+                    "NEW_UPSTREAM": new_url,
+                    "OLD_FROZEN": str(old_frozen),
+                    "NEW_FROZEN": str(new_frozen),
+                },
+            )
     finally:
         stop(old_pid)
         stop(new_pid)
 
 
+def _during(script: str) -> str:
+    """The operation as the README shows it (run from the repository's root)."""
+    return f"sh examples/drill/{script}"
+
+
 def test_incident_copy_while_writing_loses_acknowledged_writes(tmp_path: Path, pg_url: str) -> None:
-    with site(tmp_path) as s:
-        operation = " && ".join(
-            [
-                f"{HARNESS} db copy --from {s.sqlite_url} --to {pg_url}",
-                s.start_new(pg_url),
-                s.switch(),
-            ]
+    with site(tmp_path, pg_url) as (nginx, env):
+        run = run_drill(
+            nginx.url(), tmp_path, "--during", _during("cutover-naive.sh"), env=env, cwd=REPO
         )
-        run = run_drill(s.nginx.url(), tmp_path, "--during", operation)
     assert run.code == 1, run.stdout + run.stderr
     doc = run.results
     assert doc["operation"]["exit_code"] == 0
@@ -94,8 +86,8 @@ def test_incident_copy_while_writing_loses_acknowledged_writes(tmp_path: Path, p
     assert doc["lost_summary"].startswith(
         f"{len(lost)} acknowledged writes lost, all acknowledged between "
     )
-    assert doc["lost_summary"] in run.stdout
     assert f"drill: FAILED: {doc['lost_summary']}" in run.stdout
+    assert doc["verdict"]["checks"][0] == "drill.lost-writes"
     # The report beside the results marks every lost write on the timeline.
     html = (tmp_path / "drill.html").read_text()
     assert html.count('<g id="lost-writes">') == 1
@@ -103,21 +95,10 @@ def test_incident_copy_while_writing_loses_acknowledged_writes(tmp_path: Path, p
 
 
 def test_fix_freeze_catch_up_switch_unfreeze_loses_nothing(tmp_path: Path, pg_url: str) -> None:
-    with site(tmp_path) as s:
-        new_frozen = tmp_path / "new.frozen"
-        operation = " && ".join(
-            [
-                f"{HARNESS} db copy --from {s.sqlite_url} --to {pg_url}",
-                f"touch {new_frozen}",
-                s.start_new(pg_url, "--maintenance-file", str(new_frozen)),
-                f"touch {s.old_frozen}",
-                "sleep 1",  # writes that passed the check before the freeze complete
-                f"{HARNESS} db copy --from {s.sqlite_url} --to {pg_url} --since",
-                s.switch(),
-                f"rm {new_frozen}",
-            ]
+    with site(tmp_path, pg_url) as (nginx, env):
+        run = run_drill(
+            nginx.url(), tmp_path, "--during", _during("cutover-frozen.sh"), env=env, cwd=REPO
         )
-        run = run_drill(s.nginx.url(), tmp_path, "--during", operation)
     assert run.code == 0, run.stdout + run.stderr
     doc = run.results
     assert doc["lost"] == []
