@@ -12,6 +12,10 @@ from collections.abc import Sequence
 
 from harness.scenario.generate import generate_actions
 from harness.scenario.model import Action
+from harness.scenario.namespace import email_in
+from harness.scenario.namespace import namespaced as namespace
+
+__all__ = ["generated_traffic", "namespace", "paced"]
 
 #: Generated traffic comes in blocks, each a scenario of its own with its own users, so that
 #: registers, tweets and follows keep their mix however long the operation takes.
@@ -19,34 +23,6 @@ BLOCK_SECONDS = 30
 #: About one register in twenty actions: the course scenarios' mix, and registers (password
 #: hashing) are the expensive write.
 USERS_PER_ACTION = 0.05
-
-
-def namespaced_name(name: str, tag: str) -> str:
-    """``name`` inside the run's namespace (the hazardous part of the name stays in front)."""
-    return f"{name} {tag}"
-
-
-def namespaced_email(email: str, tag: str) -> str:
-    """``email`` made unique to the run (targets that enforce unique emails accept it)."""
-    local, at, domain = email.rpartition("@")
-    if not at:
-        return f"{email}.{tag}"
-    return f"{local}.{tag}@{domain}"
-
-
-def namespace(actions: Sequence[Action], tag: str) -> list[Action]:
-    """``actions`` with every user, follow target and email moved into the run's namespace."""
-    out: list[Action] = []
-    for action in actions:
-        out.append(
-            dataclasses.replace(
-                action,
-                user=namespaced_name(action.user, tag),
-                target=None if action.target is None else namespaced_name(action.target, tag),
-                email=None if action.email is None else namespaced_email(action.email, tag),
-            )
-        )
-    return out
 
 
 def paced(actions: Sequence[Action], rate: float) -> list[Action]:
@@ -78,7 +54,7 @@ def generated_traffic(rate: float, seconds: float, seed: int) -> list[Action]:
                     target=None if action.target is None else f"{action.target}{suffix}",
                     email=None
                     if action.email is None
-                    else namespaced_email(action.email, f"b{block}"),
+                    else email_in(action.email, f"b{block}"),
                 )
             )
         block += 1

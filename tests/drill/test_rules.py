@@ -134,8 +134,9 @@ def test_namespace_moves_users_targets_and_emails() -> None:
     ]
     spaced = paced(namespace(actions, "d1a2b3"), 20)
     assert [(a.user, a.target, a.email, a.delay_ms) for a in spaced] == [
-        ("Ann Lee d1a2b3", None, "ann.lee.d1a2b3@example.com", 50),
-        ("Ann Lee d1a2b3", "Bo d1a2b3", None, 50),
+        # README, replay: "Roger Histand ~k3x9q2", "roger+k3x9q2@x.dk" (one namespace rule)
+        ("Ann Lee ~d1a2b3", None, "ann.lee+d1a2b3@example.com", 50),
+        ("Ann Lee ~d1a2b3", "Bo ~d1a2b3", None, 50),
     ]
 
 
