@@ -52,9 +52,7 @@ def generated_traffic(rate: float, seconds: float, seed: int) -> list[Action]:
                     line=0,
                     user=f"{action.user}{suffix}",
                     target=None if action.target is None else f"{action.target}{suffix}",
-                    email=None
-                    if action.email is None
-                    else email_in(action.email, f"b{block}"),
+                    email=None if action.email is None else email_in(action.email, f"b{block}"),
                 )
             )
         block += 1
