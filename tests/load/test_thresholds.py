@@ -7,8 +7,10 @@ import pytest
 from harness.checks.thresholds import (
     Threshold,
     evaluate,
+    mix_deviations,
     parse_threshold,
     percentile,
+    thresholds_to_judge,
 )
 from harness.errors import UsageError
 from harness.results import Outcome
@@ -112,3 +114,25 @@ def test_threshold_without_samples_fails() -> None:
 def test_threshold_unit_reports_observed_values() -> None:
     assert Threshold("x", "error_rate", None, "<", 0.1).unit == "%"
     assert Threshold("x", "rps", None, ">", 1).unit == "/s"
+
+
+def test_without_thresholds_the_default_error_rate_is_judged() -> None:
+    # README, load: "Without `--threshold` the run is judged by `error_rate<1%`".
+    assert thresholds_to_judge((), use_defaults=True) == (("error_rate<1%",), True)
+    assert thresholds_to_judge(("p99<1s",), use_defaults=True) == (("p99<1s",), False)
+    assert thresholds_to_judge((), use_defaults=False) == ((), False)
+
+
+def _kinds(*commands: str) -> list[Outcome]:
+    return [Outcome(-1, c, None, 200, None, "ok", None, 1.0, 0.0, 0.0) for c in commands]
+
+
+def test_a_mix_that_strayed_more_than_5_points_is_named() -> None:
+    configured = {"read": 0.5, "register": 0.004, "tweet": 0.22, "follow": 0.19, "unfollow": 0.09}
+    kept = _kinds(*["msgs"] * 50, *["tweet"] * 22, *["follow"] * 19, *["unfollow"] * 9)
+    assert mix_deviations(configured, kept) == {}
+    # The overloaded run of issue 14: 43% registers.
+    strayed = _kinds(*["latest"] * 32, *["register"] * 43, *["tweet"] * 25)
+    deviations = mix_deviations(configured, strayed)
+    assert deviations["register"] == pytest.approx((0.43, 0.004))
+    assert set(deviations) == {"read", "register", "follow", "unfollow"}
