@@ -49,9 +49,16 @@ class _OneAtATime(BaseHTTPRequestHandler):
         """Quiet."""
 
 
-@pytest.fixture
-def slow_target() -> Iterator[str]:
-    server = HTTPServer(("127.0.0.1", 0), _OneAtATime)  # not threading: one at a time
+class _FailingTweets(_OneAtATime):
+    """Every tweet answered 500: a quarter of the writes fail."""
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        self._answer(500 if self.path.startswith("/msgs/") else 204)
+
+
+def _serve(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
+    server = HTTPServer(("127.0.0.1", 0), handler)  # not threading: one at a time
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -59,6 +66,29 @@ def slow_target() -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.fixture
+def slow_target() -> Iterator[str]:
+    yield from _serve(_OneAtATime)
+
+
+@pytest.fixture
+def failing_target() -> Iterator[str]:
+    yield from _serve(_FailingTweets)
+
+
+def test_no_default_thresholds_judges_nothing(failing_target: str, tmp_path: Path) -> None:
+    quick = ("--users", "2", "--run-time", "2", "--timeout", "5")
+    judged = run_load_cli(failing_target, tmp_path / "default", *quick)
+    assert judged.returncode == 1, judged.stdout + judged.stderr
+    assert "FAIL  error_rate<1%  observed" in judged.stdout
+    unjudged = run_load_cli(failing_target, tmp_path / "none", *quick, "--no-default-thresholds")
+    assert unjudged.returncode == 0, unjudged.stdout + unjudged.stderr
+    assert unjudged.stdout.startswith("load: no thresholds: this run judges nothing and passes")
+    assert "error_rate<1%" not in unjudged.stdout
+    judged.assert_mix_kept()
+    unjudged.assert_mix_kept()
 
 
 def test_an_overloaded_target_fails_the_default_threshold(slow_target: str, tmp_path: Path) -> None:
