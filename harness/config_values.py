@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 from harness.errors import UsageError
+from harness.target import Target
 
 
 @dataclass(frozen=True)
@@ -221,6 +222,7 @@ def _check(rule: object, value: Any, where: str) -> None:
     if isinstance(rule, _SpeedRule) and value != "max" and not float(value) > 0:
         raise UsageError(f"{where}: the factor must be greater than 0, got {value!r}")
     if isinstance(rule, _UrlRule):
-        scheme, _, rest = value.partition("://")
-        if scheme.lower() not in ("http", "https") or not rest.split("/")[0]:
-            raise UsageError(f"{where}: expected an http(s) URL, got {value!r}")
+        try:
+            Target.parse(value)
+        except ValueError:
+            raise UsageError(f"{where}: expected an http(s) URL, got {value!r}") from None

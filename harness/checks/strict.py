@@ -13,10 +13,11 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, assert_never
 
 from harness.checks.verdicts import Verdict, simulator_verdict
 from harness.findings import Profile
+from harness.scenario.api import operation_named, spec
 from harness.scenario.model import Action, Command
 
 
@@ -38,17 +39,21 @@ def expected_statuses(actions: Iterable[Action]) -> dict[int, int]:
     users: set[str] = set()
     out: dict[int, int] = {}
     for action in actions:
-        if action.command is Command.REGISTER:
-            if not _valid_register(action) or action.user in users:
-                out[action.id] = 400
-            else:
-                users.add(action.user)
-                out[action.id] = 204
-        elif action.command is Command.TWEET:
-            out[action.id] = 204 if action.user in users else 404
-        else:
-            known = action.user in users and action.target in users
-            out[action.id] = 204 if known else 404
+        success = spec(action.command).success
+        match action.command:
+            case Command.REGISTER:
+                if not _valid_register(action) or action.user in users:
+                    out[action.id] = 400
+                else:
+                    users.add(action.user)
+                    out[action.id] = success
+            case Command.TWEET:
+                out[action.id] = success if action.user in users else 404
+            case Command.FOLLOW | Command.UNFOLLOW:
+                known = action.user in users and action.target in users
+                out[action.id] = success if known else 404
+            case _:
+                assert_never(action.command)
     return out
 
 
@@ -88,18 +93,12 @@ def _strict_body(status: int, body: bytes) -> Judgement | None:
     return None
 
 
-#: Schema of the 200 answer of each read (the load run's read commands).
-READ_SCHEMAS: dict[str, str] = {
-    "msgs": "messages",
-    "msgs_user": "messages",
-    "fllws": "follows",
-    "latest": "latest",
-}
-
-
 def body_problem(command: str, status: int, body: bytes) -> Judgement | None:
-    """Normative body checks of any answer: a write's (see above) or a read's schema."""
-    schema = READ_SCHEMAS.get(command)
+    """Normative body checks of any answer: a write's (see above) or a read's schema.
+
+    ``command`` is an operation of the catalogue; an unknown one is a ValueError.
+    """
+    schema = spec(operation_named(command)).response_schema
     if schema is None or status != 200:
         return _strict_body(status, body)
     try:

@@ -8,13 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-#: Statuses the course simulator accepts per command; anything else is logged as an error.
-SIMULATOR_ACCEPTED: dict[str, frozenset[int]] = {
-    "register": frozenset({204, 400}),
-    "tweet": frozenset({204}),
-    "follow": frozenset({204}),
-    "unfollow": frozenset({204}),
-}
+from harness.scenario.api import operation_named, spec
 
 #: Error classes the simulator logs instead of a status code.
 CONNECTION_ERROR = "ConnectionError"
@@ -32,13 +26,19 @@ class Verdict:
 OK = Verdict(True)
 
 
+def simulator_accepted(command: str) -> frozenset[int] | None:
+    """Statuses the course simulator accepts for ``command``; None for a read (it sends none).
+
+    ValueError for a name that is no operation of the API: never judged as if it were fine.
+    """
+    return spec(operation_named(command)).simulator_accepted
+
+
 def simulator_verdict(command: str, status: int | None, error: str | None) -> Verdict:
-    """Judge one write the way the course simulator does."""
+    """Judge one request the way the course simulator does (a read: its transport only)."""
+    accepted = simulator_accepted(command)
     if error is not None:
         return Verdict(False, f"simulator.{error}")
-    accepted = SIMULATOR_ACCEPTED.get(command)
-    if accepted is None:  # reads are not judged by the simulator beyond transport
-        return OK
-    if status in accepted:
+    if accepted is None or status in accepted:
         return OK
     return Verdict(False, f"simulator.{command}-status")

@@ -17,29 +17,19 @@ from harness.events import ActionChecked, Event, EventSink, RunStarted
 from harness.findings import CRASH_CHECK, Exchange, Finding, Profile, Severity, endpoint_of
 from harness.planning.requests import user_path
 from harness.results import Outcome
-
-#: How each command of the results format is sent (method and path template).
-_REQUESTS: dict[str, tuple[str, str]] = {
-    "register": ("POST", "/register"),
-    "tweet": ("POST", "/msgs/{user}"),
-    "follow": ("POST", "/fllws/{user}"),
-    "unfollow": ("POST", "/fllws/{user}"),
-    "msgs": ("GET", "/msgs"),
-    "msgs_user": ("GET", "/msgs/{user}"),
-    "fllws": ("GET", "/fllws/{user}"),
-    "latest": ("GET", "/latest"),
-}
+from harness.scenario.api import operation_named, spec
+from harness.target import target_url
 
 
 def request_of(outcome: Outcome, target: str) -> Exchange:
     """The request an outcome stands for, as evidence (no answer: it failed)."""
-    method, template = _REQUESTS.get(outcome.command, ("GET", f"/{outcome.command}"))
-    path = template.format(user=user_path(outcome.user or ""))
+    entry = spec(operation_named(outcome.command))
+    path = entry.path.format(user=user_path(outcome.user or ""))
     if outcome.action_id >= 0:
         path += f"?latest={outcome.action_id}"
     # The simulator's headers (the outcome keeps no body: the curl line shows the request).
     headers = {"Authorization": SIMULATOR_AUTH, "Content-Type": "application/json"}
-    return Exchange(method, target.rstrip("/") + path, headers, error=outcome.error)
+    return Exchange(entry.method, target_url(target, path), headers, error=outcome.error)
 
 
 @dataclass

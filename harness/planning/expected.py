@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import assert_never
 
 from harness.results import Outcome
 from harness.scenario.model import Action, Command
@@ -97,23 +98,24 @@ class _Builder:
         return found
 
     def apply(self, action: Action, acked: bool) -> None:
-        if action.command is Command.REGISTER:
-            # A second register of a taken name is a 400 and changes nothing.
-            self.user(action.user, certain=acked)
-            return
         author = self.user(action.user, certain=acked)
-        if action.command is Command.TWEET:
-            message = ExpectedMessage(action.id, action.content or "")
-            (author.messages if acked else author.maybe_messages).append(message)
-            return
-        target = action.target or ""
-        self.user(target, certain=acked)
-        followed = action.command is Command.FOLLOW
-        pair = self.pairs.setdefault((action.user, target), _Pair())
-        if acked:
-            pair.acked = followed
-        else:
-            pair.unacked.append((action.id, followed))
+        match action.command:
+            case Command.REGISTER:
+                pass  # a second register of a taken name is a 400 and changes nothing
+            case Command.TWEET:
+                message = ExpectedMessage(action.id, action.content or "")
+                (author.messages if acked else author.maybe_messages).append(message)
+            case Command.FOLLOW | Command.UNFOLLOW:
+                target = action.target or ""
+                self.user(target, certain=acked)
+                followed = action.command is Command.FOLLOW
+                pair = self.pairs.setdefault((action.user, target), _Pair())
+                if acked:
+                    pair.acked = followed
+                else:
+                    pair.unacked.append((action.id, followed))
+            case _:
+                assert_never(action.command)
 
     def finish(self, latest: int, allowed: set[int]) -> ExpectedState:
         for (who, whom), pair in self.pairs.items():

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, assert_never
 from urllib.parse import quote
 
+from harness.scenario.api import spec
 from harness.scenario.model import Action, Command
 
 
@@ -37,21 +38,17 @@ def request_for(
     ``segment``, when given, is ``user_path(action.user)`` already computed by the caller
     (a load generator encodes each account once, not once per request).
     """
+    entry = spec(action.command)
+    path = entry.path.format(user=segment or user_path(action.user))
+    body: dict[str, Any]
+    match action.command:
+        case Command.REGISTER:
+            body = {"username": action.user, "email": action.email, "pwd": action.pwd}
+        case Command.TWEET:
+            body = {"content": action.content}
+        case Command.FOLLOW | Command.UNFOLLOW:
+            body = {str(entry.body_key): action.target}
+        case _:
+            assert_never(action.command)
     query = f"?latest={action.id}" if latest else ""
-    if action.command is Command.REGISTER:
-        body = {"username": action.user, "email": action.email, "pwd": action.pwd}
-        return PlannedRequest("POST", f"/register{query}", body, "POST /register")
-    if action.command is Command.TWEET:
-        return PlannedRequest(
-            "POST",
-            f"/msgs/{segment or user_path(action.user)}{query}",
-            {"content": action.content},
-            "POST /msgs/<user>",
-        )
-    key = "follow" if action.command is Command.FOLLOW else "unfollow"
-    return PlannedRequest(
-        "POST",
-        f"/fllws/{segment or user_path(action.user)}{query}",
-        {key: action.target},
-        f"POST /fllws/<user> ({key})",
-    )
+    return PlannedRequest(entry.method, f"{path}{query}", body, entry.label)

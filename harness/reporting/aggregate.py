@@ -8,18 +8,7 @@ from dataclasses import asdict
 import pandas as pd
 
 from harness.reporting.bundle import Bundle
-
-#: How each command of the results format appears to a reader: the HTTP endpoint.
-ENDPOINTS: dict[str, str] = {
-    "register": "POST /register",
-    "tweet": "POST /msgs/<user>",
-    "follow": "POST /fllws/<user> (follow)",
-    "unfollow": "POST /fllws/<user> (unfollow)",
-    "msgs": "GET /msgs",
-    "msgs_user": "GET /msgs/<user>",
-    "fllws": "GET /fllws/<user>",
-    "latest": "GET /latest",
-}
+from harness.scenario.api import label_of
 
 OUTCOME_COLUMNS = [
     "label",
@@ -40,7 +29,7 @@ OUTCOME_COLUMNS = [
 
 def endpoint(command: str) -> str:
     """The endpoint a command hits (the command itself when unknown)."""
-    return ENDPOINTS.get(command, command)
+    return label_of(command)
 
 
 def outcomes_frame(bundles: Sequence[Bundle]) -> pd.DataFrame:

@@ -15,15 +15,6 @@ class Command(StrEnum):
     UNFOLLOW = "unfollow"
 
 
-#: Number of tab-separated columns per command (spec section 5).
-COLUMNS: dict[Command, int] = {
-    Command.REGISTER: 7,
-    Command.TWEET: 6,
-    Command.FOLLOW: 6,
-    Command.UNFOLLOW: 6,
-}
-
-
 @dataclass(frozen=True, slots=True)
 class Action:
     """One scenario action.

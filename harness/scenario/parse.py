@@ -11,9 +11,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import assert_never
 
 from harness.errors import InputError
-from harness.scenario.model import COLUMNS, Action, Command
+from harness.scenario.api import spec
+from harness.scenario.model import Action, Command
 
 _COMMANDS: dict[str, Command] = {str(c): c for c in Command}
 _EXPECTED_COLUMNS = "7 for register, 6 otherwise"
@@ -60,19 +62,24 @@ def parse_fields(text: str, line_no: int) -> Action:
     command = _COMMANDS.get(cols[3])
     if command is None:
         raise LineError(f"unknown command {cols[3]!r}")
-    if len(cols) != COLUMNS[command]:
-        raise LineError(f"{len(cols)} columns for {command}, expected {COLUMNS[command]}")
+    columns = spec(command).columns
+    if len(cols) != columns:
+        raise LineError(f"{len(cols)} columns for {command}, expected {columns}")
     action_id = _integer(cols[0], "id")
     if action_id != line_no - 1:
         raise LineError(f"id {action_id} does not match the line index {line_no - 1}")
     delay_ms = _integer(cols[1], "delay_ms")
     ts_ms = _integer(cols[2], "ts_ms")
     head = (action_id, delay_ms, ts_ms, command, cols[4])
-    if command is Command.REGISTER:
-        return Action(*head, email=cols[5], pwd=cols[6], line=line_no)
-    if command is Command.TWEET:
-        return Action(*head, content=cols[5], line=line_no)
-    return Action(*head, target=cols[5], line=line_no)
+    match command:
+        case Command.REGISTER:
+            return Action(*head, email=cols[5], pwd=cols[6], line=line_no)
+        case Command.TWEET:
+            return Action(*head, content=cols[5], line=line_no)
+        case Command.FOLLOW | Command.UNFOLLOW:
+            return Action(*head, target=cols[5], line=line_no)
+        case _:
+            assert_never(command)
 
 
 def parse_line(text: str, line_no: int, path: str) -> Action:

@@ -16,20 +16,9 @@ from harness.checks.verdicts import (
     Verdict,
     simulator_verdict,
 )
+from harness.scenario.api import operation_named, spec
 
 PROFILES: tuple[str, ...] = ("simulator", "strict")
-
-#: Normative success statuses (spec section 3); names of the fresh load accounts never clash.
-NORMATIVE_STATUS: dict[str, int] = {
-    "register": 204,
-    "tweet": 204,
-    "follow": 204,
-    "unfollow": 204,
-    "msgs": 200,
-    "msgs_user": 200,
-    "fllws": 200,
-    "latest": 200,
-}
 
 
 def judge(
@@ -43,7 +32,8 @@ def judge(
     verdict = simulator_verdict(command, status, error)
     if profile != "strict" or not verdict.ok:
         return verdict
-    if status != NORMATIVE_STATUS[command]:
+    # The normative success status; names of the fresh load accounts never clash.
+    if status != spec(operation_named(command)).success:
         return Verdict(False, f"strict.{command}-status")
     assert status is not None  # a normative status was matched
     problem = body_problem(command, status, body)

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import IO
 
-from harness.checks.verdicts import SIMULATOR_ACCEPTED
+from harness.checks.verdicts import simulator_accepted
 from harness.results import Outcome
 
 
@@ -30,7 +30,7 @@ def simulator_log_line(base_url: str, outcome: Outcome) -> str | None:
     ts = simulator_timestamp(outcome.finished)
     if outcome.error is not None:
         return ",".join([ts, base_url, str(outcome.action_id), outcome.error])
-    accepted = SIMULATOR_ACCEPTED.get(outcome.command)
+    accepted = simulator_accepted(outcome.command)
     if accepted is None or outcome.status in accepted:
         return None
     return ",".join([ts, base_url, str(outcome.action_id), str(outcome.status), outcome.command])

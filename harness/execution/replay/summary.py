@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from harness.checks.verdicts import READ_TIMEOUT, SIMULATOR_ACCEPTED
+from harness.checks.verdicts import READ_TIMEOUT, simulator_accepted
 from harness.findings import Exchange, Finding, Profile, Severity
 from harness.planning.causal import causal_predecessors
 from harness.results import Outcome
@@ -54,7 +54,7 @@ def error_class(outcome: Outcome) -> str:
 
 def acknowledged(outcome: Outcome) -> bool:
     """Whether the target acknowledged the write the way the simulator reads statuses."""
-    accepted = SIMULATOR_ACCEPTED.get(outcome.command, frozenset())
+    accepted = simulator_accepted(outcome.command) or frozenset()
     return outcome.error is None and outcome.status in accepted
 
 
