@@ -227,8 +227,10 @@ class CheckConfig:
     """``minitwit-harness check``: which stages the gate runs and where the bundle goes."""
 
     # In this order; allowlist runs only when [allowlist] sources are configured. "drill"
-    # (off by default) rehearses [drill] during under traffic.
-    stages: tuple[Stage, ...] = ("replay", "contract", "allowlist", "load")
+    # (off by default) rehearses [drill] during under traffic. contract comes last: some of
+    # its probes may crash a fragile target or leave it unable to write (the course
+    # reference's locked SQLite), which must not spoil the other stages.
+    stages: tuple[Stage, ...] = ("replay", "allowlist", "load", "contract")
     bundle: str | None = None  # results bundle directory; default reports/check-<time>
     progress: bool = True  # progress lines on stderr while stages run
 

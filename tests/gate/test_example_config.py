@@ -14,7 +14,7 @@ def test_example_config_loads_every_section() -> None:
 
     assert config.target is None  # the embedded reference app
     assert config.label == "my-team"
-    assert config.check.stages == ("replay", "contract", "allowlist", "load")
+    assert config.check.stages == ("replay", "allowlist", "load", "contract")
     assert (config.scenario.users, config.scenario.actions) == (100, 600)
     assert config.replay.profile == "simulator"
     assert config.contract.time_budget == 30.0

@@ -2,8 +2,9 @@
 
 With no deviation it implements the normative API (spec section 3) in memory. Each name in
 ``DEVIATIONS`` switches on one behaviour that real implementations ship with: the quirks of
-the course reference (spec section 4) and common mistakes. Use :func:`serve_deviant_app`
-(a context manager yielding a ``RunningServer``) or run it directly:
+the course reference (spec section 4), behaving on the wire as the reference does (HTML 500
+pages, a dropped connection, a database that stays locked), and common mistakes. Use
+:func:`serve_deviant_app` (a context manager yielding a ``RunningServer``) or run it directly:
 ``python -m tests.support.deviant_app --port 5099 --deviations null-empty-list,html-escape``
 (or ``DEVIATIONS=null-empty-list,html-escape`` in the environment).
 """
@@ -14,8 +15,11 @@ import argparse
 import html
 import json
 import os
+import re
+import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -26,81 +30,74 @@ from typing import Any
 
 from flask import Flask, Response, jsonify, request
 
-from tests.support.net import free_port, wait_http
+from tests.support.deviant_store import Store
+from tests.support.deviations import DEVIATIONS as DEVIATIONS
+from tests.support.net import free_port, wait_listening
 from tests.support.servers import RunningServer
 
 AUTH = "Basic c2ltdWxhdG9yOnN1cGVyX3NhZmUh"
 AUTH_MSG = "You are not authorized to use this resource!"
 
-#: Every switchable deviation and what it does.
-DEVIATIONS: dict[str, str] = {
-    # Quirks of the course reference (spec section 4).
-    "latest-500-before-first": "GET /latest answers 500 until a request carried latest",
-    "latest-before-auth": "latest is recorded before the auth check",
-    "tweet-unknown-user-500": "a tweet by an unknown user answers 500",
-    "bad-body-500": "missing JSON keys, a null or an array body answer 500",
-    "follow-neither-500": "a follow body with neither key answers 500",
-    "follow-both-follow-wins": "a follow body with both keys follows",
-    "follow-duplicate": "following twice stores and lists the name twice",
-    "self-follow": "a user may follow itself",
-    "head-500": "HEAD on /msgs, /msgs/<user>, /fllws/<user> answers 500",
-    "html-errors": "404/405/415/500 bodies (and malformed-JSON 400s) are HTML",
-    "missing-content-type-415": "a body without Content-Type answers 415",
-    "ties-oldest-first": "messages within one second come out oldest first",
-    "integer-values": "integer content or username is stored and returned as a number",
-    # Common mistakes of real implementations.
-    "null-empty-list": "empty lists are answered as null",
-    "auth-200-text": "auth failures answer 200 with a text body",
-    "register-needs-auth": "/register demands the simulator credentials",
-    "missing-no-400": "GET /msgs* without no answers 400",
-    "no-default-20": "without no, lists hold 20 items instead of 100",
-    "unknown-user-400": "an unknown user answers 400 instead of 404",
-    "pub-date-iso": "pub_date is an ISO 8601 string",
-    "html-escape": "message content is stored HTML-escaped",
-    "duplicate-register": "a taken username is registered again",
-    "follow-twice-400": "a second follow of the same user answers 400",
-    "error-text-plain": "JSON error bodies are sent as text/plain",
-    "exit-without-latest": "the process exits on a request without latest",
-    "slow-register": "a register takes 250 ms and the app serves one request at a time",
-}
+#: Werkzeug's own pages, as Flask answers uncaught errors (the course reference's bodies).
+_HTML_ERROR = (
+    "<!doctype html>\n<html lang=en>\n<title>{0} {1}</title>\n<h1>{1}</h1>\n"
+    "<p>The server encountered an error.</p>\n"
+)
+_REASONS = {400: "Bad Request", 404: "Not Found", 405: "Method Not Allowed"}
+_REASONS |= {415: "Unsupported Media Type", 500: "Internal Server Error"}
+#: How long a write waits for the locked SQLite database of the course reference.
+LOCK_WAIT_S = 5.0
+_INT32 = range(-(2**31), 2**31)
+_NUMBER = re.compile(r"-?\d+(\.\d+)?([eE][-+]?\d+)?")
 
 #: How long a register takes under ``slow-register`` (issue 14: under the 0.3 s timeout at
 #: the simulator's pacing, past it when requests queue behind it).
 SLOW_REGISTER_S = 0.25
 
-_HTML_ERROR = "<!doctype html><title>{0}</title><h1>{0}</h1>"
+
+def coerce(value: Any) -> Any:
+    """A string that looks like a number or boolean as that value (a loose JSON layer)."""
+    if not isinstance(value, str):
+        return value
+    if value in ("true", "false"):
+        return value == "true"
+    if _NUMBER.fullmatch(value):
+        number = float(value)
+        return int(number) if re.fullmatch(r"-?\d+", value) else number
+    return value
 
 
-class _Store:
-    """All state, in memory, behind one lock."""
-
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.latest: int | None = None
-        self.users: list[Any] = []
-        self.messages: list[tuple[Any, Any, int]] = []  # (author, content, pub_date)
-        self.follows: list[tuple[Any, Any]] = []
-
-
-def create_app(deviations: Iterable[str] = ()) -> Flask:
+def create_app(deviations: Iterable[str] = (), journal: Path | None = None) -> Flask:
     """The API with the given deviations switched on (unknown names raise ValueError)."""
     on = set(deviations)
     unknown = on - DEVIATIONS.keys()
     if unknown:
         raise ValueError(f"unknown deviations: {sorted(unknown)}")
     app = Flask(__name__)
-    store = _Store()
+    store = Store(journal)
+    out = coerce if "numeric-coercion" in on else (lambda v: v)
     if "slow-register" in on:
         _serve_one_at_a_time(app)
 
+    def html_page(status: int) -> Response:
+        page = _HTML_ERROR.format(status, _REASONS.get(status, "Error"))
+        return Response(page, status, mimetype="text/html")
+
     def error(status: int, msg: str, *, framework: bool = False) -> Response:
         if "html-errors" in on and (status in (404, 405, 415, 500) or framework):
-            return Response(_HTML_ERROR.format(status), status, mimetype="text/html")
-        resp = jsonify({"status": status, "error_msg": msg})
+            return html_page(status)
+        detail: Any = [msg] if "error-msg-list" in on and request.path == "/register" else msg
+        resp = jsonify({"status": status, "error_msg": detail})
         resp.status_code = status
         if "error-text-plain" in on:
             resp.mimetype = "text/plain"
+        elif "error-json-as-html" in on:
+            resp.mimetype = "text/html"
         return resp
+
+    def quirk_500() -> Response:
+        """The course reference's uncaught exception: Flask's HTML page."""
+        return html_page(500)
 
     def empty() -> Response:
         return Response(status=204)
@@ -108,18 +105,21 @@ def create_app(deviations: Iterable[str] = ()) -> Flask:
     def listing(items: list[Any]) -> Any:
         return None if (not items and "null-empty-list" in on) else items
 
-    def record_latest() -> None:
+    def record_latest() -> Response | None:
         raw = request.args.get("latest")
         if raw is None:
             if "exit-without-latest" in on:
                 os._exit(3)
-            return
+            return None
         try:
             value = int(raw)
         except ValueError:
-            return
+            return None
+        if "latest-32-bit" in on and value not in _INT32:
+            return error(500, "integer out of range")
         if value != -1:
-            store.latest = value
+            store.apply("latest", value)
+        return None
 
     def authorized() -> bool:
         return request.headers.get("Authorization") == AUTH
@@ -145,19 +145,31 @@ def create_app(deviations: Iterable[str] = ()) -> Flask:
     def bad_request(msg: str, *, shape: bool = False) -> Response:
         """A 400, or the reference's 500 for missing keys / null / array bodies."""
         if shape and "bad-body-500" in on:
-            return error(500, "Internal Server Error")
+            return quirk_500()
         return error(400, msg)
+
+    def writing(view: Callable[..., Response]) -> Callable[..., Response]:
+        """A write: after the reference's lock it waits for the database and fails."""
+
+        def wrapper(*args: Any, **kwargs: Any) -> Response:
+            if request.method == "POST" and store.locked:
+                time.sleep(LOCK_WAIT_S)  # sqlite3's busy timeout, then "database is locked"
+                return quirk_500()
+            return view(*args, **kwargs)
+
+        wrapper.__name__ = view.__name__
+        return wrapper
 
     def protected(view: Callable[..., Response]) -> Callable[..., Response]:
         def wrapper(*args: Any, **kwargs: Any) -> Response:
-            if "latest-before-auth" in on:
-                record_latest()
+            if "latest-before-auth" in on and (failed := record_latest()) is not None:
+                return failed
             if not authorized():
                 return deny()
-            if "latest-before-auth" not in on:
-                record_latest()
+            if "latest-before-auth" not in on and (failed := record_latest()) is not None:
+                return failed
             if request.method == "HEAD" and "head-500" in on:
-                return error(500, "Internal Server Error")
+                return quirk_500()
             return view(*args, **kwargs)
 
         wrapper.__name__ = view.__name__
@@ -181,28 +193,38 @@ def create_app(deviations: Iterable[str] = ()) -> Flask:
             key=lambda im: (-im[1][2], im[0] if "ties-oldest-first" in on else -im[0]),
         )
         chosen = [m for _, m in order][: no if no is not None else None]
-        out = []
+        rows = []
         for author, content, pub in chosen:
             date: Any = pub
             if "pub-date-iso" in on:
                 date = datetime.fromtimestamp(pub, UTC).isoformat()
-            out.append({"content": content, "pub_date": date, "user": author})
-        return jsonify(listing(out))
+            rows.append({"content": out(content), "pub_date": date, "user": out(author)})
+        return jsonify(listing(rows))
+
+    def drop_connection() -> Response:
+        """Close the connection without an answer (gunicorn 27 on the reference's crash)."""
+        sock = request.environ["werkzeug.socket"]
+        sock.shutdown(socket.SHUT_RDWR)
+        return Response(status=500)  # never reaches the client
 
     @app.get("/latest")
     def get_latest() -> Response:
         if store.latest is None:
             if "latest-500-before-first" in on:
-                return error(500, "Internal Server Error")
+                return quirk_500()
+            if "latest-dropped-before-first" in on:
+                return drop_connection()
             return jsonify({"latest": -1})
         return jsonify({"latest": store.latest})
 
     @app.post("/register")
+    @writing
     def register() -> Response:
         if "register-needs-auth" in on and not authorized():
             record_latest()
             return deny()
-        record_latest()
+        if (failed := record_latest()) is not None:
+            return failed
         data, failed = body()
         if failed is not None:
             return failed
@@ -217,12 +239,16 @@ def create_app(deviations: Iterable[str] = ()) -> Flask:
             return bad_request("username, email and pwd must be non-empty strings")
         if isinstance(email, str) and "@" not in email:
             return bad_request("email needs an @")
+        if isinstance(name, str) and len(name) > 50 and "username-max-50" in on:
+            return error(500, "value too long for type character varying(50)")
         if "slow-register" in on:
             time.sleep(SLOW_REGISTER_S)  # hashing the password, while nothing else is served
         with store.lock:
             if name in store.users and "duplicate-register" not in on:
                 return error(400, "The username is already taken")
-            store.users.append(name)
+            if email in store.emails and "unique-emails" in on:
+                return error(400, "The email is already registered")
+        store.apply("user", name, email)
         return empty()
 
     @app.route("/msgs", methods=["GET"])
@@ -234,6 +260,7 @@ def create_app(deviations: Iterable[str] = ()) -> Flask:
         return render(store.messages, no)
 
     @app.route("/msgs/<path:user>", methods=["GET", "POST"])
+    @writing
     @protected
     def msgs_user(user: str) -> Response:
         if request.method in ("GET", "HEAD"):
@@ -245,11 +272,14 @@ def create_app(deviations: Iterable[str] = ()) -> Flask:
             return render([m for m in store.messages if m[0] == user], no)
         if user not in store.users:
             if "tweet-unknown-user-500" in on:
-                return error(500, "Internal Server Error")
+                store.locked = True  # the reference's SQLite stays locked until a restart
+                return quirk_500()
             return unknown_user()
         data, failed = body()
         if failed is not None:
             return failed
+        if isinstance(data, dict) and "content" not in data and "missing-content-empty" in on:
+            data = {"content": ""}
         if not isinstance(data, dict) or "content" not in data:
             return bad_request("content is required", shape=True)
         content = data["content"]
@@ -257,13 +287,17 @@ def create_app(deviations: Iterable[str] = ()) -> Flask:
             pass
         elif not isinstance(content, str):
             return bad_request("content must be a string")
+        if isinstance(content, str) and len(content) > 280 and "content-max-280" in on:
+            return error(500, "value too long for type character varying(280)")
+        if content == "" and "empty-content-dropped" in on:
+            return empty()
         if isinstance(content, str) and "html-escape" in on:
             content = html.escape(content)
-        with store.lock:
-            store.messages.append((user, content, int(time.time())))
+        store.apply("msg", user, content, int(time.time()))
         return empty()
 
     @app.route("/fllws/<path:user>", methods=["GET", "POST"])
+    @writing
     @protected
     def fllws(user: str) -> Response:
         if user not in store.users:
@@ -273,7 +307,7 @@ def create_app(deviations: Iterable[str] = ()) -> Flask:
             if failed is not None:
                 return failed
             names = [t for s, t in store.follows if s == user][: no if no is not None else None]
-            return jsonify({"follows": listing(names)})
+            return jsonify({"follows": listing([out(n) for n in names])})
         data, failed = body()
         if failed is not None:
             return failed
@@ -282,7 +316,7 @@ def create_app(deviations: Iterable[str] = ()) -> Flask:
         keys = [k for k in ("follow", "unfollow") if k in data]
         if not keys:
             if "follow-neither-500" in on:
-                return error(500, "Internal Server Error")
+                return quirk_500()
             return bad_request("follow or unfollow is required")
         if len(keys) == 2 and "follow-both-follow-wins" in on:
             keys = ["follow"]
@@ -295,14 +329,13 @@ def create_app(deviations: Iterable[str] = ()) -> Flask:
             return unknown_user()
         if target == user and "self-follow" not in on:
             return bad_request("a user cannot follow itself")
-        with store.lock:
-            edge = (user, target)
-            if keys[0] == "unfollow":
-                store.follows = [e for e in store.follows if e != edge]
-            elif edge not in store.follows or "follow-duplicate" in on:
-                store.follows.append(edge)
-            elif "follow-twice-400" in on:
-                return error(400, "already following")
+        edge = (user, target)
+        if keys[0] == "unfollow":
+            store.apply("unfollow", *edge)
+        elif edge not in store.follows or "follow-duplicate" in on:
+            store.apply("follow", *edge)
+        elif "follow-twice-400" in on:
+            return error(400, "already following")
         return empty()
 
     @app.errorhandler(404)
@@ -311,6 +344,8 @@ def create_app(deviations: Iterable[str] = ()) -> Flask:
 
     @app.errorhandler(405)
     def not_allowed(exc: Exception) -> Response:
+        if request.method == "PUT" and "put-404" in on:
+            return error(404, "not found")
         return error(405, "method not allowed")
 
     return app
@@ -335,13 +370,15 @@ def serve_deviant_app(deviations: Iterable[str], tmp_path: Path) -> Iterator[Run
     names = ",".join(deviations)
     port = free_port()
     log_path = tmp_path / f"deviant-{port}.log"
+    journal = Path(tempfile.gettempdir()) / f"deviant-journal-{os.getpid()}-{port}.jsonl"
+    journal.unlink(missing_ok=True)  # a file of an earlier app on this port is not ours
     cmd = [sys.executable, "-m", "tests.support.deviant_app", "--port", str(port)]
     with open(log_path, "wb") as log:
         proc = subprocess.Popen([*cmd, "--deviations", names], stdout=log, stderr=log)
     url = f"http://127.0.0.1:{port}"
     try:
-        # Any answer (even a 500 of latest-500-before-first) means it is up.
-        wait_http(f"{url}/latest?latest=-1", timeout=20)
+        # Listening is enough: GET /latest itself may fail on purpose (dropped, 500).
+        wait_listening("127.0.0.1", port, timeout=20)
         yield RunningServer(url=url, process=proc, log_path=log_path)
     finally:
         proc.terminate()
@@ -350,6 +387,16 @@ def serve_deviant_app(deviations: Iterable[str], tmp_path: Path) -> Iterator[Run
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+        journal.unlink(missing_ok=True)
+
+
+def journal_path(port: int) -> Path:
+    """Where a process that may crash keeps its state: one file per parent and port.
+
+    A supervisor (the parent) restarts the app on the same port: the new process finds the
+    journal of the one that crashed and comes back with its data, like an app with a database.
+    """
+    return Path(tempfile.gettempdir()) / f"deviant-journal-{os.getppid()}-{port}.jsonl"
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -361,7 +408,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--deviations", default=os.environ.get("DEVIATIONS", ""))
     args = parser.parse_args(argv)
     names = [d.strip() for d in args.deviations.split(",") if d.strip()]
-    make_server("127.0.0.1", args.port, create_app(names), threaded=True).serve_forever()
+    journal = journal_path(args.port) if "exit-without-latest" in names else None
+    make_server("127.0.0.1", args.port, create_app(names, journal), threaded=True).serve_forever()
 
 
 if __name__ == "__main__":

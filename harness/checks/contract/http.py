@@ -29,13 +29,17 @@ def head(ctx: CheckContext) -> Iterator[Finding]:
 
 
 def method_not_allowed(ctx: CheckContext) -> Iterator[Finding]:
-    """Methods an endpoint does not offer get 405 (never DELETE: this suite deletes nothing)."""
+    """Methods an endpoint does not offer get 405 (DELETE only on this run's own user)."""
     user = ctx.register("http")
     for method, route in (
         ("PUT", "/latest"),
         ("GET", "/register"),
+        ("PUT", "/msgs/<user>"),
         ("PATCH", "/msgs/<user>"),
+        ("DELETE", "/msgs/<user>"),
         ("PUT", "/fllws/<user>"),
+        ("PATCH", "/fllws/<user>"),
+        ("DELETE", "/fllws/<user>"),
     ):
         body = {"content": "x"} if method in ("PUT", "PATCH") else None
         kwargs: dict[str, Any] = {"json_body": body} if body is not None else {}
@@ -73,7 +77,7 @@ def missing_content_type(ctx: CheckContext) -> Iterator[Finding]:
 
 CHECKS: tuple[Check, ...] = (
     Check("http.head", head, "HEAD works wherever GET does"),
-    Check("http.method-not-allowed-405", method_not_allowed, "other methods get 405"),
+    Check("http.method-not-allowed-405", method_not_allowed, "PUT, PATCH, DELETE get 405"),
     Check("http.malformed-json-400", malformed_json, "malformed JSON bodies get 400"),
     Check("http.missing-content-type", missing_content_type, "no Content-Type: 204 or 400"),
 )

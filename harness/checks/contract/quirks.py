@@ -17,6 +17,7 @@ QUIRKS: dict[str, str] = {
     "missing-content-type-415": "a missing Content-Type gives 415",
     "ties-oldest-first": "messages posted within one second come out oldest first",
     "integer-values": "integer content or username is stored and returned as a JSON number",
+    "no-overflow-500": "no beyond 64 bits answers 500 (OverflowError)",
 }
 
 

@@ -11,7 +11,7 @@ from harness.checks.contract.client import Client, Crash, Reply, TargetGone, par
 from harness.checks.contract.context import STAGE, CheckContext, Inconclusive, NotRun
 from harness.checks.contract.model import Check, CheckStatus, ContractResult, Status, is_failing
 from harness.checks.contract.property_phase import PROPERTY_CHECK, run_property_phase
-from harness.checks.contract.suite import SUITE
+from harness.checks.contract.suite import BREAKING, FRAGILE, PLANTING, SAFE, SUITE
 from harness.config import Config
 from harness.errors import UsageError
 from harness.events import CheckFinished, EventSink, FindingReported, RunFinished, RunStarted
@@ -141,6 +141,25 @@ class _Run:
                 )
             )
 
+    def drop_echoes(self) -> None:
+        """Drop body findings on an answer a check already reported: one cause, one finding.
+
+        The same answer (endpoint, status, body) seen again by another check, e.g. `null`
+        for an empty list after msgs.empty-list named it, is not a second problem.
+        """
+        seen = {
+            (f.where, e.status, e.response_body)
+            for f in self.findings
+            if f.check not in BODY_CHECKS
+            for e in f.evidence
+        }
+        self.findings = [
+            f
+            for f in self.findings
+            if f.check not in BODY_CHECKS
+            or not any((f.where, e.status, e.response_body) in seen for e in f.evidence)
+        ]
+
     def body_statuses(self) -> None:
         """One status per body check, from the findings folded into it."""
         for name in BODY_CHECKS:
@@ -238,17 +257,23 @@ def run_contract(
     total = len(SUITE) + len(BODY_CHECKS) + 1
     sink(RunStarted("contract", config.target, total=total))
     run = _Run(ctx, sink)
-    for check in SUITE:
+    for check in (*SAFE, *FRAGILE):
         run.run_check(check)
-    run.body_statuses()
     phase = run.property_phase(config)
-    restore_latest(ctx)
+    for check in PLANTING:
+        run.run_check(check)
+    restore_latest(ctx)  # before BREAKING: a target may not write any more after it
+    for check in BREAKING:
+        run.run_check(check)
+    run.drop_echoes()
+    run.body_statuses()
     ok = not is_failing(run.findings, config.contract.fail_on)
+    order = {name: i for i, name in enumerate([*(c.name for c in SUITE), *BODY_CHECKS])}
     result = ContractResult(
         target=config.target,
         ok=ok,
         findings=run.findings,
-        checks=run.statuses,
+        checks=sorted(run.statuses, key=lambda c: order.get(c.name, len(order))),
         died_after=run.died_after,
         property_phase=phase,
         duration_s=time.monotonic() - started,

@@ -21,6 +21,7 @@ from collections.abc import Mapping, Sequence
 from harness.planning.requests import user_path
 from harness.scenario.generate import generate_actions
 from harness.scenario.model import Action, Command
+from harness.scenario.namespace import email_in
 
 #: The kinds of request the mix schedules; ``read`` is one of the dashboard reads.
 READ = "read"
@@ -161,8 +162,10 @@ class WriteSource:
             template = next(self._registers)
             self._fresh += 1
             name = f"{template.user} ~{self._tag}.{self._fresh}"
+            # Its own email too, like the name: many apps refuse a taken email.
+            email = email_in(template.email or "load@example.invalid", f"{self._tag}.{self._fresh}")
             action = Action(
-                template.id, 0, 0, Command.REGISTER, name, email=template.email, pwd=template.pwd
+                template.id, 0, 0, Command.REGISTER, name, email=email, pwd=template.pwd
             )
             self._busy.add(name)
             return action

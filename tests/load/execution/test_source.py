@@ -136,3 +136,17 @@ def test_tweets_reuse_the_scenario_texts() -> None:
         contents.append(action.content)
         source.done(action, 204)
     assert contents == ["“hi”", "007", "“hi”", "007"]
+
+
+def test_every_registered_account_gets_its_own_email() -> None:
+    """Many apps refuse a taken email: no two registers the source builds share one."""
+    source = WriteSource(_scenario(), tag="t", accounts=["Ann ~t.0"], others=[])
+    registers = []
+    for _ in range(6):  # more registers than the scenario has: its registers cycle
+        action = source.write(R)
+        assert action is not None
+        registers.append(action)
+        source.done(action, 204)
+    emails = [a.email for a in registers]
+    assert len(set(emails)) == len(emails) == 6
+    assert emails[0] == "a+t.1@x" and all(e is not None and e.count("@") == 1 for e in emails)
