@@ -105,16 +105,17 @@ def user_filter(ctx: CheckContext) -> Iterator[Finding]:
 
 
 def empty_list(ctx: CheckContext) -> Iterator[Finding]:
-    """A user without messages gets [] (not null)."""
+    """An empty list is [] (not null): a user without messages, and `no=0` on GET /msgs."""
     user = ctx.register("msg")
-    listed = ctx.call("GET", "/msgs/<user>", user=user)
-    found = grade(ctx, listed, 200, "GET /msgs/<user> of a user without messages")
-    if found is not None:
-        yield found
-    elif json_of(listed) != []:
-        yield ctx.finding(
-            Severity.WARNING, f"no messages answered {describe(listed)} instead of []", listed
-        )
+    for route, no in (("/msgs/<user>", "100"), ("/msgs", "0")):
+        listed = ctx.call("GET", route, user=user, no=no)
+        found = grade(ctx, listed, 200, f"GET {route}?no={no} of no messages")
+        if found is not None:
+            yield found
+        elif json_of(listed) != []:
+            yield ctx.finding(
+                Severity.WARNING, f"no messages answered {describe(listed)} instead of []", listed
+            )
 
 
 def no_limit(ctx: CheckContext) -> Iterator[Finding]:
