@@ -5,6 +5,9 @@ from __future__ import annotations
 #: Quirk id -> what the course reference does. Findings of severity ``quirk`` name one.
 QUIRKS: dict[str, str] = {
     "latest-500-before-first": "GET /latest answers 500 until the first request carried latest",
+    "latest-dropped-before-first": (
+        "under gunicorn the fresh-start GET /latest error closes the connection without an answer"
+    ),
     "latest-before-auth": "latest is recorded before the auth check",
     "tweet-unknown-user-500": "a tweet by an unknown user answers 500",
     "bad-body-500": "missing JSON keys, a null or an array body answer 500",
