@@ -34,6 +34,21 @@ FAST = {
 OTHER_STAGES: dict[str, Found] = {
     "html-escape": found(("verify.altered-content.html-escaped", E)),
 }
+#: Findings the gate reports today beyond the right set, each with what must change: one
+#: cause, one finding, one severity (issue 13 item 4). A test fails when one disappears, so
+#: an entry cannot outlive its cause.
+KNOWN_EXTRA: dict[str, Found] = {
+    # verify reads `null` for an empty list as a malformed response (error) where the
+    # contract says warning; Schemathesis repeats the schema violation.
+    "null-empty-list": found(
+        ("verify.malformed-response", E), ("schemathesis.response_schema_conformance", W)
+    ),
+    # verify reads an ISO pub_date as a malformed response (error) where the contract says
+    # warning; Schemathesis repeats the schema violation.
+    "pub-date-iso": found(
+        ("verify.malformed-response", E), ("schemathesis.response_schema_conformance", W)
+    ),
+}
 #: In the gate the contract runs last: the fresh-start quirks of GET /latest are seen on the
 #: gate's first request, which latest.fresh judges (latest.initial reads a recorded value).
 INSTEAD: dict[str, Found] = {
@@ -67,6 +82,7 @@ def expected(*deviations: str) -> Found:
     for deviation in deviations:
         pairs |= INSTEAD.get(deviation, CONTRACT[deviation])
         pairs |= OTHER_STAGES.get(deviation, frozenset())
+        pairs |= KNOWN_EXTRA.get(deviation, frozenset())
     return frozenset(pairs)
 
 

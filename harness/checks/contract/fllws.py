@@ -90,7 +90,7 @@ def follow_twice(ctx: CheckContext) -> Iterator[Finding]:
     if names.count(bob) > 1:
         observed = f"the name is listed {names.count(bob)} times"
         yield ctx.finding(
-            Severity.QUIRK, quirk_message("follow-duplicate", observed), again, listed
+            Severity.QUIRK, quirk_message("following-twice-duplicates", observed), again, listed
         )
 
 
@@ -100,9 +100,9 @@ def self_follow(ctx: CheckContext) -> Iterator[Finding]:
     reply = ctx.follow(alice, alice)
     if reply.status == 204:
         observed = "a user could follow itself"
-        yield ctx.finding(Severity.QUIRK, quirk_message("self-follow", observed), reply)
+        yield ctx.finding(Severity.QUIRK, quirk_message("self-follow-allowed", observed), reply)
         return
-    found = grade(ctx, reply, 400, "self-follow")
+    found = grade(ctx, reply, 400, "self-follow-allowed")
     if found is not None:
         yield found
 
@@ -134,10 +134,10 @@ def bad_body(ctx: CheckContext) -> Iterator[Finding]:
     """Neither key, both keys, a non-string value, a null or array body: 400."""
     alice, bob, carol = ctx.register("fl"), ctx.register("fl"), ctx.register("fl")
     cases: list[tuple[str, Any, dict[int, str] | None]] = [
-        ("neither key", {}, {500: "follow-neither-500"}),
+        ("neither key", {}, {500: "follow-neither-key-500"}),
         ("a non-string value", {"follow": 5}, None),
-        ("a null body", None, {500: "bad-body-500"}),
-        ("an array body", [], {500: "bad-body-500"}),
+        ("a null body", None, {500: "missing-keys-or-null-body-500"}),
+        ("an array body", [], {500: "missing-keys-or-null-body-500"}),
     ]
     for label, body, quirks in cases:
         reply = ctx.call("POST", "/fllws/<user>", user=alice, json_body=body)
@@ -152,7 +152,10 @@ def bad_body(ctx: CheckContext) -> Iterator[Finding]:
         if bob in names:
             observed = "a body with both keys followed"
             yield ctx.finding(
-                Severity.QUIRK, quirk_message("follow-both-follow-wins", observed), both, listed
+                Severity.QUIRK,
+                quirk_message("follow-both-keys-follow-wins", observed),
+                both,
+                listed,
             )
             return
     found = grade(ctx, both, 400, "follow body with both keys")

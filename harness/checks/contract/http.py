@@ -20,7 +20,7 @@ def head(ctx: CheckContext) -> Iterator[Finding]:
     user = ctx.register("http")
     for route in ("/latest", *HEAD_QUIRK_ROUTES):
         reply = ctx.call("HEAD", route, user=user, latest=None if route == "/latest" else "-1")
-        quirks = {500: "head-500"} if route in HEAD_QUIRK_ROUTES else None
+        quirks = {500: "head-on-lists-500"} if route in HEAD_QUIRK_ROUTES else None
         found = grade(ctx, reply, 200, f"HEAD {route}", quirks=quirks)
         if found is not None:
             yield found

@@ -113,12 +113,15 @@ def initial(ctx: CheckContext) -> Iterator[Finding]:
         forgive_crash(ctx, reply)
         observed = "GET /latest got no answer (the connection was closed)"
         yield ctx.finding(
-            Severity.QUIRK, quirk_message("latest-dropped-before-first", observed), *replies
+            Severity.QUIRK,
+            quirk_message("fresh-latest-connection-closed", observed),
+            reply,
+            *replies,
         )
         return
     observed = "GET /latest answered 500"
     yield ctx.finding(
-        Severity.QUIRK, quirk_message("latest-500-before-first", observed), reply, *replies
+        Severity.QUIRK, quirk_message("latest-500-until-first-latest", observed), reply, *replies
     )
 
 
@@ -139,7 +142,9 @@ def fresh(ctx: CheckContext) -> Iterator[Finding]:
         now, read = read_latest(ctx)
         if now is not None:
             quirk = (
-                "latest-dropped-before-first" if reply.status is None else "latest-500-before-first"
+                "fresh-latest-connection-closed"
+                if reply.status is None
+                else "latest-500-until-first-latest"
             )
             observed = f"the fresh target's GET /latest answered {describe(reply)}"
             yield ctx.finding(Severity.QUIRK, quirk_message(quirk, observed), reply, read)
@@ -262,7 +267,7 @@ def unauthorised_ignored(ctx: CheckContext) -> Iterator[Finding]:
         ctx.state["latest_set"] = moved
         observed = f"latest={moved} of a request refused with {sent.status} was recorded"
         yield ctx.finding(
-            Severity.QUIRK, quirk_message("latest-before-auth", observed), sent, reply
+            Severity.QUIRK, quirk_message("latest-recorded-before-auth", observed), sent, reply
         )
 
 

@@ -179,7 +179,7 @@ def tweet_unknown_user(ctx: CheckContext) -> Iterator[Finding]:
     """A tweet by an unknown user gets 404."""
     reply = ctx.call("POST", "/msgs/<user>", user=ctx.name("ghost"), json_body={"content": "ghost"})
     found = grade(
-        ctx, reply, 404, "tweet by an unknown user", quirks={500: "tweet-unknown-user-500"}
+        ctx, reply, 404, "tweet by an unknown user", quirks={500: "tweet-by-unknown-user-500"}
     )
     if found is not None:
         yield found
@@ -218,7 +218,7 @@ def bad_body(ctx: CheckContext) -> Iterator[Finding]:
                     listed,
                 )
                 continue
-        quirks = {500: "bad-body-500"} if shape else None
+        quirks = {500: "missing-keys-or-null-body-500"} if shape else None
         found = grade(ctx, reply, 400, f"tweet with {label}", quirks=quirks)
         if found is not None:
             yield found
@@ -229,7 +229,9 @@ def no_overflow(ctx: CheckContext) -> Iterator[Finding]:
     user = ctx.register("msg")
     for route in ("/msgs", "/msgs/<user>"):
         reply = ctx.call("GET", route, user=user, no=str(2**64))
-        found = grade(ctx, reply, 200, f"GET {route}?no=2^64", quirks={500: "no-overflow-500"})
+        found = grade(
+            ctx, reply, 200, f"GET {route}?no=2^64", quirks={500: "no-beyond-64-bits-500"}
+        )
         if found is not None:
             yield found
 
@@ -240,7 +242,9 @@ def integer_content(ctx: CheckContext) -> Iterator[Finding]:
     reply = ctx.call("POST", "/msgs/<user>", user=user, json_body={"content": 42})
     if reply.status == 204:
         observed = "a tweet with integer content was accepted"
-        yield ctx.finding(Severity.QUIRK, quirk_message("integer-values", observed), reply)
+        yield ctx.finding(
+            Severity.QUIRK, quirk_message("integer-stored-as-number", observed), reply
+        )
         return
     found = grade(ctx, reply, 400, "tweet with integer content")
     if found is not None:

@@ -52,10 +52,13 @@ class PropertyOutcome:
     ran: bool = True
 
 
-def settings_toml(timeout: float) -> str:
-    """The schemathesis.toml of the phase."""
+def settings_toml(timeout: float, path_user: str | None = None) -> str:
+    """The schemathesis.toml of the phase; ``path_user`` pins ``<username>`` in paths."""
     user, _, password = _credentials()
     positive = ", ".join(f'"{s}"' for s in POSITIVE_STATUSES)
+    # A tweet by an unknown user can leave the course reference's database locked (spec
+    # section 4): paths name a user of this run; msgs.tweet-unknown-user-404 sends it last.
+    pinned = [f'"path.username" = {json.dumps(path_user)}'] if path_user else []
     return "\n".join(
         [
             "workers = 1",
@@ -65,6 +68,7 @@ def settings_toml(timeout: float) -> str:
             f'password = "{password}"',
             "[parameters]",
             '"query.latest" = -1  # never move the latest value a dashboard plots',
+            *pinned,
             "[phases.coverage]",
             "unexpected-methods = []  # no undeclared methods: this suite never sends DELETE",
             "[checks.positive_data_acceptance]",
@@ -125,14 +129,19 @@ def command(config: Config, target: str, workdir: Path) -> list[str]:
     ]
 
 
-def run_property_phase(config: Config, target: str, known: list[Finding]) -> PropertyOutcome:
-    """Run Schemathesis against ``target``; ``known`` findings relabel matching 5xx as quirks."""
+def run_property_phase(
+    config: Config, target: str, known: list[Finding], path_user: str | None = None
+) -> PropertyOutcome:
+    """Run Schemathesis against ``target``; ``known`` findings relabel matching 5xx as quirks.
+
+    ``path_user`` (a registered user) is the only ``<username>`` paths name.
+    """
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="mth-st-") as tmp:
         workdir = Path(tmp)
         (workdir / "openapi.json").write_text(json.dumps(fuzzing_document()), encoding="utf-8")
         (workdir / "schemathesis.toml").write_text(
-            settings_toml(config.contract.timeout), encoding="utf-8"
+            settings_toml(config.contract.timeout, path_user), encoding="utf-8"
         )
         try:
             proc = subprocess.run(

@@ -1,26 +1,44 @@
-"""The known quirks of the course reference (spec section 4), as data findings refer to."""
+"""The known quirks of the course reference (spec section 4), as data findings refer to.
+
+Ids and descriptions follow the spec's own wording, not the switches of any test app, so a
+test that switches a behaviour on cannot agree with the harness by construction.
+"""
 
 from __future__ import annotations
 
-#: Quirk id -> what the course reference does. Findings of severity ``quirk`` name one.
+#: Quirk id -> what the course reference does (spec section 4).
 QUIRKS: dict[str, str] = {
-    "latest-500-before-first": "GET /latest answers 500 until the first request carried latest",
-    "latest-dropped-before-first": (
-        "under gunicorn the fresh-start GET /latest error closes the connection without an answer"
+    "latest-500-until-first-latest": (
+        "GET /latest answers 500 until the first request carried latest (2024+ versions)"
     ),
-    "latest-before-auth": "latest is recorded before the auth check",
-    "tweet-unknown-user-500": "a tweet by an unknown user answers 500",
-    "bad-body-500": "missing JSON keys, a null or an array body answer 500",
-    "follow-neither-500": "a follow body with neither key answers 500",
-    "follow-both-follow-wins": "a follow body with both keys follows (follow wins)",
-    "follow-duplicate": "following twice stores a duplicate and lists the name twice",
-    "self-follow": "self-follow is allowed",
-    "head-500": "HEAD on /msgs, /msgs/<user>, /fllws/<user> answers 500",
-    "html-error-bodies": "404/405/415/500 bodies are HTML (and the framework's 400 for bad JSON)",
+    "fresh-latest-connection-closed": (
+        "under gunicorn 27, the fresh-start GET /latest error closes the connection "
+        "without any answer"
+    ),
+    "latest-recorded-before-auth": (
+        "latest is recorded before the auth check: an unauthenticated request moves it"
+    ),
+    "tweet-by-unknown-user-500": (
+        "tweet by an unknown user: 500, and afterwards its SQLite database can stay locked"
+    ),
+    "missing-keys-or-null-body-500": (
+        "missing JSON keys, a null or array body, null content, a numeric email or pwd: 500"
+    ),
+    "no-beyond-64-bits-500": "no beyond 64 bits: 500 (OverflowError)",
+    "follow-neither-key-500": "follow body with neither key: 500",
+    "follow-both-keys-follow-wins": "follow body with both keys: follow wins",
+    "following-twice-duplicates": "following twice stores a duplicate and lists the name twice",
+    "self-follow-allowed": "self-follow is allowed",
+    "head-on-lists-500": "HEAD on /msgs, /msgs/<user>, /fllws/<user>: 500",
+    "html-error-bodies": (
+        "404/405/415/500 bodies are HTML; an empty or malformed JSON body gives 400 "
+        "(framework behaviour)"
+    ),
     "missing-content-type-415": "a missing Content-Type gives 415",
-    "ties-oldest-first": "messages posted within one second come out oldest first",
-    "integer-values": "integer content or username is stored and returned as a JSON number",
-    "no-overflow-500": "no beyond 64 bits answers 500 (OverflowError)",
+    "ties-oldest-first": "ties inside one second come out oldest-first",
+    "integer-stored-as-number": (
+        "integer content or username is stored and returned as a JSON number"
+    ),
 }
 
 

@@ -12,7 +12,7 @@ from harness.checks.contract.model import Check
 from harness.checks.contract.quirks import quirk_message
 from harness.findings import Finding, Severity
 
-SHAPE_QUIRK = {500: "bad-body-500"}
+SHAPE_QUIRK = {500: "missing-keys-or-null-body-500"}
 
 
 def _body(ctx: CheckContext, **over: Any) -> dict[str, Any]:
@@ -60,7 +60,9 @@ def _bad_bodies(
         reply = ctx.call("POST", "/register", json_body=body)
         if integer_username and reply.status == 204:
             observed = f"POST /register with {label} was accepted"
-            yield ctx.finding(Severity.QUIRK, quirk_message("integer-values", observed), reply)
+            yield ctx.finding(
+                Severity.QUIRK, quirk_message("integer-stored-as-number", observed), reply
+            )
             continue
         found = grade(
             ctx, reply, 400, f"POST /register with {label}", quirks=SHAPE_QUIRK if shape else None

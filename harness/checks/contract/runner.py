@@ -175,7 +175,7 @@ class _Run:
             detail = f"target stopped answering after {self.died_after}"
             self.status(PROPERTY_CHECK, "not-run", detail)
             return "not-run"
-        outcome = run_property_phase(config, self.ctx.target, self.findings)
+        outcome = run_property_phase(config, self.ctx.target, self.findings, self._path_user())
         crashes = [self.crash_finding(c, PROPERTY_CHECK) for c in outcome.crashes]
         for finding in [*crashes, *outcome.findings]:
             self.report(finding)
@@ -187,6 +187,13 @@ class _Run:
         status: Status = "failed" if failed else "passed"
         self.status(PROPERTY_CHECK, status, outcome.detail, outcome.duration_s)
         return status
+
+    def _path_user(self) -> str | None:
+        """A user of this run for the property phase's paths (None: none could register)."""
+        try:
+            return self.ctx.register("prop")
+        except (Inconclusive, TargetGone):
+            return None
 
     def _died_in_phase(self, reported: bool, *, named: bool) -> bool:
         """Whether the target is down after the property phase (a finding unless ``named``)."""
