@@ -15,7 +15,7 @@ import pytest
 
 from tests.gate.gate_cli import harness
 from tests.support.deviant_app import serve_deviant_app
-from tests.support.deviation_findings import CONTRACT, E, Found, Q, W, found
+from tests.support.deviation_findings import CONTRACT, CONTRACT_TODAY, E, Found, Q, W, found
 
 pytestmark = pytest.mark.slow
 
@@ -80,7 +80,7 @@ def expected(*deviations: str) -> Found:
     """The distinct findings the gate must report for these deviations together."""
     pairs: set[tuple[str, str]] = set()
     for deviation in deviations:
-        pairs |= INSTEAD.get(deviation, CONTRACT[deviation])
+        pairs |= INSTEAD.get(deviation, CONTRACT_TODAY.get(deviation, CONTRACT[deviation]))
         pairs |= OTHER_STAGES.get(deviation, frozenset())
         pairs |= KNOWN_EXTRA.get(deviation, frozenset())
     return frozenset(pairs)
