@@ -9,7 +9,6 @@ loader, not the reads.
 from __future__ import annotations
 
 import os
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -22,6 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg
+
+from harness.local import free_port, stop_process
 
 #: The Debian package's nginx, answering 204 to everything: a server that costs next to nothing.
 NGINX = "/usr/sbin/nginx"
@@ -109,13 +110,6 @@ def _tree_cpu_seconds(root: int) -> float:
     return sum(ticks.get(pid, 0) for pid in tree) / os.sysconf("SC_CLK_TCK")
 
 
-def free_port() -> int:
-    """A loopback TCP port that is free right now."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def _wait_ready(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -139,12 +133,7 @@ def _process(cmd: list[str], name: str, db_url: str, port: int, work: Path) -> I
         _wait_ready(url, process, log)
         yield Target(name, url, db_url, process.pid)
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_process(process, grace_s=15)
 
 
 @contextmanager
@@ -167,8 +156,7 @@ def nginx_204(work: Path, *, cpu: int | None = None) -> Iterator[str]:
         _wait_ready(url, nginx, work / "error.log")
         yield url
     finally:
-        nginx.terminate()
-        nginx.wait(timeout=10)
+        stop_process(nginx, grace_s=10)
 
 
 @contextmanager

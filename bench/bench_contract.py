@@ -7,7 +7,6 @@ and once with the deterministic suite alone as the same-run baseline.
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
 import tempfile
@@ -17,13 +16,9 @@ from typing import Any
 
 import requests
 
+from harness.local import free_port, stop_process
+
 LIMIT_S = 60.0
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _timed(*args: str) -> tuple[float, int]:
@@ -40,7 +35,7 @@ def _timed(*args: str) -> tuple[float, int]:
 def run(quick: bool, out_dir: Path) -> dict[str, Any]:
     """Time a full and a deterministic-only contract run against a fresh reference app."""
     with tempfile.TemporaryDirectory(prefix="bench-contract-") as tmp:
-        port = _free_port()
+        port = free_port()
         url = f"http://127.0.0.1:{port}"
         server = subprocess.Popen(
             [
@@ -72,8 +67,7 @@ def run(quick: bool, out_dir: Path) -> dict[str, Any]:
             full_s, full_rc = _timed("--target", url, *budget)
             suite_s, suite_rc = _timed("--target", url, "--no-property-phase")
         finally:
-            server.terminate()
-            server.wait(timeout=10)
+            stop_process(server, grace_s=10)
     return {
         "full_run_s": round(full_s, 2),
         "deterministic_only_s": round(suite_s, 2),

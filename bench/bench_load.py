@@ -20,6 +20,7 @@ from typing import Any
 
 from bench.app_servers import nginx_204
 from harness.execution.load.plan import locustfile_path
+from harness.local import stop_process
 from harness.results import read_records
 from harness.scenario.generate import generate_actions, write_scenario
 from tests.support.net import free_port, wait_http
@@ -193,8 +194,7 @@ def _reference_app(quick: bool, work: Path) -> dict[str, Any]:
         cmd += ["--run-time", str(seconds), "--timeout", "5", "--output-dir", str(work / "out")]
         subprocess.run(cmd, check=True, capture_output=True, timeout=seconds + 90)
     finally:
-        server.terminate()
-        server.wait(timeout=10)
+        stop_process(server, grace_s=10)
     summary = [r for r in read_records(work / "out" / "load" / "results.jsonl")][-1]
     overall = summary["endpoints"][-1]
     return {

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import socket
 import subprocess
 import sys
 import tempfile
@@ -19,6 +18,7 @@ from harness.config import ServeConfig
 from harness.errors import HarnessError
 from harness.findings import Exchange
 from harness.liveness import Failure, failure_kind
+from harness.local import free_port, stop_process
 
 START_TIMEOUT_S = 60.0
 
@@ -37,13 +37,6 @@ class FirstExchange:
         if self.status is None:
             return f"GET {self.url} -> connection dropped without an answer"
         return f"GET {self.url} -> {self.status} {self.body}"
-
-
-def free_port(host: str = "127.0.0.1") -> int:
-    """A TCP port that is free right now on ``host``."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind((host, 0))
-        return int(s.getsockname()[1])
 
 
 def first_exchange(base_url: str, timeout: float = 5.0) -> FirstExchange:
@@ -125,9 +118,4 @@ def embedded_reference_app(serve: ServeConfig, work_dir: Path | None = None) -> 
             _wait_ready(url, proc, log)
             yield url
         finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+            stop_process(proc, grace_s=15)

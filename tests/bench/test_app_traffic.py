@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from bench.app_servers import baseline, free_port
+from bench.app_servers import baseline
 from bench.app_traffic import (
     _local_actions,
     build_traffic,
@@ -13,6 +13,7 @@ from bench.app_traffic import (
     replay,
     scenario_actions,
 )
+from harness.local import free_port
 from harness.scenario.model import Command
 
 

@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from harness.local import stop_process
 from reference_app import create_app
 from tests.support.net import free_port, wait_http
 from tests.support.servers import RunningServer
@@ -64,9 +65,4 @@ def serve_slow_app(delay_ms: float, tmp_path: Path) -> Iterator[RunningServer]:
         wait_http(f"{url}/latest", timeout=30)
         yield RunningServer(url=url, process=proc, log_path=log_path)
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop_process(proc, grace_s=10)

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 import schemas
+from harness.local import stop_process
 from tests.support.net import free_port, wait_http
 from tests.support.servers import RunningServer
 
@@ -82,8 +83,7 @@ def test_the_same_run_finds_the_course_designs_deviations(tmp_path: Path) -> Non
             "examples,coverage",
         )
     finally:
-        server.terminate()
-        server.wait(timeout=10)
+        stop_process(server, grace_s=10)
         log.close()
     assert done.returncode == 1, done.stdout[-4000:]
     failed = {c.get("name") for c in _testcases(junit) if c.find("failure") is not None}

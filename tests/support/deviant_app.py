@@ -30,6 +30,7 @@ from typing import Any
 
 from flask import Flask, Response, jsonify, request
 
+from harness.local import stop_process
 from tests.support.deviant_store import Store
 from tests.support.deviations import DEVIATIONS as DEVIATIONS
 from tests.support.net import free_port, wait_listening
@@ -381,12 +382,7 @@ def serve_deviant_app(deviations: Iterable[str], tmp_path: Path) -> Iterator[Run
         wait_listening("127.0.0.1", port, timeout=20)
         yield RunningServer(url=url, process=proc, log_path=log_path)
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop_process(proc, grace_s=10)
         journal.unlink(missing_ok=True)
 
 

@@ -1,19 +1,14 @@
-"""Free ports and readiness waits on loopback."""
+"""Free ports (the harness's own ``free_port``) and readiness waits on loopback."""
 
 from __future__ import annotations
 
-import socket
 import time
 
 import requests
 
+from harness.local import free_port
 
-def free_port(host: str = "127.0.0.1") -> int:
-    """A TCP port that is free right now on ``host``."""
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    with socket.socket(family, socket.SOCK_STREAM) as s:
-        s.bind((host, 0))
-        return int(s.getsockname()[1])
+__all__ = ["free_port", "wait_http"]
 
 
 def wait_http(url: str, timeout: float = 30.0) -> None:

@@ -15,6 +15,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from harness.local import stop_process
+
 NGINX = "/usr/sbin/nginx"
 
 CONFIG = """\
@@ -143,9 +145,4 @@ def run_nginx(
             raise RuntimeError(f"nginx did not start:\n{server.error_log()}")
         yield server
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop_process(proc, grace_s=10)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 from collections.abc import Iterator, Mapping
@@ -11,6 +10,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from harness.local import stop_process
 from tests.support.net import free_port, wait_http
 
 
@@ -70,9 +70,4 @@ def serve_reference_app(
         yield RunningServer(url=url, process=proc, log_path=log_path)
     finally:
         # SIGINT is gunicorn's quick shutdown; SIGTERM waits for workers to finish gracefully.
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop_process(proc, grace_s=10, interrupt=True)

@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
 
+from harness.local import stop_process
 from tests.support.net import free_port, wait_http
 from tests.support.servers import RunningServer
 
@@ -64,12 +65,7 @@ def supervised_deviant_app(
         wait_http(f"{url}/latest?latest=-1", timeout=20)
         yield RunningServer(url=url, process=proc, log_path=log_path)
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop_process(proc, grace_s=10)
 
 
 if __name__ == "__main__":

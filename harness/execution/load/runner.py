@@ -13,7 +13,6 @@ import contextlib
 import dataclasses
 import json
 import shutil
-import socket
 import subprocess
 import time
 from collections.abc import Sequence
@@ -42,6 +41,7 @@ from harness.events import (
     null_sink,
 )
 from harness.findings import Finding, Profile, Severity
+from harness.local import free_port, stop_process
 from harness.results import Outcome, ResultsWriter, header_record
 from harness.scenario.model import Action
 
@@ -80,12 +80,6 @@ class LoadResult:
     mix: dict[str, float] = field(default_factory=dict)  # observed shares of all requests
     configured_mix: dict[str, float] = field(default_factory=dict)
     default_thresholds: bool = False  # the thresholds judged are the defaults
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _check_reachable(target: str, timeout: float) -> None:
@@ -151,7 +145,7 @@ def _run_processes(plan: LoadPlan, sink: EventSink = null_sink) -> list[Outcome]
     progress = _Progress(plan.parts_dir, sink)
     logs = plan.run_dir / "logs"
     logs.mkdir(parents=True, exist_ok=True)
-    port = _free_port() if plan.workers else None
+    port = free_port() if plan.workers else None
     commands = [main_command(plan, port)]
     if port is not None:
         commands += [worker_command(port) for _ in range(plan.workers)]
@@ -168,13 +162,7 @@ def _run_processes(plan: LoadPlan, sink: EventSink = null_sink) -> list[Outcome]
         progress.poll()  # what the workers wrote until they exited
     finally:
         for p in procs:
-            if p.poll() is None:
-                p.terminate()
-                try:
-                    p.wait(timeout=5)
-                except subprocess.TimeoutExpired:
-                    p.kill()
-                    p.wait()
+            stop_process(p, grace_s=5)
     if procs[0].returncode != 0 or not plan.summary_path.exists():
         lines = (logs / "main.log").read_text(errors="replace").strip().splitlines()
         errors = [line for line in lines if "Error" in line or "error" in line] or lines or [""]

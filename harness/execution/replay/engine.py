@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,6 +20,7 @@ from harness.execution.replay.summary import (
 )
 from harness.execution.replay.transport import Target
 from harness.findings import Finding, Severity
+from harness.local import free_port
 from harness.results import (
     Outcome,
     ResultsWriter,
@@ -60,12 +60,6 @@ def parse_speed(text: str) -> float | None:
     if not factor > 0:
         raise UsageError(f"--speed: the factor must be > 0, got {text!r}")
     return factor
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _target_latest(target: str, timeout: float) -> int:
@@ -232,7 +226,7 @@ def _job(
     if job.role == "master":
         job.workers = max(rc.workers, 1)
         job.bind_host = rc.master_bind if rc.master else "127.0.0.1"
-        job.master_port = rc.master_port if rc.master else _free_port()
+        job.master_port = rc.master_port if rc.master else free_port()
         local_workers = 0 if rc.master else rc.workers
     return job, local_workers
 

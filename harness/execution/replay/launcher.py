@@ -26,6 +26,7 @@ from typing import Any
 from harness.errors import HarnessError
 from harness.events import ActionChecked, EventSink
 from harness.execution.replay.job import Job
+from harness.local import stop_process
 from harness.results import LineTail, Outcome
 
 MODULE = "harness.execution.replay.locust_process"
@@ -87,17 +88,7 @@ class EngineProcess:
     def __exit__(self, *exc: object) -> None:
         if self.proc.stdin is not None and not self.proc.stdin.closed:
             self.proc.stdin.close()
-        _stop(self.proc)
-
-
-def _stop(proc: subprocess.Popen[bytes]) -> None:
-    if proc.poll() is None:
-        proc.terminate()
-        try:
-            proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop_process(self.proc, grace_s=5)
 
 
 def _last_line(path: Path) -> str:
@@ -131,11 +122,11 @@ def run_processes(
         if engine is None:
             engine = stack.enter_context(EngineProcess(work_dir / f"job-{job.role}.json", log_path))
         main_proc = engine.hand(job)
-        stack.callback(_stop, main_proc)
+        stack.callback(stop_process, main_proc, grace_s=5)
         for index in range(local_workers):
             worker = Job(role="worker", master_host="127.0.0.1", master_port=job.master_port)
             proc = _spawn(worker, work_dir / f"job-worker-{index}.json", log_path)
-            stack.callback(_stop, proc)
+            stack.callback(stop_process, proc, grace_s=5)
         while True:
             code = main_proc.poll()
             for record in (json.loads(line) for line in tail.new_lines() if line.strip()):
@@ -166,4 +157,4 @@ def run_worker(job: Job, work_dir: Path) -> int:
     try:
         return proc.wait()
     finally:
-        _stop(proc)
+        stop_process(proc, grace_s=5)
