@@ -15,6 +15,7 @@ import psycopg
 import requests
 
 from harness.checks.verdicts import simulator_verdict
+from harness.local import stop_process
 from harness.planning.requests import request_for
 from harness.scenario.model import Action, Command
 from tests.support.net import free_port, wait_http
@@ -167,8 +168,7 @@ def serve_wrapped_reference(module: str, tmp_path: Path, *args: str) -> Iterator
         wait_http(f"{url}/latest", timeout=30)
         yield url
     finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+        stop_process(proc, grace_s=10)
 
 
 def run_harness(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
