@@ -5,8 +5,9 @@ from __future__ import annotations
 import fcntl
 import sqlite3
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 from reference_app.db import Database
 from tests.app.client import Api
@@ -37,6 +38,23 @@ def test_open_read_transaction_does_not_block_writes(tmp_path: Path) -> None:
         assert journal == "wal"
 
 
+def _wait_for_a_blocked_flock(lock_file: Path, write: Future[Any], timeout: float = 30) -> None:
+    """Wait until a process waits for ``lock_file``'s flock (a ``->`` line in /proc/locks)."""
+    inode = lock_file.stat().st_ino
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        waiting = [
+            line
+            for line in Path("/proc/locks").read_text().splitlines()
+            if "->" in line and "FLOCK" in line and f":{inode} " in line
+        ]
+        if waiting:
+            return
+        assert not write.done(), f"the write did not wait for the lock: {write.result()}"
+        time.sleep(0.02)
+    raise AssertionError(f"no process waited for the lock on {lock_file} within {timeout}s")
+
+
 def test_writers_queue_on_the_write_lock(tmp_path: Path) -> None:
     """Every write waits for the lock file beside the database; reads do not."""
     db_file = tmp_path / "locked.db"
@@ -46,7 +64,7 @@ def test_writers_queue_on_the_write_lock(tmp_path: Path) -> None:
         with open(f"{db_file}-writelock", "a+b") as held, ThreadPoolExecutor(1) as pool:
             fcntl.flock(held, fcntl.LOCK_EX)  # as a worker in the middle of a write
             write = pool.submit(api.tweet, name, "queued behind the lock")
-            time.sleep(1.0)
+            _wait_for_a_blocked_flock(Path(f"{db_file}-writelock"), write)
             assert not write.done()  # the write waits for the lock...
             assert api.messages(name).json() == []  # ...a read does not
             fcntl.flock(held, fcntl.LOCK_UN)

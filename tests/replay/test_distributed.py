@@ -63,6 +63,7 @@ def test_master_and_worker_started_separately(tmp_path: Path, out_dir: Path) -> 
                 "127.0.0.1",
                 "--master-port",
                 port,
+                *LOADED_MACHINE,
             )
             worker_code = worker.wait(timeout=30)
         finally:

@@ -10,7 +10,13 @@ import pytest
 
 from bench.simulator_client import simulator_replay
 from harness.scenario.model import Action, Command
-from tests.replay.replay_support import run_replay_cli, simple_actions, write_scenario
+from tests.replay.replay_support import (
+    LOADED_MACHINE,
+    LOADED_MACHINE_TIMEOUT,
+    run_replay_cli,
+    simple_actions,
+    write_scenario,
+)
 from tests.support.faulty_target import faulty_target
 from tests.support.net import free_port
 
@@ -31,7 +37,7 @@ def _split_log(text: str) -> list[tuple[str, str]]:
 def _simulator_log(url: str, fault: str | None, ids: set[int] | None) -> list[str]:
     with faulty_target(fault, ids) as target:
         out = io.StringIO()
-        simulator_replay(target.url, ACTIONS, out, pace=False)
+        simulator_replay(target.url, ACTIONS, out, pace=False, timeout=LOADED_MACHINE_TIMEOUT)
     return [rest.replace(target.url, "URL") for _, rest in _split_log(out.getvalue())]
 
 
@@ -51,7 +57,9 @@ def test_fault_is_classified_and_logged_like_the_simulator(
     scenario = write_scenario(tmp_path / "s.tsv", ACTIONS)
     log = tmp_path / "sim.log"
     with faulty_target(fault, ids) as target:
-        run = run_replay_cli(target.url, scenario, out_dir, "--simulator-log", str(log))
+        run = run_replay_cli(
+            target.url, scenario, out_dir, "--simulator-log", str(log), *LOADED_MACHINE
+        )
         assert sorted(target.received_ids()) == [a.id for a in ACTIONS]
     assert run.code == 1, run.stderr
     assert "Traceback" not in run.stderr
@@ -97,9 +105,11 @@ def test_strict_profile_flags_invalid_json_the_simulator_accepts(
     again = Action(2, 0, 2, Command.REGISTER, actions[0].user, email="e@x", pwd="p")
     scenario = write_scenario(tmp_path / "s.tsv", [*actions, again])
     with faulty_target("invalid_json") as target:
-        simulator = run_replay_cli(target.url, scenario, out_dir / "sim")
+        simulator = run_replay_cli(target.url, scenario, out_dir / "sim", *LOADED_MACHINE)
     with faulty_target("invalid_json") as target:
-        strict = run_replay_cli(target.url, scenario, out_dir / "strict", "--profile", "strict")
+        strict = run_replay_cli(
+            target.url, scenario, out_dir / "strict", "--profile", "strict", *LOADED_MACHINE
+        )
     assert simulator.code == 0, simulator.stdout
     assert strict.code == 1
     failed = [o for o in strict.outcomes() if o["verdict"] == "error"]

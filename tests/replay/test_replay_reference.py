@@ -48,7 +48,7 @@ def test_replay_verify_reports_a_target_that_keeps_nothing(tmp_path: Path, out_d
     followers = {a.user for a in actions if a.command is Command.FOLLOW}
     assert tweeters and followers  # the scenario gives verify something to lose
     with faulty_target() as target:
-        run = run_replay_cli(target.url, scenario, out_dir, "--verify")
+        run = run_replay_cli(target.url, scenario, out_dir, "--verify", *LOADED_MACHINE)
     assert run.code == 1, run.stdout[-3000:] + run.stderr[-2000:]
     assert all(o["verdict"] == "ok" for o in run.outcomes())
     findings = [line for line in run.stdout.splitlines() if line.startswith("finding [")]

@@ -13,6 +13,7 @@ from collections import Counter
 from pathlib import Path
 
 from tests.replay.replay_support import (
+    LOADED_MACHINE,
     outcome_ids,
     processes_mentioning,
     replay_command,
@@ -28,7 +29,7 @@ def test_sigkill_then_resume(tmp_path: Path, out_dir: Path) -> None:
     actions = simple_actions(users=10, actions=300, delay_ms=10)
     scenario = write_scenario(tmp_path / "s.tsv", actions)
     results = out_dir / "replay" / "results.jsonl"
-    extra = ("--speed", "1", "--concurrency", "4")
+    extra = ("--speed", "1", "--concurrency", "4", *LOADED_MACHINE)
     with faulty_target() as target:
         proc = subprocess.Popen(
             replay_command(target.url, scenario, out_dir, *extra),

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from harness.results import read_outcomes
 from tests.replay.replay_support import (
+    LOADED_MACHINE,
     outcome_ids,
     replay_command,
     simple_actions,
@@ -22,7 +23,8 @@ def test_target_killed_and_restarted_mid_run(tmp_path: Path, out_dir: Path) -> N
     results = out_dir / "replay" / "results.jsonl"
     target = FaultyTarget()
     target.start()
-    argv = replay_command(target.url, scenario, out_dir, "--speed", "1", "--concurrency", "4")
+    extra = ("--speed", "1", "--concurrency", "4", *LOADED_MACHINE)
+    argv = replay_command(target.url, scenario, out_dir, *extra)
     proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         wait_until(lambda: len(target.received_ids()) >= 60, what="traffic")

@@ -38,7 +38,7 @@ def test_replay_opens_a_connection_per_request_unless_keep_alive(
     scenario = write_actions(tmp_path / "s.tsv", actions)
     connections: dict[str, list[int]] = {}
     for mode in ("close", "keep-alive"):
-        extra = ("--keep-alive",) if mode == "keep-alive" else ()
+        extra = (*LOADED_MACHINE, *(("--keep-alive",) if mode == "keep-alive" else ()))
         with faulty_target() as target:
             run = run_replay_cli(target.url, scenario, out_dir / mode, "--concurrency", "1", *extra)
             assert run.code == 0, run.stdout[-2000:] + run.stderr[-2000:]
