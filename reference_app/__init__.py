@@ -49,7 +49,17 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app from ``test_config``, or from environment variables when it is None."""
     # Imported here, not at the top: `import reference_app` stays light, and
     # prometheus_client is first imported once the server has configured its mode.
-    from reference_app import allowlist, api, db, errors, maintenance, metrics, migrate, passwords
+    from reference_app import (
+        abandoned,
+        allowlist,
+        api,
+        db,
+        errors,
+        maintenance,
+        metrics,
+        migrate,
+        passwords,
+    )
 
     app = Flask(__name__)
     app.config.from_mapping(DEFAULTS)
@@ -74,6 +84,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     errors.init_app(app)
     metrics.init_app(app)
+    # First of the request hooks after the metrics' timer: no work for a client gone.
+    abandoned.init_app(app)
     app.register_blueprint(api.bp)
     # Last, so that its before_request runs after the app's own hooks are in place.
     allowlist.init_app(app)
