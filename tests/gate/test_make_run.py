@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.gate.gate_cli import harness
+from tests.load.support import assert_results_mix_kept
 
 pytestmark = pytest.mark.slow
 
@@ -34,5 +35,6 @@ def test_check_without_target_runs_the_whole_gate_and_writes_the_report(tmp_path
     }
     for name in ("findings.json", "replay.jsonl", "load.jsonl", "scenario.tsv"):
         assert (bundle / name).is_file(), name
+    assert_results_mix_kept(bundle / "load.jsonl", bundle / "work" / "load" / "scenario.tsv")
     html = (bundle / "report" / "report.html").read_text()
     assert "reference (embedded)" in html and "<svg" in html

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.gate.gate_cli import harness
+from tests.load.support import assert_results_mix_kept
 from tests.support.servers import RunningServer
 
 pytestmark = pytest.mark.slow
@@ -77,3 +78,10 @@ def test_three_gates_in_a_row_with_a_load_run_and_another_replay_between(
         header = json.loads((tmp_path / f"gate{n}" / "replay.jsonl").read_text().splitlines()[0])
         tags.add(header["namespace"])
     assert len(tags) == 3 and None not in tags
+    # Every load run kept its request mix (issue 14: registers within ±5 points).
+    assert_results_mix_kept(
+        tmp_path / "load" / "load" / "results.jsonl", tmp_path / "load" / "load" / "scenario.tsv"
+    )
+    for n in (1, 2, 3):
+        gate = tmp_path / f"gate{n}"
+        assert_results_mix_kept(gate / "load.jsonl", gate / "work" / "load" / "scenario.tsv")

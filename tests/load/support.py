@@ -55,10 +55,7 @@ class LoadRun:
 
     def assert_mix_kept(self, scenario: Path | None = None) -> None:
         """This run kept its configured mix (scenario: the generated one unless given)."""
-        header = self.records()[0]
-        path = scenario or self.out_dir / "load" / "scenario.tsv"
-        in_flight = int(header["users"]) + max(1, int(header["workers"]))
-        assert_mix_kept(self.outcomes(), path, float(header["read_ratio"]), in_flight)
+        assert_results_mix_kept(self.results, scenario or self.out_dir / "load" / "scenario.tsv")
 
 
 #: Issue 14: a load run keeps its configured request mix within ±5 percentage points.
@@ -89,6 +86,14 @@ def assert_mix_kept(
         share = got / len(outcomes)
         room = MIX_POINTS if kind == "register" else max(MIX_POINTS, in_flight / len(outcomes))
         assert abs(share - want) <= room, (kind, share, want, len(outcomes))
+
+
+def assert_results_mix_kept(results: Path, scenario: Path) -> None:
+    """A load results file (``load``, or a gate's ``load.jsonl``) kept its configured mix."""
+    header = next(iter(read_records(results)))
+    in_flight = int(header["users"]) + max(1, int(header["workers"]))
+    outcomes = list(read_outcomes(results))
+    assert_mix_kept(outcomes, scenario, float(header["read_ratio"]), in_flight)
 
 
 def run_load_cli(target: str, out_dir: Path, *args: str, timeout: float = 90) -> LoadRun:
