@@ -47,7 +47,7 @@ BATCH = 50_000
 
 
 @dataclass(frozen=True)
-class Target:
+class AppServer:
     """A running server and the database behind it."""
 
     name: str
@@ -124,14 +124,14 @@ def _wait_ready(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
 
 
 @contextmanager
-def _process(cmd: list[str], name: str, db_url: str, port: int, work: Path) -> Iterator[Target]:
+def _process(cmd: list[str], name: str, db_url: str, port: int, work: Path) -> Iterator[AppServer]:
     log = work / f"{name}.log"
     with open(log, "wb") as out:
         process = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_ready(url, process, log)
-        yield Target(name, url, db_url, process.pid)
+        yield AppServer(name, url, db_url, process.pid)
     finally:
         stop_process(process, grace_s=15)
 
@@ -162,7 +162,7 @@ def nginx_204(work: Path, *, cpu: int | None = None) -> Iterator[str]:
 @contextmanager
 def reference(
     name: str, database_url: str, work: Path, *, server: str | None = None
-) -> Iterator[Target]:
+) -> Iterator[AppServer]:
     """The reference app under ``minitwit-harness serve`` with its default workers/threads.
 
     ``server``: a ``serve --server`` other than the default (a candidate).
@@ -176,7 +176,7 @@ def reference(
 
 
 @contextmanager
-def baseline(work: Path) -> Iterator[Target]:
+def baseline(work: Path) -> Iterator[AppServer]:
     """The naive baseline app on a fresh SQLite file and latest file."""
     port = free_port()
     db = work / f"baseline-{port}.db"
@@ -206,7 +206,7 @@ def _message_rows(first: int, last: int, author_ids: list[int]) -> Iterator[tupl
         yield author_ids[i % len(author_ids)], text, 1_600_000_000 + i
 
 
-def bulk_users(target: Target, baseline_schema: bool) -> list[int]:
+def bulk_users(target: AppServer, baseline_schema: bool) -> list[int]:
     """Insert ``BULK_USERS`` users named ``bulk user N``; their ids in insertion order."""
     table = "user" if baseline_schema else "users"
     rows = [(f"bulk user {i}", f"b{i}@example.org", "not-a-hash") for i in range(BULK_USERS)]
@@ -222,7 +222,7 @@ def bulk_users(target: Target, baseline_schema: bool) -> list[int]:
 
 
 def bulk_messages(
-    target: Target, baseline_schema: bool, first: int, last: int, authors: list[int]
+    target: AppServer, baseline_schema: bool, first: int, last: int, authors: list[int]
 ) -> None:
     """Insert messages ``first``..``last-1`` straight into the target's database."""
     rows = _message_rows(first, last, authors)

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from harness.checks.verdicts import simulator_verdict
-from harness.execution.replay.transport import Target
+from harness.execution.replay.transport import Endpoint
 from harness.planning.requests import PlannedRequest, request_for, user_path
 from harness.scenario.model import Action, Command
 
@@ -155,7 +155,7 @@ def percentile(sorted_values: Sequence[float], pct: float) -> float:
 
 def encode(base_url: str, request: PlannedRequest) -> bytes:
     """The whole request as bytes, as the harness's replay sends it (``Connection: close``)."""
-    return Target(base_url).encode(request, keep_alive=False)
+    return Endpoint(base_url).encode(request, keep_alive=False)
 
 
 def exchange(address: tuple[str, int], data: bytes, timeout: float) -> int:
@@ -200,7 +200,7 @@ def replay(
             registered[step.registers] = threading.Event()
     parts = urlsplit(base_url)
     address = (parts.hostname or "127.0.0.1", parts.port or 80)
-    target = Target(base_url)
+    target = Endpoint(base_url)
     work = [(step, target.encode(step.request, keep_alive=False)) for step in steps]
     feed = iter(work)
     feed_lock = threading.Lock()

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.app_servers import (
-    Target,
+    AppServer,
     baseline,
     bulk_messages,
     bulk_users,
@@ -64,7 +64,7 @@ READ_SECONDS = 8.0  # per endpoint and size: the slow baseline at 1M gets fewer 
 MIN_RPS_RATIO = 5.0
 MAX_MSGS_GROWTH = 2.0
 
-Server = Callable[[Path], AbstractContextManager[Target]]
+Server = Callable[[Path], AbstractContextManager[AppServer]]
 
 
 def _log(message: str) -> None:
@@ -72,14 +72,14 @@ def _log(message: str) -> None:
 
 
 @contextmanager
-def _reference_sqlite(work: Path) -> Iterator[Target]:
+def _reference_sqlite(work: Path) -> Iterator[AppServer]:
     db = f"sqlite:///{work / f'reference-{time.monotonic_ns()}.db'}"
     with reference("reference-sqlite", db, work) as target:
         yield target
 
 
 @contextmanager
-def _reference_postgres(work: Path) -> Iterator[Target]:
+def _reference_postgres(work: Path) -> Iterator[AppServer]:
     with (
         fresh_pg_database() as url,
         reference("reference-postgres", url, work) as target,
@@ -91,7 +91,7 @@ def _candidate(server: str) -> Server:
     """The reference app on SQLite under ``serve --server NAME`` (write mix only)."""
 
     @contextmanager
-    def run(work: Path) -> Iterator[Target]:
+    def run(work: Path) -> Iterator[AppServer]:
         db = f"sqlite:///{work / f'{server}-{time.monotonic_ns()}.db'}"
         with reference(f"{server}-sqlite", db, work, server=server) as target:
             yield target

@@ -46,7 +46,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.app_servers import NGINX, Target, nginx_204, reference
+from bench.app_servers import NGINX, AppServer, nginx_204, reference
 from harness.checks.verdicts import simulator_accepted
 from harness.config import ReplayConfig
 from harness.results import read_records
@@ -128,7 +128,7 @@ def _simulator(url: str, scenario: Path, work: Path, actions: int) -> dict[str, 
     }
 
 
-def _diagnostic(module: str, target: Target, scenario: Path) -> dict[str, Any]:
+def _diagnostic(module: str, target: AppServer, scenario: Path) -> dict[str, Any]:
     """A diagnostic client (``bench.<module>``) against ``target``, server CPU of its timed part.
 
     The client prints ``ready`` once its requests are planned, just before its clock

@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
-from harness.execution.replay.transport import Target
+from harness.execution.replay.transport import Endpoint
 from harness.scenario.model import Action, Command
 from harness.scenario.parse import read_scenario
 
@@ -32,13 +32,13 @@ def _cpu_s() -> float:
 
 def run_side(
     argv: Sequence[str],
-    prepare: Callable[[Target, Action], Planned],
-    send: Callable[[Target, list[Planned], int], int],
+    prepare: Callable[[Endpoint, Action], Planned],
+    send: Callable[[Endpoint, list[Planned], int], int],
 ) -> int:
     """Plan, print ``ready``, send registers then the rest, print the JSON line; exit code."""
     url, path, concurrency = argv[0], argv[1], int(argv[2])
     actions = read_scenario(path).actions
-    target = Target(url)
+    target = Endpoint(url)
     registers = [prepare(target, a) for a in actions if a.command is Command.REGISTER]
     rest = [prepare(target, a) for a in actions if a.command is not Command.REGISTER]
     print("ready", flush=True)

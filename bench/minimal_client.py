@@ -22,7 +22,7 @@ import threading
 from collections.abc import Iterator, Sequence
 
 from bench.diagnostic_side import TIMEOUT_S, run_side
-from harness.execution.replay.transport import Target
+from harness.execution.replay.transport import Endpoint
 from harness.planning.requests import request_for
 from harness.scenario.model import Action
 
@@ -42,11 +42,11 @@ def succeeded(answer: bytes) -> bool:
     return answer.startswith(b"HTTP/1.") and answer[9:10] == b"2"
 
 
-def _encode(target: Target, action: Action) -> bytes:
+def _encode(target: Endpoint, action: Action) -> bytes:
     return target.encode(request_for(action), keep_alive=False)
 
 
-def send_all(target: Target, requests: Sequence[bytes], concurrency: int) -> int:
+def send_all(target: Endpoint, requests: Sequence[bytes], concurrency: int) -> int:
     """Send ``requests`` in order from ``concurrency`` threads; the number of failures."""
     _, address = target.addresses()[0]
     feed: Iterator[bytes] = iter(requests)

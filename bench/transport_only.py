@@ -21,16 +21,16 @@ from collections.abc import Iterator  # noqa: E402
 import gevent  # noqa: E402
 
 from bench.diagnostic_side import TIMEOUT_S, run_side  # noqa: E402
-from harness.execution.replay.transport import Client, Target  # noqa: E402
+from harness.execution.replay.transport import Client, Endpoint  # noqa: E402
 from harness.planning.requests import PlannedRequest, request_for  # noqa: E402
 from harness.scenario.model import Action  # noqa: E402
 
 
-def _plan(target: Target, action: Action) -> PlannedRequest:
+def _plan(target: Endpoint, action: Action) -> PlannedRequest:
     return request_for(action)
 
 
-def _send_all(target: Target, planned: list[PlannedRequest], concurrency: int) -> int:
+def _send_all(target: Endpoint, planned: list[PlannedRequest], concurrency: int) -> int:
     """Send ``planned`` in order from ``concurrency`` greenlets; the number of failures."""
     feed: Iterator[PlannedRequest] = iter(planned)
     errors = 0

@@ -37,6 +37,7 @@ from harness.config_values import (
     Url,
     coerce,
 )
+from harness.constants import SIMULATOR_TIMEOUT_S
 from harness.errors import UsageError
 
 #: The default home of gate bundles and reports (git-ignored but for its README and example).
@@ -92,7 +93,7 @@ class ReplayConfig:
     scenario: str | None = None
     speed: Speed = "max"  # "max" or a factor on the recorded delays (1 = real time)
     profile: Profile = "simulator"
-    timeout: Duration = 0.3
+    timeout: Duration = SIMULATOR_TIMEOUT_S
     keep_alive: bool = False
     concurrency: Annotated[int, AtLeast(1)] = (
         4  # ~ the target's cores + 2: more only queues past the 0.3 s timeout
@@ -185,7 +186,7 @@ class LoadConfig:
     default_thresholds: bool = True  # judge error_rate<1% when no threshold is given
     profile: Profile = "simulator"
     scenario: str | None = None
-    timeout: Duration = 0.3  # per request, like the simulator
+    timeout: Duration = SIMULATOR_TIMEOUT_S  # per request, like the simulator
     keep_alive: bool = False  # the simulator opens a new connection per request
     max_requests: Annotated[int, AtLeast(1)] = 1_000_000  # request cap of a run (besides run_time)
     results: str | None = None  # default: <output_dir>/load/results.jsonl
@@ -216,7 +217,7 @@ class DrillConfig:
     scenario: str | None = None  # default: generated traffic
     max_outage: Duration | None = None  # a longer outage fails the drill
     results: str | None = None  # JSON results; default <output_dir>/drill/drill.json
-    timeout: Duration = 0.3  # per request, like the simulator
+    timeout: Duration = SIMULATOR_TIMEOUT_S  # per request, like the simulator
     concurrency: Annotated[int, AtLeast(1)] = 8
     operation_timeout: Duration = 600.0
     seed: int = 0

@@ -20,8 +20,9 @@ from harness.events import (
 )
 from harness.findings import Exchange, Finding, Severity
 from harness.probes.judge import NOT_SENT, STAGE, MatrixRow, Verdict, findings_for, judge
-from harness.probes.send import Target, check_reachable, check_route, check_source, send
+from harness.probes.send import check_reachable, check_route, check_source, parse_target, send
 from harness.probes.tricks import DIRECT, Probe, plan_probes
+from harness.target import Target
 
 ALLOWLIST_FORMAT = "minitwit-harness.allowlist"
 CHECKS = (
@@ -140,7 +141,7 @@ def _report_checks(findings: list[Finding], spoofed: bool, sink: EventSink) -> N
 def run_allowlist(config: Config, sink: EventSink = null_sink) -> AllowlistResult:
     """Probe ``config.target`` from every configured source; raise HarnessError if it can't."""
     settings = config.allowlist
-    target = Target.parse(config.target)
+    target = parse_target(config.target)
     probes = plan_probes(
         settings.allowed_sources,
         settings.denied_sources,

@@ -10,55 +10,35 @@ import errno
 import http.client
 import socket
 import time
-from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 from harness.constants import SIMULATOR_AUTH
 from harness.errors import TargetUnreachable, UsageError
 from harness.findings import Exchange
 from harness.probes.tricks import Probe
+from harness.target import Target
 
 MAX_BODY = 2048
 #: Errors that mean "no route from this source" (a loopback source and a remote target).
 _NO_ROUTE = {errno.EINVAL, errno.ENETUNREACH, errno.EADDRNOTAVAIL, errno.EAFNOSUPPORT}
 
 
-@dataclass(frozen=True)
-class Target:
-    """The base URL split into what a connection needs."""
+def parse_target(url: str | None) -> Target:
+    """Parse ``--target``; a missing or malformed URL is a one-line UsageError."""
+    if not url:
+        raise UsageError("allowlist probes need --target URL")
+    try:
+        return Target.parse(url)
+    except ValueError as exc:
+        raise UsageError(f"--target: {exc}") from None
 
-    base_url: str
-    scheme: str
-    host: str
-    port: int
-    prefix: str  # path prefix of the API, without trailing slash
 
-    @classmethod
-    def parse(cls, url: str | None) -> Target:
-        """Parse ``--target``; a missing or malformed URL is a one-line UsageError."""
-        if not url:
-            raise UsageError("allowlist probes need --target URL")
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise UsageError(f"--target {url!r} is not an http(s) URL")
-        try:
-            port = parts.port or (443 if parts.scheme == "https" else 80)
-        except ValueError:
-            raise UsageError(f"--target {url!r} has an invalid port") from None
-        prefix = parts.path.rstrip("/")
-        return cls(url, parts.scheme, parts.hostname, port, prefix)
-
-    def url(self, path: str) -> str:
-        """The full URL of ``path`` (which starts with ``/``)."""
-        return self.base_url.rstrip("/") + path
-
-    def families(self) -> set[socket.AddressFamily]:
-        """Address families the target host resolves to."""
-        try:
-            infos = socket.getaddrinfo(self.host, self.port, type=socket.SOCK_STREAM)
-        except socket.gaierror as exc:
-            raise TargetUnreachable(f"target {self.base_url}: cannot resolve host: {exc}") from None
-        return {info[0] for info in infos}
+def families(target: Target) -> set[socket.AddressFamily]:
+    """Address families the target host resolves to."""
+    try:
+        infos = socket.getaddrinfo(target.host, target.port, type=socket.SOCK_STREAM)
+    except socket.gaierror as exc:
+        raise TargetUnreachable(f"target {target.base_url}: cannot resolve host: {exc}") from None
+    return {info[0] for info in infos}
 
 
 def _family(source: str) -> socket.AddressFamily:
@@ -68,7 +48,7 @@ def _family(source: str) -> socket.AddressFamily:
 def check_source(source: str, target: Target) -> None:
     """A source must be an address of this machine in a family the target has."""
     family = _family(source)
-    if family not in target.families():
+    if family not in families(target):
         version = "IPv6" if family == socket.AF_INET6 else "IPv4"
         raise UsageError(f"source {source} is {version} but target host {target.host} is not")
     with socket.socket(family, socket.SOCK_STREAM) as sock:

@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 
 from harness.errors import UsageError
-from harness.probes.send import Target, check_route, send
+from harness.probes.send import check_route, send
 from harness.probes.tricks import Expect, Probe
+from harness.target import Target
 from tests.allowlist.probing import serve_with
 from tests.support.nginx import run_nginx
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from harness.config import Config
 from harness.errors import UsageError
-from harness.execution.replay.transport import Target
+from harness.execution.replay.transport import Endpoint
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,7 @@ def drill_settings(config: Config) -> DrillSettings:
     if not config.target:
         raise UsageError("drill needs --target URL")
     try:
-        Target(config.target)
+        Endpoint(config.target)
     except ValueError as exc:
         raise UsageError(f"--target: {exc}") from None
     if bool(dc.during) == dc.manual:

@@ -21,10 +21,11 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from harness.constants import SIMULATOR_TIMEOUT_S
 from harness.execution.replay.job import action_from_wire
 from harness.execution.replay.outcome import judged_outcome, tool_error_outcome
 from harness.execution.replay.scheduler import Scheduler
-from harness.execution.replay.transport import Client, Reply, Target
+from harness.execution.replay.transport import Client, Endpoint, Reply
 from harness.planning.requests import PlannedRequest, request_for
 from harness.results import ResultsWriter
 
@@ -39,7 +40,7 @@ class TrafficJob:
     target: str
     results: str
     rate: float
-    timeout: float = 0.3
+    timeout: float = SIMULATOR_TIMEOUT_S
     concurrency: int = 8
     deadline: float = 0.0  # epoch seconds: the process stops by itself then (a bound)
     actions: list[list[Any]] = field(default_factory=list)
@@ -80,7 +81,7 @@ class Traffic:
 
     def __init__(self, job: TrafficJob) -> None:
         self.job = job
-        self.target = Target(job.target)
+        self.target = Endpoint(job.target)
         self.actions = [action_from_wire(a) for a in job.actions]
         self.scheduler = Scheduler()
         self.stopping = threading.Event()

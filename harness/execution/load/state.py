@@ -13,6 +13,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from harness.constants import SIMULATOR_TIMEOUT_S
 from harness.scenario.model import Action
 
 from .parts import PartWriter
@@ -27,7 +28,7 @@ class LoadOptions:
 
     read_ratio: float = 0.5
     profile: str = "simulator"
-    timeout: float = 0.3
+    timeout: float = SIMULATOR_TIMEOUT_S
     keep_alive: bool = False
     max_requests: int = 1_000_000
     user_rate: float | None = None  # task runs per second per Locust user (pacing)

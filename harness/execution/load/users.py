@@ -20,7 +20,7 @@ from locust.user.wait_time import constant_throughput
 
 from harness.constants import SIMULATOR_AUTH
 from harness.execution.replay.redirects import Hop
-from harness.execution.replay.transport import Client, Target, simulator_headers
+from harness.execution.replay.transport import Client, Endpoint, simulator_headers
 from harness.planning.requests import request_for
 from harness.scenario.model import Command
 
@@ -79,7 +79,7 @@ class SimulatorLoadUser(FastHttpUser):
         # Writes carry the simulator's headers, as its requests client sends them.
         self._write_hop_headers = simulator_headers(keep_alive=state.options.keep_alive)
         self._write_headers = dict(self._write_hop_headers)
-        self._settle = Client(Target(self._base), state.options.timeout, keep_alive=False)
+        self._settle = Client(Endpoint(self._base), state.options.timeout, keep_alive=False)
         rate = state.options.user_rate
         self._pace = constant_throughput(rate) if rate else None
 

@@ -18,7 +18,7 @@ from harness.execution.replay.summary import (
     findings_from,
     summarize,
 )
-from harness.execution.replay.transport import Target
+from harness.execution.replay.transport import Endpoint
 from harness.findings import Finding, Severity
 from harness.local import free_port
 from harness.results import (
@@ -118,7 +118,7 @@ def run_replay(config: Config, sink: EventSink) -> ReplayResult:
     if not config.target:
         raise UsageError("replay needs --target URL")
     try:
-        Target(config.target)
+        Endpoint(config.target)
     except ValueError as exc:
         raise UsageError(f"--target: {exc}") from None
     if rc.profile not in ("simulator", "strict"):

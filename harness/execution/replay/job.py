@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from harness.constants import SIMULATOR_TIMEOUT_S
 from harness.scenario.model import Action, Command
 
 
@@ -53,7 +54,7 @@ class Job:
     simulator_log: str | None = None
     speed: float | None = None  # None = as fast as possible
     profile: str = "simulator"
-    timeout: float = 0.3
+    timeout: float = SIMULATOR_TIMEOUT_S
     keep_alive: bool = False
     concurrency: int = 4
     register_concurrency: int = 1  # 0 = no limit

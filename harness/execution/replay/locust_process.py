@@ -34,7 +34,7 @@ from harness.execution.replay.coordinator import (
 from harness.execution.replay.job import Job, action_from_wire
 from harness.execution.replay.outcome import judged_outcome, tool_error_outcome
 from harness.execution.replay.scheduler import Scheduler
-from harness.execution.replay.transport import Client, Target
+from harness.execution.replay.transport import Client, Endpoint
 from harness.planning.causal import partition_users
 from harness.planning.requests import request_for
 from harness.results import ResultsWriter
@@ -106,7 +106,7 @@ class ReplayUser(User):
     def _client(self) -> Client:
         if self.client_ is None:
             job = self.state.job
-            target = Target(job["target"])
+            target = Endpoint(job["target"])
             self.client_ = Client(target, job["timeout"], keep_alive=job["keep_alive"])
         return self.client_
 

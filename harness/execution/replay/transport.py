@@ -46,6 +46,7 @@ from harness.execution.replay.redirects import (
     next_hop,
 )
 from harness.planning.requests import PlannedRequest
+from harness.target import Target
 
 CONNECTION_ERROR = "ConnectionError"
 READ_TIMEOUT = "ReadTimeout"
@@ -94,24 +95,19 @@ class Reply:
     redirects: int = 0  # redirects followed before the answer judged
 
 
-class Target:
-    """A base URL split once into what a request on the wire needs."""
+class Endpoint:
+    """A target (:class:`harness.target.Target`, parsed once) and what a request on the
+    wire to it needs: resolved addresses and the header lines every request carries."""
 
     def __init__(self, base_url: str) -> None:
-        parts = urlsplit(base_url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise ValueError(f"not an http(s) URL: {base_url!r}")
-        self.base_url = base_url
-        self.https = parts.scheme == "https"
-        self.host = parts.hostname
-        self.port = parts.port or (443 if self.https else 80)
-        self.prefix = parts.path.rstrip("/")
-        netloc_host = f"[{self.host}]" if ":" in self.host else self.host
-        default_port = 443 if self.https else 80
-        self.host_header = (
-            netloc_host if self.port == default_port else f"{netloc_host}:{self.port}"
-        )
-        self.origin = f"{parts.scheme}://{self.host_header}"
+        target = Target.parse(base_url)  # ValueError: not an http(s) URL
+        self.base_url = target.base_url
+        self.https = target.https
+        self.host = target.host
+        self.port = target.port
+        self.prefix = target.prefix
+        self.host_header = target.netloc
+        self.origin = target.origin
         self._addresses: list[tuple[int, tuple[str, int]]] | None = None
         # The header lines every request to this target carries, joined once.
         self._fixed_headers = {
@@ -149,10 +145,10 @@ class Target:
         return Hop(planned.method, self.origin + self.prefix + planned.path, headers, body)
 
 
-def encode_hop(hop: Hop) -> tuple[Target, bytes]:
+def encode_hop(hop: Hop) -> tuple[Endpoint, bytes]:
     """The target a redirect hop goes to and the request's bytes."""
     parts = urlsplit(hop.url)
-    target = Target(f"{parts.scheme}://{parts.netloc}")
+    target = Endpoint(f"{parts.scheme}://{parts.netloc}")
     path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     lines = [f"{hop.method} {path} HTTP/1.1", f"Host: {target.host_header}"]
     lines += [f"{name}: {value}" for name, value in hop.headers]
@@ -172,7 +168,7 @@ def _dropped(sock: socket.socket) -> bool:
 class Client:
     """Sends planned requests to one target; one instance per concurrent sender."""
 
-    def __init__(self, target: Target, timeout: float, *, keep_alive: bool = False) -> None:
+    def __init__(self, target: Endpoint, timeout: float, *, keep_alive: bool = False) -> None:
         self.target = target
         self.timeout = timeout
         self.keep_alive = keep_alive
@@ -258,7 +254,7 @@ class Client:
             status, body, error, response = self._exchange(target, hop.method, data)
         return status, body, error, response, redirects
 
-    def _connect(self, target: Target) -> socket.socket:
+    def _connect(self, target: Endpoint) -> socket.socket:
         last: OSError = OSError("no address")
         for family, address in target.addresses():
             sock = socket.socket(family, socket.SOCK_STREAM)
@@ -276,7 +272,7 @@ class Client:
         raise last
 
     def _exchange(
-        self, target: Target, method: str, data: bytes
+        self, target: Endpoint, method: str, data: bytes
     ) -> tuple[int | None, bytes, str | None, Any]:
         """Status, body, error class and the parsed response (for its headers)."""
         sock = self._sock
