@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from bench.app_servers import Target, reference
+from bench.app_servers import AppServer, reference
 from bench.app_traffic import encode, exchange, percentile
 from harness.config import ServeConfig
 from harness.planning.requests import PlannedRequest
@@ -46,7 +46,7 @@ def _register(base_url: str, n: int) -> bytes:
     return encode(base_url, PlannedRequest("POST", "/register", body, "POST /register"))
 
 
-def overload(target: Target, seconds: float) -> dict[str, int]:
+def overload(target: AppServer, seconds: float) -> dict[str, int]:
     """``OVERLOAD_CLIENTS`` impatient clients for ``seconds``; how many answered, gave up."""
     parts = urlsplit(target.url)
     address = (parts.hostname or "127.0.0.1", parts.port or 80)
@@ -75,7 +75,7 @@ def overload(target: Target, seconds: float) -> dict[str, int]:
     return counts
 
 
-def probe(target: Target, seconds: float) -> list[tuple[float, float, bool]]:
+def probe(target: AppServer, seconds: float) -> list[tuple[float, float, bool]]:
     """Sequential ``GET /latest`` for ``seconds``: (start offset s, latency ms, answered 200)."""
     parts = urlsplit(target.url)
     address = (parts.hostname or "127.0.0.1", parts.port or 80)
@@ -107,7 +107,7 @@ def _summary(samples: list[tuple[float, float, bool]]) -> dict[str, Any]:
 
 
 @contextmanager
-def _server(work: Path, server: str | None) -> Iterator[Target]:
+def _server(work: Path, server: str | None) -> Iterator[AppServer]:
     name = f"recovery-{server or 'default'}"
     db = f"sqlite:///{work / f'{name}-{time.monotonic_ns()}.db'}"
     with reference(name, db, work, server=server) as target:
