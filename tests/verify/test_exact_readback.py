@@ -13,7 +13,9 @@ import pytest
 
 from harness.results import read_outcomes
 from harness.scenario.parse import read_scenario
-from tests.verify.support import run_harness, serve_wrapped_reference
+from tests.support.deviant_app import serve_deviant_app
+from tests.support.servers import serve_reference_app
+from tests.verify.support import run_harness
 
 pytestmark = pytest.mark.slow
 
@@ -33,18 +35,17 @@ def _replay(url: str, tmp_path: Path) -> tuple[str, Path]:
 
 
 @pytest.mark.parametrize(
-    ("behaviour", "finding", "example"),
+    ("deviation", "finding", "example"),
     [
-        ("coerce", "verify.altered-content.coerced", "stored as 7"),
-        ("drop-empty", "verify.lost-write", "''"),
+        ("numeric-coercion", "verify.altered-content.coerced", "'007' stored as 7"),
+        ("empty-content-dropped", "verify.lost-write", "''"),
     ],
 )
 def test_a_silent_change_is_a_verify_finding(
-    behaviour: str, finding: str, example: str, tmp_path: Path
+    deviation: str, finding: str, example: str, tmp_path: Path
 ) -> None:
-    module = "tests.verify.lossy_target"
-    with serve_wrapped_reference(module, tmp_path, "--behaviours", behaviour) as url:
-        output, results = _replay(url, tmp_path)
+    with serve_deviant_app([deviation], tmp_path) as app:
+        output, results = _replay(app.url, tmp_path)
     # The simulator's verdicts see nothing wrong ...
     assert all(o.verdict == "ok" for o in read_outcomes(results)), output
     # ... verify does.
@@ -56,9 +57,8 @@ def test_a_silent_change_is_a_verify_finding(
 def test_the_generated_scenario_carries_the_hazards_and_the_reference_passes(
     tmp_path: Path,
 ) -> None:
-    module = "tests.verify.lossy_target"
-    with serve_wrapped_reference(module, tmp_path, "--behaviours", "") as url:
-        output, results = _replay(url, tmp_path)
+    with serve_reference_app(f"sqlite:///{tmp_path / 'ref.db'}", tmp_path) as app:
+        output, results = _replay(app.url, tmp_path)
     tweets = [
         a.content for a in read_scenario(tmp_path / "gen.tsv").actions if a.content is not None
     ]
