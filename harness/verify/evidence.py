@@ -54,7 +54,7 @@ class Message:
 
     content: Stored
     pub_date: int | None  # None when the field is not an integer
-    user: str | None
+    user: Stored  # the author as it came: a string if right, a number if coerced
 
 
 def parse_messages(body: Any) -> tuple[list[Message] | None, str | None]:
@@ -63,7 +63,8 @@ def parse_messages(body: Any) -> tuple[list[Message] | None, str | None]:
     A scalar ``content`` that is not a string (a number, a boolean, null) is kept as it
     came: the comparison calls it what it is (a coerced text, or an extra). Items that are
     not objects or whose content is an array or object cannot be compared and are dropped; a
-    non-integer ``pub_date`` or non-string ``user`` is reported but the item is kept.
+    non-integer ``pub_date`` or a ``user`` that is no JSON scalar is reported but the item
+    is kept (a number or boolean ``user`` is kept as it came, for the comparison to judge).
     """
     if not isinstance(body, list):
         return None, f"expected a JSON array of messages, got {type(body).__name__}"
@@ -78,7 +79,7 @@ def parse_messages(body: Any) -> tuple[list[Message] | None, str | None]:
             problems.append(f"item {index} has pub_date {pub!r}, not an integer")
             pub = None
         user = item.get("user")
-        if not isinstance(user, str):
+        if user is None or not _scalar(user):
             problems.append(f"item {index} has user {user!r}, not a string")
             user = None
         out.append(Message(item["content"], pub, user))

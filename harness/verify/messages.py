@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from harness.findings import Finding
 from harness.planning.expected import ExpectedState, UserExpectation
-from harness.verify.alteration import Stored, pair_alterations
+from harness.verify.alteration import Stored, coerced, pair_alterations
 from harness.verify.evidence import Context, Message, examples, preview
 
 
@@ -47,7 +47,17 @@ def compare_user_messages(
     """Findings for one user's ``GET /msgs/<user>`` against the expectation."""
     name = user.name
     findings: list[Finding] = []
-    strangers = [m.user for m in observed if m.user is not None and m.user != name]
+    authors = [m.user for m in observed if m.user is not None and m.user != name]
+    coerced_authors = [a for a in authors if coerced(name, a)]
+    strangers = [a for a in authors if not coerced(name, a)]
+    if coerced_authors:
+        findings.append(
+            ctx.finding(
+                "verify.altered-content.coerced",
+                f"{len(coerced_authors)} message(s) of {name!r} name their author as "
+                f"{preview(coerced_authors[0])} (coerced)",
+            )
+        )
     if strangers:
         findings.append(
             ctx.finding(
