@@ -2,7 +2,7 @@
 
 ``python -m bench.transport_only URL SCENARIO CONCURRENCY`` plans every request, prints
 ``ready``, then sends the scenario's registers and after them every other action through
-the replay's ``transport.Client`` from CONCURRENCY greenlets, in scenario order but without
+the replay's ``transport.WireClient`` from CONCURRENCY greenlets, in scenario order but without
 causal waits, verdicts, results file or Locust, and prints one JSON line: the timed part's
 wall time (registers included, like the harness's run) and this process's CPU time. Set
 beside the full harness's run it shows what the harness's own machinery costs above its
@@ -21,7 +21,7 @@ from collections.abc import Iterator  # noqa: E402
 import gevent  # noqa: E402
 
 from bench.diagnostic_side import TIMEOUT_S, run_side  # noqa: E402
-from harness.execution.replay.transport import Client, Endpoint  # noqa: E402
+from harness.execution.replay.transport import Endpoint, WireClient  # noqa: E402
 from harness.planning.requests import PlannedRequest, request_for  # noqa: E402
 from harness.scenario.model import Action  # noqa: E402
 
@@ -37,7 +37,7 @@ def _send_all(target: Endpoint, planned: list[PlannedRequest], concurrency: int)
 
     def sender() -> None:
         nonlocal errors
-        client = Client(target, TIMEOUT_S)
+        client = WireClient(target, TIMEOUT_S)
         for request in feed:
             reply = client.send(request)
             errors += reply.error is not None or reply.status != 204

@@ -74,3 +74,16 @@ def test_every_import_is_allowed_by_the_table() -> None:
                 if target != source and "*" not in may and target not in may:
                     wrong.append(f"{path.relative_to(ROOT)} imports {target}")
     assert wrong == []
+
+
+def test_no_two_classes_or_judges_share_a_name() -> None:
+    """One name, one thing: two ``Target`` or ``Client`` classes send a reader to the wrong one."""
+    where: dict[str, list[str]] = {}
+    for path in sorted((ROOT / "harness").rglob("*.py")):
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            named = isinstance(node, ast.ClassDef) or (
+                isinstance(node, ast.FunctionDef) and node.name.startswith("judge")
+            )
+            if named:
+                where.setdefault(node.name, []).append(str(path.relative_to(ROOT)))
+    assert {name: files for name, files in where.items() if len(files) > 1} == {}

@@ -111,7 +111,7 @@ def body_problem(command: str, status: int, body: bytes) -> Judgement | None:
     return None
 
 
-def judge(
+def judge_action(
     profile: Profile | str,
     action: Action,
     status: int | None,

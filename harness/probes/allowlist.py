@@ -19,7 +19,14 @@ from harness.events import (
     null_sink,
 )
 from harness.findings import Exchange, Finding, Severity
-from harness.probes.judge import NOT_SENT, STAGE, MatrixRow, Verdict, findings_for, judge
+from harness.probes.judge import (
+    NOT_SENT,
+    STAGE,
+    MatrixRow,
+    ProbeVerdict,
+    findings_for,
+    judge_matrix,
+)
 from harness.probes.send import check_reachable, check_route, check_source, parse_target, send
 from harness.probes.tricks import DIRECT, Probe, plan_probes
 from harness.target import Target
@@ -48,7 +55,7 @@ class AllowlistResult:
 
     def counts(self) -> dict[str, int]:
         """Rows per verdict."""
-        out = {str(v): 0 for v in Verdict}
+        out = {str(v): 0 for v in ProbeVerdict}
         for row in self.matrix:
             out[str(row.verdict)] += 1
         return out
@@ -158,7 +165,7 @@ def run_allowlist(config: Config, sink: EventSink = null_sink) -> AllowlistResul
         _prepare_output(settings.json)
     sink(RunStarted(kind=STAGE, target=target.base_url, total=len(probes)))
     exchanges = _send_all(target, probes, settings.timeout)
-    rows = judge(probes, exchanges)
+    rows = judge_matrix(probes, exchanges)
     findings = findings_for(rows, target.base_url)
     for finding in findings:
         sink(FindingReported(finding))

@@ -33,7 +33,7 @@ class Observed(StrEnum):
     SERVER_ERROR = "server-error"  # 5xx
 
 
-class Verdict(StrEnum):
+class ProbeVerdict(StrEnum):
     """How a row of the matrix was judged."""
 
     PASS = "pass"
@@ -48,7 +48,7 @@ class MatrixRow:
     probe: Probe
     observed: Observed
     detail: str  # e.g. "403", "200", "ConnectionError"
-    verdict: Verdict
+    verdict: ProbeVerdict
     exchange: Exchange
 
 
@@ -82,7 +82,7 @@ def _passes(expect: Expect, observed: Observed) -> bool:
     return observed in (Observed.DENIED, Observed.DENIED_AUTH, Observed.NO_ANSWER)
 
 
-def judge(probes: Sequence[Probe], exchanges: Sequence[Exchange]) -> list[MatrixRow]:
+def judge_matrix(probes: Sequence[Probe], exchanges: Sequence[Exchange]) -> list[MatrixRow]:
     """The matrix: one row per probe, spoofing rows moot where the plain probe failed."""
     observed = [classify(e) for e in exchanges]
     plain_ok = {
@@ -95,9 +95,9 @@ def judge(probes: Sequence[Probe], exchanges: Sequence[Exchange]) -> list[Matrix
         if exchange.error == NOT_SENT or (
             probe.trick != DIRECT and not plain_ok.get((probe.source, probe.path), True)
         ):
-            verdict = Verdict.MOOT
+            verdict = ProbeVerdict.MOOT
         else:
-            verdict = Verdict.PASS if _passes(probe.expect, obs) else Verdict.FAIL
+            verdict = ProbeVerdict.PASS if _passes(probe.expect, obs) else ProbeVerdict.FAIL
         detail = exchange.error or str(exchange.status)
         rows.append(MatrixRow(probe, obs, detail, verdict, exchange))
     return rows
@@ -130,7 +130,7 @@ def _describe(rows: Sequence[MatrixRow]) -> str:
 
 def findings_for(rows: Sequence[MatrixRow], target: str | None = None) -> list[Finding]:
     """Findings from a judged matrix (one per problem and source, with evidence)."""
-    failed = [r for r in rows if r.verdict is Verdict.FAIL]
+    failed = [r for r in rows if r.verdict is ProbeVerdict.FAIL]
     errors = [r for r in failed if r.observed is Observed.SERVER_ERROR]
     failed = [r for r in failed if r.observed is not Observed.SERVER_ERROR]
     findings: list[Finding] = []

@@ -26,7 +26,7 @@ MAX_READS = 4
 
 
 @dataclass(frozen=True)
-class Read:
+class ReadBack:
     """One GET: its exchange, and the JSON body when it parsed."""
 
     exchange: Exchange
@@ -72,7 +72,7 @@ class Reader:
                 self._sessions.append(session)
         return session
 
-    def get(self, path: str) -> Read:
+    def get(self, path: str) -> ReadBack:
         """GET ``path`` (relative, query included) and parse the JSON answer."""
         url = self.base + path
         started = time.time()
@@ -83,7 +83,9 @@ class Reader:
             elapsed = (time.perf_counter() - t0) * 1000
             error = type(exc).__name__
             exchange = Exchange("GET", url, error=error, elapsed_ms=elapsed)
-            return Read(exchange, problem=f"{error}: {exc}", started=started, finished=time.time())
+            return ReadBack(
+                exchange, problem=f"{error}: {exc}", started=started, finished=time.time()
+            )
         elapsed = (time.perf_counter() - t0) * 1000
         text = resp.content.decode("utf-8", errors="replace")
         exchange = Exchange(
@@ -101,7 +103,7 @@ class Reader:
             body = json.loads(resp.content)
         except (ValueError, UnicodeDecodeError):
             problem = "response body is not JSON"
-        return Read(exchange, body, problem, started, time.time())
+        return ReadBack(exchange, body, problem, started, time.time())
 
     def get_list(
         self,
@@ -109,14 +111,14 @@ class Reader:
         expected: int,
         items: Callable[[Any], list[Any] | None],
         enough: Callable[[list[Any]], bool] | None = None,
-    ) -> list[Read]:
+    ) -> list[ReadBack]:
         """Read a list endpoint with ``no`` large enough to see extras; every try is kept.
 
         A full answer is read again with a larger ``no`` (bounded), unless ``enough`` says
         the entries read already cover what is judged.
         """
         no = expected + MARGIN
-        reads: list[Read] = []
+        reads: list[ReadBack] = []
         sep = "&" if "?" in path else "?"
         for _ in range(MAX_READS):
             read = replace(self.get(f"{path}{sep}no={no}"), limit=no)

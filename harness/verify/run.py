@@ -27,7 +27,7 @@ from harness.planning.expected import ExpectedState, UserExpectation, expected_s
 from harness.planning.requests import user_path
 from harness.results import Outcome
 from harness.scenario.model import Action
-from harness.verify.client import Read, Reader
+from harness.verify.client import ReadBack, Reader
 from harness.verify.evidence import (
     Context,
     Message,
@@ -43,7 +43,7 @@ DEFAULT_CONCURRENCY = 16
 
 @dataclass
 class _UserResult:
-    reads: list[tuple[str, Read]] = field(default_factory=list)
+    reads: list[tuple[str, ReadBack]] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     timeline: list[Message] | None = None
 
@@ -57,7 +57,7 @@ def _follow_list(body: Any) -> list[Any] | None:
     return names if isinstance(names, list) else None
 
 
-def _usable(ctx: Context, read: Read, path: str, findings: list[Finding]) -> bool:
+def _usable(ctx: Context, read: ReadBack, path: str, findings: list[Finding]) -> bool:
     """True when ``read`` is a 200 with a JSON body; otherwise add the finding that says why."""
     if read.status is None:
         findings.append(ctx.finding("verify.read-failed", f"GET {path} failed: {read.problem}"))
@@ -82,7 +82,7 @@ class _Verifier:
         self.state = state
         self.target = target
 
-    def latest(self) -> tuple[Read, list[Finding]]:
+    def latest(self) -> tuple[ReadBack, list[Finding]]:
         read = self.reader.get("/latest")
         if read.status is None:
             raise TargetUnreachable(f"target {self.target} is unreachable: {_reason(read)}")
@@ -137,7 +137,7 @@ class _Verifier:
         if names is not None:
             result.findings.extend(compare_follows(ctx, user, names))
 
-    def public(self, timelines: dict[str, list[Message]]) -> tuple[list[Read], list[Finding]]:
+    def public(self, timelines: dict[str, list[Message]]) -> tuple[list[ReadBack], list[Finding]]:
         """Read ``GET /msgs`` back to the run's oldest message and judge the run's users."""
         dates = [m.pub_date for own in timelines.values() for m in own if m.pub_date is not None]
         oldest = min(dates, default=None)
@@ -172,13 +172,13 @@ class _Verifier:
         return reads, findings
 
 
-def _reason(read: Read) -> str:
+def _reason(read: ReadBack) -> str:
     problem = read.problem or "no response"
     errno = re.search(r"\[Errno -?\d+\] [^'\")]+", problem)
     return f"{read.exchange.error}: {errno.group(0)}" if errno else problem.splitlines()[0]
 
 
-def _checked(command: str, user: str | None, read: Read) -> ActionChecked:
+def _checked(command: str, user: str | None, read: ReadBack) -> ActionChecked:
     ok = read.status == 200
     return ActionChecked(
         Outcome(

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from harness.config import build_config
 from harness.probes.allowlist import AllowlistResult, run_allowlist
-from harness.probes.judge import Verdict
+from harness.probes.judge import ProbeVerdict
 from tests.support.servers import RunningServer, serve_reference_app
 
 
@@ -51,7 +51,7 @@ def checks(result: AllowlistResult) -> set[str]:
 
 def assert_whole_matrix_passes(result: AllowlistResult) -> None:
     """Every row passed and nothing was reported."""
-    failed = [r for r in result.matrix if r.verdict is not Verdict.PASS]
+    failed = [r for r in result.matrix if r.verdict is not ProbeVerdict.PASS]
     assert not failed, failed
     assert result.findings == []
     assert result.ok

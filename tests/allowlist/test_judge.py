@@ -8,7 +8,7 @@ from collections.abc import Callable
 import pytest
 
 from harness.findings import Exchange, Profile, Severity
-from harness.probes.judge import Observed, Verdict, classify, findings_for, judge
+from harness.probes.judge import Observed, ProbeVerdict, classify, findings_for, judge_matrix
 from harness.probes.tricks import Probe, plan_probes
 
 AUTH = json.dumps({"status": 403, "error_msg": "You are not authorized to use this resource!"})
@@ -42,7 +42,7 @@ Responder = Callable[[Probe], Exchange]
 
 def run(responder: Responder, allowed: list[str], denied: list[str]) -> list[str]:
     probes = plan_probes(allowed, denied, ["/msgs?no=1", "/latest"])
-    rows = judge(probes, [responder(p) for p in probes])
+    rows = judge_matrix(probes, [responder(p) for p in probes])
     return [f.check for f in findings_for(rows, "http://t")]
 
 
@@ -61,12 +61,12 @@ def test_proxy_address_seen_everywhere_locks_out_allowed_sources() -> None:
 
 def test_everything_let_in_is_an_open_allowlist_and_spoofs_are_moot() -> None:
     probes = plan_probes(["127.0.0.5"], ["127.0.0.9", "127.0.0.10"], ["/msgs"])
-    rows = judge(probes, [answer(200, "[]") for _ in probes])
+    rows = judge_matrix(probes, [answer(200, "[]") for _ in probes])
     findings = findings_for(rows)
     assert [f.check for f in findings] == ["allowlist.open"]
     assert findings[0].message.startswith("allowlist open:")
     assert {r.verdict for r in rows if r.probe.trick not in ("direct", "xff-foreign")} == {
-        Verdict.MOOT
+        ProbeVerdict.MOOT
     }
 
 
@@ -85,7 +85,7 @@ def test_header_trusted_from_anyone_is_a_spoofed_header() -> None:
         return answer(200) if ok else answer(403, DENY)
 
     probes = plan_probes(["127.0.0.5"], ["127.0.0.9"], ["/msgs"])
-    findings = findings_for(judge(probes, [responder(p) for p in probes]))
+    findings = findings_for(judge_matrix(probes, [responder(p) for p in probes]))
     assert [f.check for f in findings] == ["allowlist.spoofed-header-accepted"]
     (finding,) = findings
     assert finding.message.startswith("spoofed header accepted: denied source 127.0.0.9")
@@ -96,7 +96,7 @@ def test_header_trusted_from_anyone_is_a_spoofed_header() -> None:
 def test_lockout_is_a_simulator_profile_error_with_evidence() -> None:
     probes = plan_probes(["127.0.0.5"], ["127.0.0.9"], ["/msgs?no=1"])
     exchanges = [answer(None, error="ConnectionError") for _ in probes]
-    (finding,) = findings_for(judge(probes, exchanges), "http://t")
+    (finding,) = findings_for(judge_matrix(probes, exchanges), "http://t")
     assert finding.check == "allowlist.allowed-source-locked-out"
     assert finding.profile is Profile.SIMULATOR
     assert finding.where == "GET /msgs"
@@ -109,7 +109,7 @@ def test_auth_message_denial_is_a_warning_only() -> None:
         return answer(200) if p.source == "127.0.0.5" else answer(403, AUTH)
 
     probes = plan_probes(["127.0.0.5"], ["127.0.0.9"], ["/msgs"])
-    findings = findings_for(judge(probes, [responder(p) for p in probes]))
+    findings = findings_for(judge_matrix(probes, [responder(p) for p in probes]))
     assert [(f.check, f.severity) for f in findings] == [
         ("allowlist.denial-message", Severity.WARNING)
     ]

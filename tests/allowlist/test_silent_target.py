@@ -11,7 +11,7 @@ import pytest
 
 from harness.config import build_config
 from harness.probes.allowlist import run_allowlist
-from harness.probes.judge import Observed, Verdict
+from harness.probes.judge import Observed, ProbeVerdict
 
 
 @dataclass
@@ -80,9 +80,9 @@ def test_no_answer_locks_out_allowed_and_skips_tricks(silent_target: Silent) -> 
     plain = {r.probe.source: r for r in result.matrix if r.probe.trick == "direct"}
     assert plain["127.0.0.5"].observed is Observed.NO_ANSWER
     assert plain["127.0.0.5"].detail == "ReadTimeout"
-    assert plain["127.0.0.9"].verdict is Verdict.PASS  # a dropped connection is a denial
+    assert plain["127.0.0.9"].verdict is ProbeVerdict.PASS  # a dropped connection is a denial
     skipped = [r for r in result.matrix if r.exchange.error == "NotSent"]
-    assert skipped and all(r.verdict is Verdict.MOOT for r in skipped)
+    assert skipped and all(r.verdict is ProbeVerdict.MOOT for r in skipped)
     assert len(skipped) == len(result.matrix) - 2  # only the two plain probes were sent
     assert [f.check for f in result.findings] == ["allowlist.allowed-source-locked-out"]
     # Bounded: only the two plain probes waited for the timeout; nothing else was sent.

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from harness.checks.strict import expected_statuses, judge
+from harness.checks.strict import expected_statuses, judge_action
 from harness.scenario.model import Action, Command
 
 REG = Action(0, 0, 0, Command.REGISTER, "Ann Lee", email="a@x", pwd="p")
@@ -62,7 +62,7 @@ def test_judge(
     expected: int,
     check: str | None,
 ) -> None:
-    judgement = judge(profile, action, status, error, body, expected)
+    judgement = judge_action(profile, action, status, error, body, expected)
     assert judgement.verdict.check == check
     assert judgement.verdict.ok is (check is None)
     if check is not None:

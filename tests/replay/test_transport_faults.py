@@ -7,7 +7,7 @@ import io
 import pytest
 
 from bench.simulator_client import simulator_replay
-from harness.execution.replay.transport import Client, Endpoint
+from harness.execution.replay.transport import Endpoint, WireClient
 from harness.planning.requests import request_for
 from harness.scenario.model import Action, Command
 from tests.replay.replay_support import LOADED_MACHINE_TIMEOUT
@@ -46,7 +46,7 @@ def test_fault_is_classified_like_the_simulator(
 ) -> None:
     timeout = SIMULATOR_TIMEOUT if fault == "hang" else LOADED_MACHINE_TIMEOUT
     with faulty_target(fault) as target:
-        reply = Client(Endpoint(target.url), timeout=timeout).send(request_for(TWEET))
+        reply = WireClient(Endpoint(target.url), timeout=timeout).send(request_for(TWEET))
         assert (reply.error, reply.status) == (error, status)
         expected = error or (f"{status},tweet" if status != 204 else "")
         assert _simulator_field(target.url, TWEET, timeout) == expected
@@ -54,14 +54,14 @@ def test_fault_is_classified_like_the_simulator(
 
 def test_refused_connection_is_a_connection_error() -> None:
     url = f"http://127.0.0.1:{free_port()}"
-    reply = Client(Endpoint(url), timeout=SIMULATOR_TIMEOUT).send(request_for(TWEET))
+    reply = WireClient(Endpoint(url), timeout=SIMULATOR_TIMEOUT).send(request_for(TWEET))
     assert (reply.error, reply.status) == ("ConnectionError", None)
     assert _simulator_field(url, TWEET) == "ConnectionError"
 
 
 def test_hang_is_cut_at_the_timeout() -> None:
     with faulty_target("hang") as target:
-        reply = Client(Endpoint(target.url), timeout=0.2).send(request_for(TWEET))
+        reply = WireClient(Endpoint(target.url), timeout=0.2).send(request_for(TWEET))
     assert reply.error == "ReadTimeout"
     assert 190 <= reply.latency_ms < 5000  # cut, not waiting for the target's 10 s
 
@@ -70,7 +70,7 @@ def test_request_carries_the_simulator_headers_and_latest() -> None:
     target = FaultyTarget()
     target.start()
     try:
-        reply = Client(Endpoint(target.url + "/"), timeout=1).send(request_for(TWEET))
+        reply = WireClient(Endpoint(target.url + "/"), timeout=1).send(request_for(TWEET))
     finally:
         target.stop()
     assert reply.status == 204 and reply.error is None
@@ -82,7 +82,7 @@ def test_request_carries_the_simulator_headers_and_latest() -> None:
 
 def test_keep_alive_reuses_and_survives_a_server_restart() -> None:
     with faulty_target() as target:
-        client = Client(Endpoint(target.url), timeout=1, keep_alive=True)
+        client = WireClient(Endpoint(target.url), timeout=1, keep_alive=True)
         assert client.send(request_for(TWEET)).status == 204
         target.stop()
         target.start()

@@ -25,7 +25,7 @@ from harness.constants import SIMULATOR_TIMEOUT_S
 from harness.execution.replay.job import action_from_wire
 from harness.execution.replay.outcome import judged_outcome, tool_error_outcome
 from harness.execution.replay.scheduler import Scheduler
-from harness.execution.replay.transport import Client, Endpoint, Reply
+from harness.execution.replay.transport import Endpoint, WireClient, WireReply
 from harness.planning.requests import PlannedRequest, request_for
 from harness.results import ResultsWriter
 
@@ -56,7 +56,7 @@ class TrafficJob:
         return cls(**json.loads(Path(path).read_text(encoding="utf-8")))
 
 
-def latest_record(reply: Reply, why: str) -> dict[str, Any]:
+def latest_record(reply: WireReply, why: str) -> dict[str, Any]:
     """A ``latest`` record: when it was read, what it said (None: no usable answer)."""
     value: int | None = None
     if reply.status == 200:
@@ -101,7 +101,7 @@ class Traffic:
 
     def send(self, index: int) -> None:
         """One sender: take, (probe), send, judge, record, complete; until stopped."""
-        client = Client(self.target, self.job.timeout)
+        client = WireClient(self.target, self.job.timeout)
         worker = f"drill-{index}"
         try:
             while not self.stopping.is_set():
@@ -130,7 +130,7 @@ class Traffic:
         finally:
             client.close()
 
-    def probe(self, client: Client, why: str) -> None:
+    def probe(self, client: WireClient, why: str) -> None:
         """Read ``/latest`` and record the reading."""
         reply = client.send(LATEST)
         record = latest_record(reply, why)
@@ -140,7 +140,7 @@ class Traffic:
 
     def poll(self) -> None:
         """One ``/latest`` reading per second while the traffic runs."""
-        client = Client(self.target, max(self.job.timeout, 1.0))
+        client = WireClient(self.target, max(self.job.timeout, 1.0))
         try:
             while not self.stopping.wait(POLL_INTERVAL_S):
                 self.probe(client, "poll")

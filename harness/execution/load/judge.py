@@ -21,7 +21,7 @@ from harness.scenario.api import operation_named, spec
 PROFILES: tuple[str, ...] = ("simulator", "strict")
 
 
-def judge(
+def judge_response(
     profile: str, command: str, status: int | None, error: str | None, body: bytes = b""
 ) -> Verdict:
     """The verdict on one response under ``profile``; the check name says which rule failed.

@@ -20,11 +20,11 @@ from locust.user.wait_time import constant_throughput
 
 from harness.constants import SIMULATOR_AUTH
 from harness.execution.replay.redirects import Hop
-from harness.execution.replay.transport import Client, Endpoint, simulator_headers
+from harness.execution.replay.transport import Endpoint, WireClient, simulator_headers
 from harness.planning.requests import request_for
 from harness.scenario.model import Command
 
-from .judge import error_class, failure_message, judge
+from .judge import error_class, failure_message, judge_response
 from .plugin import state_of
 from .source import READ, WriteSource
 from .state import LoadState
@@ -79,7 +79,7 @@ class SimulatorLoadUser(FastHttpUser):
         # Writes carry the simulator's headers, as its requests client sends them.
         self._write_hop_headers = simulator_headers(keep_alive=state.options.keep_alive)
         self._write_headers = dict(self._write_hop_headers)
-        self._settle = Client(Endpoint(self._base), state.options.timeout, keep_alive=False)
+        self._settle = WireClient(Endpoint(self._base), state.options.timeout, keep_alive=False)
         rate = state.options.user_rate
         self._pace = constant_throughput(rate) if rate else None
 
@@ -172,7 +172,7 @@ class SimulatorLoadUser(FastHttpUser):
             if payload is not None and status is not None and (300 <= status < 400 or body):
                 status, body, error = self._settled(method, path, payload, status, body, response)
         latency_ms = (time.perf_counter() - t0) * 1000
-        verdict = judge(state.options.profile, command, status, error, body)
+        verdict = judge_response(state.options.profile, command, status, error, body)
         failure = None
         if not verdict.ok:
             failure = CatchResponseError(failure_message(verdict.check or "load", status, error))

@@ -31,7 +31,7 @@ Send = Callable[[str, Any], None]
 
 
 @dataclass
-class Progress:
+class ReplayProgress:
     """Counters of the run so far (this invocation only)."""
 
     done: int = 0
@@ -67,7 +67,7 @@ class Coordinator:
         self._max_errors = max_errors
         self._lock = threading.Lock()
         self._released = False
-        self.progress = Progress()
+        self.progress = ReplayProgress()
         self.finished = threading.Event()
 
     @property

@@ -12,7 +12,7 @@ from harness.events import EventSink, FindingReported, RunFinished, RunStarted
 from harness.execution.replay.job import Job, action_to_wire
 from harness.execution.replay.launcher import EngineProcess, EngineRun, run_processes, run_worker
 from harness.execution.replay.summary import (
-    Summary,
+    ReplaySummary,
     acknowledged,
     earlier_attempts,
     findings_from,
@@ -42,7 +42,7 @@ class ReplayResult:
     findings: list[Finding] = field(default_factory=list)
     errors_by_class: dict[str, int] = field(default_factory=dict)
     latency_ms: dict[str, dict[str, float]] = field(default_factory=dict)
-    summary: Summary | None = None
+    summary: ReplaySummary | None = None
     sent: int = 0  # outcomes recorded by this invocation
     stopped_early: bool = False
     skipped_lines: list[str] = field(default_factory=list)  # --skip-bad-lines reports

@@ -34,7 +34,7 @@ from harness.execution.replay.coordinator import (
 from harness.execution.replay.job import Job, action_from_wire
 from harness.execution.replay.outcome import judged_outcome, tool_error_outcome
 from harness.execution.replay.scheduler import Scheduler
-from harness.execution.replay.transport import Client, Endpoint
+from harness.execution.replay.transport import Endpoint, WireClient
 from harness.planning.causal import partition_users
 from harness.planning.requests import request_for
 from harness.results import ResultsWriter
@@ -66,7 +66,7 @@ class ReplayUser(User):
     def on_start(self) -> None:
         """Each sender gets its own connection (or none, with ``Connection: close``)."""
         self.scheduler = self.state.scheduler
-        self.client_: Client | None = None
+        self.client_: WireClient | None = None
 
     @task
     def step(self) -> None:
@@ -103,11 +103,11 @@ class ReplayUser(User):
         record = {"type": "outcome", **vars(outcome)}
         runner.send_message(MSG_OUTCOME, {"outcome": record, "evidence": evidence})
 
-    def _client(self) -> Client:
+    def _client(self) -> WireClient:
         if self.client_ is None:
             job = self.state.job
             target = Endpoint(job["target"])
-            self.client_ = Client(target, job["timeout"], keep_alive=job["keep_alive"])
+            self.client_ = WireClient(target, job["timeout"], keep_alive=job["keep_alive"])
         return self.client_
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from harness.checks.strict import judge
-from harness.execution.replay.transport import Reply
+from harness.checks.strict import judge_action
+from harness.execution.replay.transport import WireReply
 from harness.planning.requests import PlannedRequest
 from harness.results import Outcome
 from harness.scenario.model import Action
@@ -18,14 +18,16 @@ TOOL_ERROR_CHECK = "replay.tool-error"
 def judged_outcome(
     action: Action,
     planned: PlannedRequest,
-    reply: Reply,
+    reply: WireReply,
     *,
     profile: str,
     expected_status: int | None,
     worker: str,
 ) -> tuple[Outcome, dict[str, Any] | None]:
     """Judge ``reply`` under ``profile``; the outcome and, when it failed, its evidence."""
-    judgement = judge(profile, action, reply.status, reply.error, reply.body, expected_status)
+    judgement = judge_action(
+        profile, action, reply.status, reply.error, reply.body, expected_status
+    )
     ok = judgement.verdict.ok
     outcome = Outcome(
         action_id=action.id,

@@ -120,7 +120,7 @@ def consequences_of(actions: Sequence[Action], outcomes: Mapping[int, Outcome]) 
 
 
 @dataclass
-class Summary:
+class ReplaySummary:
     """Everything the final report of a replay shows.
 
     Failed actions come in three kinds: target defects (``errors_by_class``, the findings),
@@ -189,7 +189,7 @@ def pacing_note(above_pacing: Mapping[int, int], concurrency: int | None = None)
     )
 
 
-def summarize(outcomes: Sequence[Outcome], actions: Sequence[Action] = ()) -> Summary:
+def summarize(outcomes: Sequence[Outcome], actions: Sequence[Action] = ()) -> ReplaySummary:
     """Count verdicts, separate root causes from consequences, tabulate latency."""
     latest = latest_per_action(outcomes)
     by_id = {o.action_id: o for o in latest}
@@ -199,7 +199,7 @@ def summarize(outcomes: Sequence[Outcome], actions: Sequence[Action] = ()) -> Su
     above = {i: n for i, n in in_flight.items() if n > 1}
     consequences = consequences_of(actions, by_id) if failed else {}
     defects = [o for o in failed if o.action_id not in above and o.action_id not in consequences]
-    return Summary(
+    return ReplaySummary(
         total=len(latest),
         verdicts=dict(Counter(o.verdict for o in latest)),
         errors_by_class=dict(Counter(error_class(o) for o in defects)),
@@ -227,7 +227,7 @@ def _exchanges(evidence: Sequence[dict[str, Any]], check: str, target: str) -> t
 
 
 def findings_from(
-    summary: Summary,
+    summary: ReplaySummary,
     outcomes: Sequence[Outcome],
     evidence: Sequence[dict[str, Any]],
     target: str,

@@ -83,7 +83,7 @@ def simulator_headers(*, keep_alive: bool) -> tuple[tuple[str, str], ...]:
 
 
 @dataclass(frozen=True)
-class Reply:
+class WireReply:
     """What came back: a status and body, or the error class instead."""
 
     status: int | None
@@ -165,7 +165,7 @@ def _dropped(sock: socket.socket) -> bool:
     return bool(readable)
 
 
-class Client:
+class WireClient:
     """Sends planned requests to one target; one instance per concurrent sender."""
 
     def __init__(self, target: Endpoint, timeout: float, *, keep_alive: bool = False) -> None:
@@ -187,7 +187,7 @@ class Client:
             self._sock.close()
             self._sock = None
 
-    def send(self, planned: PlannedRequest) -> Reply:
+    def send(self, planned: PlannedRequest) -> WireReply:
         """Send one request; never raises for anything the target does."""
         data = self.target.encode(planned, keep_alive=self.keep_alive)
         started = time.time()
@@ -206,7 +206,7 @@ class Client:
             self.close()
         if error is not None:
             status = None
-        return Reply(status, body, error, latency, started, time.time(), redirects)
+        return WireReply(status, body, error, latency, started, time.time(), redirects)
 
     def settle(
         self, hop: Hop, status: int | None, body: bytes, error: str | None, response: Any

@@ -11,7 +11,7 @@ import pytest
 from geventhttpclient.client import HTTPClientPool
 from geventhttpclient.useragent import EmptyResponse, RetriesExceeded
 
-from harness.execution.load.judge import error_class, failure_message, judge
+from harness.execution.load.judge import error_class, failure_message, judge_response
 from tests.support.faulty_target import faulty_target
 from tests.support.net import free_port
 
@@ -41,7 +41,7 @@ from tests.support.net import free_port
 def test_verdicts(
     profile: str, command: str, status: int | None, error: str | None, check: str | None
 ) -> None:
-    verdict = judge(profile, command, status, error)
+    verdict = judge_response(profile, command, status, error)
     assert (verdict.ok, verdict.check) == (check is None, check)
 
 
@@ -65,9 +65,9 @@ def test_verdicts(
     ],
 )
 def test_strict_validates_bodies(command: str, status: int, body: bytes, check: str | None) -> None:
-    verdict = judge("strict", command, status, None, body)
+    verdict = judge_response("strict", command, status, None, body)
     assert (verdict.ok, verdict.check) == (check is None, check)
-    assert judge("simulator", command, status, None, body).ok  # never under the simulator
+    assert judge_response("simulator", command, status, None, body).ok  # never under the simulator
 
 
 @pytest.mark.parametrize(
@@ -141,7 +141,7 @@ def test_real_client_errors_of_a_misbehaving_target(fault: str, name: str) -> No
     with faulty_target(fault) as target:
         exc = _raised(target.url)
     assert error_class(exc) == name, repr(exc)
-    assert judge("simulator", "tweet", None, error_class(exc)).check == f"simulator.{name}"
+    assert judge_response("simulator", "tweet", None, error_class(exc)).check == f"simulator.{name}"
 
 
 def test_real_client_refused_connection_is_a_connection_error() -> None:
@@ -161,7 +161,10 @@ def test_real_client_connect_timeout_is_a_connection_error() -> None:
         exc = _raised(url, connect_timeout=0.2)
     assert isinstance(exc, TimeoutError), repr(exc)  # the same class as a read timeout
     assert error_class(exc) == "ConnectionError"
-    assert judge("simulator", "tweet", None, error_class(exc)).check == "simulator.ConnectionError"
+    assert (
+        judge_response("simulator", "tweet", None, error_class(exc)).check
+        == "simulator.ConnectionError"
+    )
 
 
 def test_failure_message_names_the_check() -> None:
