@@ -52,9 +52,14 @@ def test_the_same_scenario_twice_in_two_namespaces(
         verify = _verify(served_app.url, scenario, run.results)
         assert verify.returncode == 0, verify.stdout + verify.stderr
         # ... and --resume continues in it.
-        resumed = run_replay_cli(served_app.url, scenario, out, "--resume", "--namespace", "auto")
+        keep = ("--namespace", "auto") if n == 1 else ()  # unset resumes in it too
+        resumed = run_replay_cli(served_app.url, scenario, out, "--resume", *keep)
         assert f"replay: namespace {header['namespace']} " in resumed.stdout, resumed.stderr
     assert tags[0] != tags[1]
+    other = run_replay_cli(
+        served_app.url, scenario, tmp_path / "run1", "--resume", "--namespace", "x"
+    )
+    assert other.code == 2 and f"was written in namespace {tags[0]}, not x" in other.stderr
     # The scenario's names as written were never registered: the runs really were renamed.
     cmd = [sys.executable, "-m", "harness", "verify", "--target", served_app.url]
     cmd += ["--scenario", str(scenario), "--namespace", "none"]

@@ -29,7 +29,7 @@ from harness.results import (
     recorded_namespace,
 )
 from harness.scenario.model import Action
-from harness.scenario.namespace import namespaced, resolve
+from harness.scenario.namespace import AUTO, namespaced, resolve
 from harness.scenario.parse import read_scenario
 
 
@@ -151,12 +151,15 @@ def run_replay(config: Config, sink: EventSink) -> ReplayResult:
 def _namespace(config: Config, results: Path) -> str | None:
     """The run's namespace tag; ``--resume`` continues in the one the results file recorded."""
     rc = config.replay
-    recorded = recorded_namespace(results) if rc.resume and results.exists() else None
+    resuming = rc.resume and results.is_file()
+    recorded = recorded_namespace(results) if resuming else None
+    if resuming and rc.namespace in ("", AUTO):  # unset or auto: the run's own namespace
+        return recorded
     try:
-        tag = resolve(rc.namespace, recorded)
+        tag = resolve(rc.namespace)
     except ValueError as exc:
         raise UsageError(f"--namespace: {exc}") from None
-    if rc.resume and results.exists() and tag != recorded:
+    if resuming and tag != recorded:
         raise UsageError(
             f"--namespace: {results} was written in namespace {recorded or 'none'}, "
             f"not {tag or 'none'}; resume with --namespace {recorded or 'none'} (or auto)"
