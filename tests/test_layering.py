@@ -81,9 +81,8 @@ def test_no_two_classes_or_judges_share_a_name() -> None:
     where: dict[str, list[str]] = {}
     for path in sorted((ROOT / "harness").rglob("*.py")):
         for node in ast.parse(path.read_text(encoding="utf-8")).body:
-            named = isinstance(node, ast.ClassDef) or (
+            if isinstance(node, ast.ClassDef) or (
                 isinstance(node, ast.FunctionDef) and node.name.startswith("judge")
-            )
-            if named:
+            ):
                 where.setdefault(node.name, []).append(str(path.relative_to(ROOT)))
     assert {name: files for name, files in where.items() if len(files) > 1} == {}
