@@ -79,6 +79,7 @@ class WireState:
 
     plans: dict[int, Plan] = field(default_factory=dict)
     default: Plan = field(default_factory=Plan)  # for the ids without a plan of their own
+    default_prefix: str = "/"  # ... whose path starts with this (others answer plainly)
     log: list[Request] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -117,7 +118,8 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         request = self._record()
         state = self.server.state
-        plan = state.plans.get(request.action_id or -1, state.default)
+        default = state.default if self.path.startswith(state.default_prefix) else Plan()
+        plan = state.plans.get(request.action_id or -1, default)
         if request.action_id is not None and self.headers.get("Authorization") != SIMULATOR_AUTH:
             self._answer(403, b'{"status": 403, "error_msg": "no credentials"}', None)
             return
