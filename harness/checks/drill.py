@@ -169,6 +169,7 @@ def drill_verdict(
     longest_outage: float,
     max_outage: float | None,
     unreadable: str | None = None,
+    ran_out_before_end: float | None = None,
 ) -> DrillVerdict:
     """Judge a drill; each failed rule adds one (check, message)."""
     fail = DrillVerdict().failures
@@ -185,6 +186,14 @@ def drill_verdict(
             (
                 "drill.nothing-acknowledged",
                 "no write was acknowledged at all: nothing could be proven",
+            )
+        )
+    elif ran_out_before_end is not None:
+        fail.append(
+            (
+                "drill.scenario-too-short",
+                f"the scenario ran out at +{ran_out_before_end:.0f}s, before the operation "
+                "ended: nothing was tested after it (a longer --scenario, or a lower --rate)",
             )
         )
     elif acknowledged_after_operation == 0:

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from tests.drill.restartable import restartable
 from tests.drill.support import reference_cmd, run_drill
 from tests.support.net import free_port
+from tests.support.servers import serve_reference_app
 
 
 def test_restarting_the_reference_app_loses_nothing(database_url: str, tmp_path: Path) -> None:
@@ -70,3 +75,67 @@ def test_unreachable_target_is_exit_2(tmp_path: Path) -> None:
     assert run.code == 2
     assert run.stderr.strip().splitlines() == [run.stderr.strip()] and "unreachable" in run.stderr
     assert run.results == {}
+
+
+def test_a_scenario_file_is_replayed_in_the_drills_namespace(tmp_path: Path) -> None:
+    """``--scenario``: the file's actions, namespaced, paced; too short a file fails clearly."""
+    scenario = tmp_path / "short.tsv"
+    generate = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "harness",
+            "scenario",
+            "generate",
+            "--users",
+            "5",
+            "--actions",
+            "60",
+            "-o",
+            str(scenario),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert generate.returncode == 0, generate.stderr
+    with serve_reference_app(f"sqlite:///{tmp_path / 's.db'}", tmp_path) as server:
+        enough = run_drill(
+            server.url,
+            tmp_path,
+            "--scenario",
+            str(scenario),
+            "--during",
+            "sleep 0.5",
+            "--warm-up",
+            "1s",
+            "--cool-down",
+            "4s",
+        )
+        assert enough.code == 0, enough.stdout + enough.stderr
+        assert enough.results["totals"]["sent"] == 60
+        users = {o["user"] for o in _outcomes(Path(enough.results["traffic_results"]))}
+        tag = enough.results["namespace"]
+        assert users and all(u.endswith(f" ~{tag}") for u in users)
+
+        short = run_drill(
+            server.url,
+            tmp_path,
+            "--scenario",
+            str(scenario),
+            "--during",
+            "sleep 4",
+            "--warm-up",
+            "1s",
+            "--cool-down",
+            "1s",
+        )
+    assert short.code == 1, short.stdout + short.stderr
+    assert short.results["verdict"]["checks"] == ["drill.scenario-too-short"]
+    assert "the scenario ran out at +" in short.stdout
+
+
+def _outcomes(path: Path) -> list[dict[str, Any]]:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [r for r in map(json.loads, lines) if r.get("type") == "outcome"]

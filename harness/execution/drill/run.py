@@ -244,7 +244,7 @@ class _Drill:
                 now = time.time()
                 self.drain(tail)
                 self.tick(now)
-                if proc.poll() is not None:
+                if proc.poll() is not None and not self._ran_dry(tail):
                     raise HarnessError(
                         f"drill: the sender process ended early "
                         f"(exit {proc.returncode}; see {s.work_dir / 'traffic.log'})"
@@ -289,6 +289,11 @@ class _Drill:
             if manual is not None:
                 manual.close()
         return record, op_log
+
+    def _ran_dry(self, tail: LineTail) -> bool:
+        """Whether the sender process ended by itself: the scenario (or its bound) ran out."""
+        self.drain(tail)  # the process may have recorded why just before it ended
+        return "exhausted" in self.traffic_events or "deadline" in self.traffic_events
 
     def _stop(self, proc: subprocess.Popen[bytes]) -> None:
         assert proc.stdin is not None
@@ -387,5 +392,14 @@ def _judge(drill: _Drill, record: OperationRecord, proof: Proof) -> DrillResult:
         longest_outage=max((w.seconds for w in windows), default=0.0),
         max_outage=s.max_outage,
         unreadable=proof.unreadable,
+        ran_out_before_end=_ran_out(drill, end),
     )
     return DrillResult(verdict, s.results, proof.lost, stale, windows)
+
+
+def _ran_out(drill: _Drill, operation_end: float) -> float | None:
+    """Seconds into the drill at which a ``--scenario`` ran out, if before the operation ended."""
+    exhausted = drill.traffic_events.get("exhausted")
+    if exhausted is None or exhausted >= operation_end or drill.timeline is None:
+        return None
+    return exhausted - drill.timeline.start
