@@ -48,12 +48,18 @@ def stop(pidfile: Path, sig: int = signal.SIGTERM, timeout: float = 15.0) -> Non
         os.kill(pid, signal.SIGKILL)
 
 
+#: Detached servers outlive their ``Popen`` on purpose (``stop`` ends them by pid); kept
+#: referenced so that collecting a running ``Popen`` does not raise a ResourceWarning.
+_DETACHED: list[subprocess.Popen[bytes]] = []
+
+
 def start(cmd: Sequence[str], pidfile: Path, url: str, log: Path) -> None:
     """Start ``cmd`` detached (it outlives whoever started it) and wait until it answers."""
     with open(log, "ab") as out:
         proc = subprocess.Popen(
             list(cmd), stdout=out, stderr=subprocess.STDOUT, start_new_session=True
         )
+    _DETACHED.append(proc)
     pidfile.write_text(str(proc.pid))
     wait_http(f"{url}/latest", timeout=30)
 

@@ -65,11 +65,12 @@ def test_master_and_worker_started_separately(tmp_path: Path, out_dir: Path) -> 
                 port,
                 *LOADED_MACHINE,
             )
-            worker_code = worker.wait(timeout=30)
+            worker.communicate(timeout=30)  # reads (and closes) its output pipe
+            worker_code = worker.returncode
         finally:
             if worker.poll() is None:
                 worker.kill()
-                worker.wait()
+                worker.communicate()
         received = sorted(target.received_ids())
     assert run.code == 0, run.stdout + run.stderr
     assert worker_code == 0
