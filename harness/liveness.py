@@ -14,6 +14,9 @@ from enum import StrEnum
 
 import requests
 
+from harness.errors import TargetUnreachable
+from harness.target import Target, target_url
+
 #: Statuses a reverse proxy answers for an application that is down (nginx, Traefik, ...).
 PROXY_DOWN = frozenset({502, 503, 504})
 #: Seconds between two probes while waiting for a target to come back.
@@ -63,11 +66,38 @@ def probe(base_url: str, timeout: float = 2.0) -> State:
     """One ``GET /latest``: up, dropping the connection, or down."""
     try:
         response = requests.get(
-            base_url.rstrip("/") + "/latest", headers={"Connection": "close"}, timeout=timeout
+            target_url(base_url, "/latest"), headers={"Connection": "close"}, timeout=timeout
         )
     except requests.RequestException as exc:
         return State.DROPPING if failure_kind(exc) is Failure.DROPPED else State.DOWN
     return State.DOWN if response.status_code in PROXY_DOWN else State.UP
+
+
+def require_reachable(base_url: str, timeout: float) -> None:
+    """Raise TargetUnreachable (one line) when nothing answers ``GET /latest`` at the start.
+
+    A dropped connection is an answer of sorts (something is listening): the run reports it
+    as a crash instead.
+    """
+    try:
+        requests.get(
+            target_url(base_url, "/latest"), headers={"Connection": "close"}, timeout=timeout
+        )
+    except requests.RequestException as exc:
+        if failure_kind(exc) is not Failure.DROPPED:
+            reason = error_class(exc)
+            raise TargetUnreachable(
+                f"target {Target.parse(base_url)} is unreachable: {reason} on GET /latest"
+            ) from None
+
+
+def error_class(exc: requests.RequestException) -> str:
+    """The simulator's name for a ``requests`` transport error."""
+    if isinstance(exc, requests.ReadTimeout):
+        return "ReadTimeout"
+    if isinstance(exc, requests.ConnectionError):
+        return "ConnectionError"
+    return type(exc).__name__
 
 
 def wait_until_up(

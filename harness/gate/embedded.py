@@ -19,6 +19,7 @@ from harness.errors import HarnessError
 from harness.findings import Exchange
 from harness.liveness import Failure, failure_kind
 from harness.local import free_port, stop_process
+from harness.target import target_url
 
 START_TIMEOUT_S = 60.0
 
@@ -44,7 +45,7 @@ def first_exchange(base_url: str, timeout: float = 5.0) -> FirstExchange:
 
     A dropped connection is no tool error: something answered, and crashed (a finding).
     """
-    url = base_url.rstrip("/") + "/latest"
+    url = target_url(base_url, "/latest")
     try:
         response = requests.get(url, timeout=timeout)
     except requests.RequestException as exc:

@@ -18,6 +18,7 @@ import requests
 
 from harness.constants import SIMULATOR_AUTH
 from harness.findings import Exchange
+from harness.target import Target
 
 MAX_BODY_CHARS = 4_000  # evidence keeps the start of a body; a full timeline can be MBs
 MARGIN = 100
@@ -56,7 +57,7 @@ class Reader:
     """Sends reads to one target; one keep-alive session per thread."""
 
     def __init__(self, target: str, timeout: float) -> None:
-        self.base = target.rstrip("/")
+        self.base = Target.parse(target).base_url
         self.timeout = timeout
         self._local = threading.local()
         self._sessions: list[requests.Session] = []

@@ -43,7 +43,7 @@ def test_unreachable_target(capsys: pytest.CaptureFixture[str], tmp_path: Path) 
     url = f"http://127.0.0.1:{free_port()}"
     code, err = _load(capsys, "--target", url, "--output-dir", str(tmp_path))
     assert code == 2
-    assert f"target {url} is unreachable (ConnectionError)" in err
+    assert f"target {url} is unreachable: ConnectionError on GET /latest" in err
     assert len(err.strip().splitlines()) == 1
 
 

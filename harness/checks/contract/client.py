@@ -11,9 +11,9 @@ import requests
 
 from harness import liveness
 from harness.constants import SIMULATOR_AUTH
-from harness.errors import TargetUnreachable
 from harness.findings import Exchange
 from harness.liveness import Failure, State
+from harness.target import Target
 
 #: Marker for "no JSON body could be parsed" (``None`` is a valid JSON body: ``null``).
 NO_JSON: Any = object()
@@ -105,7 +105,7 @@ class Client:
     def __init__(
         self, base_url: str, timeout: float = 5.0, restart_wait: float = liveness.RESTART_WAIT_S
     ) -> None:
-        self.base_url = base_url.rstrip("/")
+        self.base_url = Target.parse(base_url).base_url
         self.timeout = timeout
         self.restart_wait = restart_wait
         self.sent = 0
@@ -153,7 +153,7 @@ class Client:
                 url=prepared.url or path,
                 request_headers=dict(prepared.headers),
                 request_body=body,
-                error=_error_class(exc),
+                error=liveness.error_class(exc),
                 elapsed_ms=(time.perf_counter() - started) * 1000,
             )
             self._after_failure(exchange, liveness.failure_kind(exc))
@@ -192,29 +192,8 @@ class Client:
         return out
 
     def ensure_reachable(self) -> None:
-        """Raise TargetUnreachable (one line) when nothing answers at the start.
-
-        A dropped connection is an answer of sorts (something is listening): the checks
-        report it as a crash.
-        """
-        try:
-            requests.get(
-                self.base_url + "/latest", headers={"Connection": "close"}, timeout=self.timeout
-            )
-        except requests.RequestException as exc:
-            if liveness.failure_kind(exc) is not Failure.DROPPED:
-                raise TargetUnreachable(
-                    f"target {self.base_url} is unreachable: {_error_class(exc)} on GET /latest"
-                ) from None
-
-
-def _error_class(exc: requests.RequestException) -> str:
-    """The simulator's name for a transport error."""
-    if isinstance(exc, requests.ReadTimeout):
-        return "ReadTimeout"
-    if isinstance(exc, requests.ConnectionError):
-        return "ConnectionError"
-    return type(exc).__name__
+        """Raise TargetUnreachable (one line) when nothing answers at the start."""
+        liveness.require_reachable(self.base_url, self.timeout)
 
 
 def parse_json(content: bytes) -> Any:

@@ -24,6 +24,7 @@ from harness.checks.contract.st_events import read_failures
 from harness.config import Config
 from harness.constants import SIMULATOR_AUTH
 from harness.findings import Finding
+from harness.target import Target
 
 PROPERTY_CHECK = "schemathesis"
 
@@ -110,7 +111,7 @@ def command(config: Config, target: str, workdir: Path) -> list[str]:
         "run",
         str(workdir / "openapi.json"),
         "--url",
-        target.rstrip("/"),
+        Target.parse(target).base_url,
         "--max-examples",
         str(contract.max_examples),
         "--max-time",

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from harness.config import Config
 from harness.errors import UsageError
+from harness.target import Target
 
 #: Under ``--rate`` without ``--users``: one user per 5 requests/s, so each user has a
 #: 200 ms budget per request before the run falls behind its target rate.
@@ -64,7 +65,7 @@ def plan_load(config: Config, scenario_path: Path, run_dir: Path) -> LoadPlan:
     if users is None:
         users = max(1, math.ceil(load.rate / RATE_PER_USER)) if load.rate else 10
     return LoadPlan(
-        target=config.target.rstrip("/"),
+        target=Target.parse(config.target).base_url,
         users=users,
         spawn_rate=load.spawn_rate,
         run_time=max(1, math.ceil(load.run_time)),

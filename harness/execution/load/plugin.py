@@ -17,6 +17,7 @@ from locust.runners import LocalRunner, MasterRunner, WorkerRunner
 
 from harness.config import LoadConfig, ScenarioConfig
 from harness.scenario.model import Action
+from harness.target import Target
 
 from .judge import PROFILES
 from .state import LoadOptions, LoadState
@@ -80,7 +81,7 @@ def _own_warmup(options: LoadOptions, actions: list[Action], name: str, users: i
 
     path = Path(options.results_dir) / f"accounts-{name}.json"
     count = account_count(users)
-    target = (options.target or "").rstrip("/")
+    target = Target.parse(options.target).base_url if options.target else ""
     result = warm_up(target, actions, count, options.timeout, path)
     print(result.describe(), flush=True)
     return replace(options, accounts=str(path), processes=1)

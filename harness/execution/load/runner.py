@@ -20,8 +20,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import requests
-
 from harness.checks.thresholds import (
     ThresholdResult,
     evaluate,
@@ -31,7 +29,7 @@ from harness.checks.thresholds import (
     thresholds_to_judge,
 )
 from harness.config import Config
-from harness.errors import HarnessError, TargetUnreachable
+from harness.errors import HarnessError
 from harness.events import (
     ActionChecked,
     CheckFinished,
@@ -41,6 +39,7 @@ from harness.events import (
     null_sink,
 )
 from harness.findings import Finding, Profile, Severity
+from harness.liveness import require_reachable
 from harness.local import free_port, stop_process
 from harness.results import Outcome, ResultsWriter, header_record
 from harness.scenario.model import Action
@@ -80,14 +79,6 @@ class LoadResult:
     mix: dict[str, float] = field(default_factory=dict)  # observed shares of all requests
     configured_mix: dict[str, float] = field(default_factory=dict)
     default_thresholds: bool = False  # the thresholds judged are the defaults
-
-
-def _check_reachable(target: str, timeout: float) -> None:
-    try:
-        requests.get(f"{target}/latest", timeout=max(timeout, 5.0))
-    except requests.RequestException as exc:
-        reason = type(exc).__name__
-        raise TargetUnreachable(f"target {target} is unreachable ({reason})") from None
 
 
 def _scenario_file(config: Config, run_dir: Path) -> tuple[Path, list[Action]]:
@@ -199,7 +190,7 @@ def run_load(config: Config, sink: EventSink = null_sink) -> LoadResult:
     scenario_path, actions = _scenario_file(config, run_dir)
     plan = dataclasses.replace(plan, scenario_path=scenario_path)
     mix = configured_mix(actions, plan.read_ratio)
-    _check_reachable(plan.target, plan.timeout)
+    require_reachable(plan.target, max(plan.timeout, 5.0))
     plan.summary_path.unlink(missing_ok=True)
     count = account_count(plan.users)
     warmup = warm_up(plan.target, actions, count, plan.timeout, plan.accounts_path)

@@ -23,6 +23,7 @@ from harness.execution.replay.redirects import Hop
 from harness.execution.replay.transport import Endpoint, WireClient, simulator_headers
 from harness.planning.requests import request_for
 from harness.scenario.model import Command
+from harness.target import Target
 
 from .judge import error_class, failure_message, judge_response
 from .plugin import state_of
@@ -63,14 +64,14 @@ class SimulatorLoadUser(FastHttpUser):
         self.connection_timeout = state.options.timeout
         super().__init__(environment)
         self._source: WriteSource = state.source
-        self._base = (self.host or "").rstrip("/")
+        self._base = Target.parse(self.host or "").base_url
         # FastHttpSession's own geventhttpclient client for the target (its connection pool
         # and the timeouts above), below the agent's URL parsing, cookies and redirects: a
         # write's 3xx or encoded body goes to replay's transport, which ends it as the
         # simulator's requests client does (redirects followed, gzip/deflate decoded).
         base = URL(self._base)
         self._http = self.client.client.clientpool.get_client(base)
-        self._prefix = base.path.rstrip("/")
+        self._prefix = Target.parse(self._base).prefix
         self._request_event = environment.events.request
         read = {"Authorization": SIMULATOR_AUTH, "Accept": "application/json"}
         if not state.options.keep_alive:

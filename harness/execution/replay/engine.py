@@ -31,6 +31,7 @@ from harness.results import (
 from harness.scenario.model import Action
 from harness.scenario.namespace import AUTO, namespaced, resolve
 from harness.scenario.parse import read_scenario
+from harness.target import target_url
 
 
 @dataclass
@@ -66,7 +67,7 @@ def _target_latest(target: str, timeout: float) -> int:
     """The target's ``/latest`` (for ``--resume-from-latest``)."""
     import requests  # not at the top: the Locust process is started before it is needed
 
-    url = target.rstrip("/") + "/latest"
+    url = target_url(target, "/latest")
     try:
         response = requests.get(url, timeout=max(timeout, 5.0))
         return int(response.json()["latest"])

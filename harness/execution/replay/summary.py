@@ -14,6 +14,7 @@ from harness.findings import Exchange, Finding, Profile, Severity
 from harness.planning.causal import causal_predecessors
 from harness.results import Outcome
 from harness.scenario.model import Action, Command
+from harness.target import target_url
 
 #: Warning: ReadTimeouts while other requests of the run were in flight.
 ABOVE_PACING_CHECK = "replay.timeout-above-pacing"
@@ -216,7 +217,7 @@ def _exchanges(evidence: Sequence[dict[str, Any]], check: str, target: str) -> t
     return tuple(
         Exchange(
             method=str(e.get("method", "POST")),
-            url=target.rstrip("/") + str(e.get("path", "")),
+            url=target_url(target, str(e.get("path", ""))),
             status=e.get("status"),
             response_body=e.get("body"),
             error=e.get("error"),
