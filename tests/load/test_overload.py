@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 import time
@@ -103,4 +104,24 @@ def test_an_overloaded_target_fails_the_default_threshold(slow_target: str, tmp_
     assert len(errors) > len(outcomes) // 100
     assert "warm-up (not measured): 80/80 accounts registered" in run.stdout  # 2 per user
     # Overload does not turn the run into registers (it was 43% before issue 14).
+    run.assert_mix_kept()
+
+
+class _NoAccounts(_OneAtATime):
+    """Every write answered 500: not one account can be registered."""
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        self._answer(500)
+
+
+def test_a_target_that_registers_nobody_fails_the_run_with_its_answers(tmp_path: Path) -> None:
+    with contextlib.contextmanager(_serve)(_NoAccounts) as url:
+        run = run_load_cli(url, tmp_path, "--users", "2", "--run-time", "2", "--timeout", "5")
+    assert run.returncode == 1, run.stdout + run.stderr  # judged, not a tool error (2)
+    assert "warm-up (not measured): 0/10 accounts registered" in run.stdout
+    assert "(status 500: 10)" in run.stdout
+    assert "FAIL  error_rate<1%" in run.stdout
+    summary = run.records()[-1]
+    assert summary["type"] == "summary" and summary["ok"] is False
     run.assert_mix_kept()

@@ -194,10 +194,6 @@ def run_load(config: Config, sink: EventSink = null_sink) -> LoadResult:
     plan.summary_path.unlink(missing_ok=True)
     count = account_count(plan.users)
     warmup = warm_up(plan.target, actions, count, plan.timeout, plan.accounts_path)
-    if not warmup.accounts:
-        raise HarnessError(
-            f"{warmup.describe()}: {plan.target} accepts no account; nothing to load"
-        )
     sink(RunStarted("load", plan.target))  # the measured run starts after the warm-up
     tailed = _run_processes(plan, sink)
     results_path = Path(config.load.results or run_dir / "results.jsonl")
@@ -249,9 +245,23 @@ def run_load(config: Config, sink: EventSink = null_sink) -> LoadResult:
                 where="all",
             )
         )
+    if warmup.failures:
+        # None registered: an error of the target (every write then acts as an account that
+        # may not exist); some: a warning (the run went on with the others).
+        findings.append(
+            Finding(
+                check="load.warm-up",
+                severity=Severity.WARNING if warmup.accounts else Severity.ERROR,
+                profile=Profile(plan.profile),
+                message=warmup.describe(),
+                stage="load",
+                target=plan.target,
+                where="POST /register",
+            )
+        )
     for r in judged:
         sink(CheckFinished(f"threshold {r.expression}", r.passed))
-    ok = all(r.passed for r in judged)
+    ok = all(r.passed for r in judged) and bool(warmup.accounts)
     result = LoadResult(
         ok=ok,
         results_path=results_path,
