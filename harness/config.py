@@ -39,6 +39,7 @@ from harness.config_values import (
 )
 from harness.constants import SIMULATOR_TIMEOUT_S
 from harness.errors import UsageError
+from harness.target import Target
 
 #: The default home of gate bundles and reports (git-ignored but for its README and example).
 REPORTS_DIR = "reports"
@@ -265,6 +266,15 @@ class Config:
         if source is None or source == GATE_DEFAULT:
             return f"{key} ({source or 'default'})"
         return _where(key, source)
+
+    def require_target(self, command: str) -> Target:
+        """The target, parsed once; a UsageError naming ``command`` when none is given.
+
+        The value was validated when the config was built, so parsing cannot fail here.
+        """
+        if not self.target:
+            raise UsageError(f"{command} needs --target URL")
+        return Target.parse(self.target)
 
     def given(self, key: str) -> bool:
         """Whether ``key`` (``field`` or ``section.field``) was set by flag, environment or file."""

@@ -6,7 +6,6 @@
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -14,10 +13,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from harness.local import stop_process
 from reference_app import create_app
-from tests.support.net import free_port, wait_http
-from tests.support.servers import RunningServer
+from tests.support.net import free_port
+from tests.support.servers import RunningServer, run_server
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -58,11 +56,5 @@ def serve_slow_app(delay_ms: float, tmp_path: Path) -> Iterator[RunningServer]:
         "4",
         "tests.gate.slow_app:create()",
     ]
-    with open(log_path, "wb") as log:
-        proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=ROOT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_http(f"{url}/latest", timeout=30)
-        yield RunningServer(url=url, process=proc, log_path=log_path)
-    finally:
-        stop_process(proc, grace_s=10)
+    with run_server(cmd, f"http://127.0.0.1:{port}", log_path, env=env, cwd=ROOT) as server:
+        yield server

@@ -5,10 +5,11 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from harness.local import stop_process
 from tests.support.net import free_port, wait_http
@@ -25,6 +26,31 @@ class RunningServer:
     def log(self) -> str:
         """What the server printed so far."""
         return self.log_path.read_text(errors="replace")
+
+
+@contextmanager
+def run_server(
+    cmd: Sequence[str],
+    url: str,
+    log_path: Path,
+    *,
+    ready_path: str = "/latest",
+    interrupt: bool = False,
+    **popen: Any,
+) -> Iterator[RunningServer]:
+    """Start ``cmd`` (output to ``log_path``), wait until ``url + ready_path`` answers any
+    status, yield it, stop it at the end (SIGINT with ``interrupt``, else SIGTERM)."""
+    with open(log_path, "wb") as log:
+        proc = subprocess.Popen(list(cmd), stdout=log, stderr=subprocess.STDOUT, **popen)
+    try:
+        try:
+            wait_http(f"{url}{ready_path}", timeout=30)
+        except TimeoutError as exc:
+            log_text = log_path.read_text(errors="replace")
+            raise RuntimeError(f"server did not start:\n{log_text}") from exc
+        yield RunningServer(url=url, process=proc, log_path=log_path)
+    finally:
+        stop_process(proc, grace_s=10, interrupt=interrupt)
 
 
 @contextmanager
@@ -56,18 +82,7 @@ def serve_reference_app(
         str(workers),
         *extra_args,
     ]
-    with open(log_path, "wb") as log:
-        proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=full_env)
     url_host = f"[{host}]" if ":" in host else host
-    url = f"http://{url_host}:{port}"
-    try:
-        try:
-            wait_http(f"{url}/latest", timeout=30)
-        except TimeoutError as exc:
-            proc.kill()
-            log_text = log_path.read_text(errors="replace")
-            raise RuntimeError(f"server did not start:\n{log_text}") from exc
-        yield RunningServer(url=url, process=proc, log_path=log_path)
-    finally:
-        # SIGINT is gunicorn's quick shutdown; SIGTERM waits for workers to finish gracefully.
-        stop_process(proc, grace_s=10, interrupt=True)
+    # SIGINT is gunicorn's quick shutdown; SIGTERM waits for workers to finish gracefully.
+    with run_server(cmd, f"http://{url_host}:{port}", log_path, interrupt=True, env=full_env) as s:
+        yield s

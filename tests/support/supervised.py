@@ -18,9 +18,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
 
-from harness.local import stop_process
-from tests.support.net import free_port, wait_http
-from tests.support.servers import RunningServer
+from tests.support.net import free_port
+from tests.support.servers import RunningServer, run_server
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -58,14 +57,9 @@ def supervised_deviant_app(
     app = [sys.executable, "-m", "tests.support.deviant_app", "--port", str(port)]
     app += ["--deviations", ",".join(deviations)]
     cmd = [sys.executable, "-m", "tests.support.supervised", "--delay", str(delay), "--", *app]
-    with open(log_path, "wb") as log:
-        proc = subprocess.Popen(cmd, stdout=log, stderr=log)
     url = f"http://127.0.0.1:{port}"
-    try:
-        wait_http(f"{url}/latest?latest=-1", timeout=20)
-        yield RunningServer(url=url, process=proc, log_path=log_path)
-    finally:
-        stop_process(proc, grace_s=10)
+    with run_server(cmd, url, log_path, ready_path="/latest?latest=-1") as server:
+        yield server
 
 
 if __name__ == "__main__":

@@ -7,7 +7,6 @@ from pathlib import Path
 
 from harness.config import Config
 from harness.errors import UsageError
-from harness.execution.replay.transport import Endpoint
 
 
 @dataclass(frozen=True)
@@ -33,12 +32,7 @@ class DrillSettings:
 def drill_settings(config: Config) -> DrillSettings:
     """The drill's settings from ``config``; a bad flag is one UsageError line."""
     dc = config.drill
-    if not config.target:
-        raise UsageError("drill needs --target URL")
-    try:
-        Endpoint(config.target)
-    except ValueError as exc:
-        raise UsageError(f"--target: {exc}") from None
+    target = config.require_target("drill")
     if bool(dc.during) == dc.manual:
         raise UsageError('drill needs exactly one of --during "COMMAND" and --manual')
     if dc.scenario is not None and not Path(dc.scenario).is_file():
@@ -46,7 +40,7 @@ def drill_settings(config: Config) -> DrillSettings:
     work_dir = Path(config.output_dir) / "drill"
     results = Path(dc.results) if dc.results else work_dir / "drill.json"
     return DrillSettings(
-        target=config.target,
+        target=target.base_url,
         during=dc.during,
         manual=dc.manual,
         rate=dc.rate,

@@ -18,7 +18,6 @@ from harness.execution.replay.summary import (
     findings_from,
     summarize,
 )
-from harness.execution.replay.transport import Endpoint
 from harness.findings import Finding, Severity
 from harness.local import free_port
 from harness.results import (
@@ -116,14 +115,7 @@ def run_replay(config: Config, sink: EventSink) -> ReplayResult:
             Job(role="worker", master_host=rc.master_host, master_port=rc.master_port), work_dir
         )
         return ReplayResult(ok=code == 0, results_path=results)
-    if not config.target:
-        raise UsageError("replay needs --target URL")
-    try:
-        Endpoint(config.target)
-    except ValueError as exc:
-        raise UsageError(f"--target: {exc}") from None
-    if rc.profile not in ("simulator", "strict"):
-        raise UsageError(f"--profile: expected simulator or strict, got {rc.profile!r}")
+    config.require_target("replay")
     speed = parse_speed(rc.speed)
     if rc.retry_failed and not rc.resume:
         raise UsageError("--retry-failed needs --resume (it resends failed actions of that run)")
