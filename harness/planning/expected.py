@@ -170,6 +170,18 @@ def latest_candidates(
     return (candidates or {last}) | failed
 
 
+def sent_again(actions: Iterable[Action], outcomes: Iterable[Outcome]) -> list[Action]:
+    """One entry per failed attempt that was followed by another attempt of the same action."""
+    failed: dict[int, int] = {}  # action id -> failed attempts not known to be the last
+    again: dict[int, int] = {}
+    for outcome in outcomes:
+        i = outcome.action_id
+        again[i] = again.get(i, 0) + failed.pop(i, 0)
+        if outcome.verdict != "ok":
+            failed[i] = 1
+    return [a for a in actions for _ in range(again.get(a.id, 0))]
+
+
 def expected_state(
     actions: Iterable[Action],
     acknowledged: set[int] | None = None,
@@ -179,14 +191,18 @@ def expected_state(
     """The state after ``actions`` (in id order); None: every action counts as acknowledged.
 
     ``outcomes`` (of the run that sent them, from a results file): their times narrow which
-    ids ``/latest`` may hold.
+    ids ``/latest`` may hold, and an action sent again after a failed attempt (``replay
+    --resume --retry-failed``) may be there twice: that attempt may have landed too.
     """
     builder = _Builder()
     acked_ids: set[int] = set()
     unacked: set[int] = set()
+    actions = list(actions)
     for action in actions:
         acked = acknowledged is None or action.id in acknowledged
         builder.apply(action, acked)
         (acked_ids if acked else unacked).add(action.id)
+    for action in sent_again(actions, outcomes or ()):
+        builder.apply(action, False)  # its failed attempt: one more unacknowledged write
     allowed = latest_candidates(acked_ids, unacked, outcomes)
     return builder.finish(max(acked_ids, default=-1), allowed)

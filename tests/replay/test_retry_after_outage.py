@@ -70,6 +70,9 @@ def test_retry_failed_after_a_crash_and_restart_completes_the_scenario(
         resumed = run_replay_cli(
             url, scenario, out_dir, "--resume", "--retry-failed", "--verify", *LOADED_MACHINE
         )
+        verify = [sys.executable, "-m", "harness", "verify", "--target", url]
+        verify += ["--scenario", str(scenario), "--results", str(results)]
+        verified = subprocess.run(verify, capture_output=True, text=True, timeout=120)
     finally:
         _kill(server)
         if first.poll() is None:
@@ -77,6 +80,7 @@ def test_retry_failed_after_a_crash_and_restart_completes_the_scenario(
             first.wait()
     assert resumed.code == 0, resumed.stdout[-3000:] + resumed.stderr[-2000:]
     assert "verify: passed" in resumed.stdout  # 0 lost, 0 duplicated, 0 altered
+    assert verified.returncode == 0, verified.stdout + verified.stderr  # and verify alone
     assert "finding" not in resumed.stdout
     assert f"sent again after failing (--retry-failed): {len(failed)}" in resumed.stdout
     outcomes = _outcomes(results)

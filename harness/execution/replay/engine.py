@@ -14,7 +14,6 @@ from harness.execution.replay.launcher import EngineProcess, EngineRun, run_proc
 from harness.execution.replay.summary import (
     ReplaySummary,
     acknowledged,
-    earlier_attempts,
     findings_from,
     summarize,
 )
@@ -263,9 +262,8 @@ def _finish(
         # verify emits its own events (RunStarted/RunFinished "verify", findings)
         from harness.verify import run_verify  # heavy (requests): only when asked for
 
-        writes = [*actions, *earlier_attempts(actions, outcomes)]
         differences = run_verify(
-            config.target, writes, summary.acknowledged, outcomes=outcomes, sink=sink
+            config.target, actions, summary.acknowledged, outcomes=outcomes, sink=sink
         )
         findings += differences
         ok = ok and not differences

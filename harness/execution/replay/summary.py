@@ -6,7 +6,7 @@ import math
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from harness.checks.verdicts import READ_TIMEOUT, simulator_accepted
@@ -65,23 +65,6 @@ def latest_per_action(outcomes: Iterable[Outcome]) -> list[Outcome]:
     for outcome in outcomes:
         last[outcome.action_id] = outcome
     return [last[i] for i in sorted(last)]
-
-
-def earlier_attempts(actions: Sequence[Action], outcomes: Iterable[Outcome]) -> list[Action]:
-    """The failed attempts of actions sent again (``--retry-failed``), as extra writes.
-
-    A failed attempt may have landed all the same (a reset after the target stored it): for
-    verify it is one more unacknowledged write of the same action, under an id no action
-    has (``-2 - id``), so a second copy of a retried tweet is possible, not a duplicate.
-    """
-    by_id = {a.id: a for a in actions}
-    seen: set[int] = set()
-    failed_before: set[int] = set()
-    for outcome in outcomes:
-        if outcome.action_id in seen and outcome.action_id in by_id:
-            failed_before.add(outcome.action_id)
-        seen.add(outcome.action_id)
-    return [replace(by_id[i], id=-2 - i) for i in sorted(failed_before)]
 
 
 def requests_in_flight(outcomes: Sequence[Outcome], chosen: Iterable[Outcome]) -> dict[int, int]:
