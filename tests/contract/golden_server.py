@@ -23,6 +23,7 @@ from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
 from reference_app import create_app
+from tests.support.servers import in_thread
 
 GOLDEN = Path(__file__).with_name("golden") / "course_reference.json"
 
@@ -173,10 +174,5 @@ def golden_server(tmp_path: Path) -> Iterator[tuple[str, GoldenApp]]:
     """The golden app on a free loopback port (threaded), until the block ends."""
     app = GoldenApp(load_golden(), tmp_path / "golden.db")
     server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}", app
-    finally:
-        server.shutdown()
-        server.server_close()
+    with in_thread(server) as url:
+        yield url, app

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from http.server import ThreadingHTTPServer
 from pathlib import Path
@@ -12,6 +11,7 @@ import pytest
 
 from tests.drill.memory_latest_app import App, Handler
 from tests.drill.support import run_drill
+from tests.support.servers import in_thread
 
 
 class _Recording(Handler):
@@ -29,13 +29,8 @@ def recording_target(tmp_path: Path) -> Iterator[str]:
     _Recording.app = App(str(tmp_path / "data.db"))
     _Recording.seen = []
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Recording)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with in_thread(server) as url:
+        yield url
 
 
 def test_writes_carry_the_simulator_headers(recording_target: str, tmp_path: Path) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import threading
 import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, HTTPServer
@@ -13,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.load.support import run_load_cli
+from tests.support.servers import in_thread
 
 pytestmark = pytest.mark.slow
 
@@ -60,13 +60,8 @@ class _FailingTweets(_OneAtATime):
 
 def _serve(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
     server = HTTPServer(("127.0.0.1", 0), handler)  # not threading: one at a time
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with in_thread(server) as url:
+        yield url
 
 
 @pytest.fixture

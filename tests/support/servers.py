@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import socketserver
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -26,6 +28,21 @@ class RunningServer:
     def log(self) -> str:
         """What the server printed so far."""
         return self.log_path.read_text(errors="replace")
+
+
+@contextmanager
+def in_thread(server: socketserver.TCPServer) -> Iterator[str]:
+    """Serve ``server`` (bound to a loopback port) on a daemon thread; yield its base URL;
+    shut it down and close it when the block ends."""
+    # A short poll interval: shutdown() waits for the serving loop to notice.
+    thread = threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
 
 
 @contextmanager

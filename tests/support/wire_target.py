@@ -26,6 +26,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
+from tests.support.servers import in_thread
+
 SIMULATOR_AUTH = "Basic c2ltdWxhdG9yOnN1cGVyX3NhZmUh"  # base64 of simulator:super_safe! (spec)
 
 
@@ -182,10 +184,5 @@ def wire_target(state: WireState, *, redirects: bool = True) -> Iterator[str]:
     server = _Server(("127.0.0.1", 0), _Handler)
     server.state = state
     server.redirects = redirects
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with in_thread(server) as url:
+        yield url
