@@ -12,6 +12,7 @@ import io
 import json
 import re
 import threading
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
@@ -26,6 +27,9 @@ from reference_app import create_app
 from tests.support.servers import in_thread
 
 GOLDEN = Path(__file__).with_name("golden") / "course_reference.json"
+
+#: How long a write waits for the locked database before it fails (spec section 4).
+LOCK_WAIT_S = 5.0
 
 _INTEGER = re.compile(r"[+-]?[0-9]+")
 
@@ -51,7 +55,9 @@ class Served:
 class _State:
     users: set[str] = field(default_factory=set)
     latest_recorded: bool = False
+    locked: bool = False  # a golden exchange left the database locked: writes fail
     served: list[Served] = field(default_factory=list)
+    writes_after_lock: list[str] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -131,6 +137,11 @@ class GoldenApp:
         environ["wsgi.input"] = io.BytesIO(body)
         req = Request(environ)
         state = self.state
+        if state.locked and req.method == "POST":
+            time.sleep(LOCK_WAIT_S)  # SQLite's busy wait, then the failure
+            with state.lock:
+                state.writes_after_lock.append(req.path)
+            return self._golden({"status": 500, "page": "500"})(environ, start_response)
         with state.lock:
             for exchange in self.golden["exchanges"]:
                 if _in_force(exchange, state) and _request_matches(
@@ -141,6 +152,8 @@ class GoldenApp:
                     status = exchange["response"]["status"]
                     state.served.append(Served(exchange["id"], req.method, raw_path, text, status))
                     self._observe(req, body, exchange["response"]["status"])
+                    if exchange.get("afterwards") == "database locked":
+                        state.locked = True
                     return self._golden(exchange["response"])(environ, start_response)
         captured: dict[str, int] = {}
 

@@ -54,6 +54,9 @@ def test_every_golden_exchange_is_classified_as_its_quirk(tmp_path: Path) -> Non
     golden = load_golden()
     with golden_server(tmp_path) as (url, app):
         result, _ = run(url)
+    # The database lock after a tweet by an unknown user: the contract sends that probe last.
+    assert app.state.locked
+    assert app.state.writes_after_lock == [], "writes sent after the database locked"
     served = app.state.served
     provoked = {s.exchange for s in served}
     assert provoked == {e["id"] for e in golden["exchanges"]}, "golden exchanges never provoked"

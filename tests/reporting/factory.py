@@ -7,6 +7,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from harness.findings import Exchange, Finding, Profile, Severity
+
+# Documented exception: FAILED and PASSED build input bundles here; no test asserts on them.
 from harness.reporting.bundle import (
     FAILED,
     PASSED,
