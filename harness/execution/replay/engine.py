@@ -263,7 +263,13 @@ def _finish(
         from harness.verify import run_verify  # heavy (requests): only when asked for
 
         differences = run_verify(
-            config.target, actions, summary.acknowledged, outcomes=outcomes, sink=sink
+            config.target,
+            actions,
+            summary.acknowledged,
+            outcomes=outcomes,
+            sink=sink,
+            timeout=config.verify.timeout,  # [verify] applies to replay --verify and the gate
+            concurrency=config.verify.concurrency,
         )
         findings += differences
         ok = ok and not differences
