@@ -50,7 +50,8 @@ def first_exchange(base_url: str, timeout: float = 5.0) -> FirstExchange:
         response = requests.get(url, timeout=timeout)
     except requests.RequestException as exc:
         if failure_kind(exc) is Failure.DROPPED:
-            return FirstExchange(url=url, status=None, body="")
+            dropped = Exchange(method="GET", url=url, error="ConnectionError")
+            return FirstExchange(url=url, status=None, body="", exchange=dropped)
         reason = type(exc).__name__
         raise HarnessError(f"target not reachable: GET {url}: {reason}") from None
     body = response.text.strip()

@@ -145,12 +145,14 @@ class _Run:
         """Drop body findings on an answer a check already reported: one cause, one finding.
 
         The same answer (endpoint, status, body) seen again by another check, e.g. `null`
-        for an empty list after msgs.empty-list named it, is not a second problem.
+        for an empty list after msgs.empty-list named it, is not a second problem. Only the
+        deterministic suite's findings count (a body check is never dropped for Schemathesis).
         """
+        suite = {c.name for c in SUITE}  # a deterministic check's own judgement
         seen = {
             (f.where, e.status, e.response_body)
             for f in self.findings
-            if f.check not in BODY_CHECKS
+            if f.check in suite
             for e in f.evidence
         }
         self.findings = [
