@@ -3,40 +3,19 @@
 The target: the deviant app with ``slow-register`` (a register takes 250 ms and the app
 serves one request at a time, like one busy worker): under the simulator's 0.3 s timeout
 when requests come one at a time, past it when they queue behind each other.
+
+That the gate's replay sees no timeout there is a measurement with 50 ms of margin, which a
+busy machine takes away: ``python -m bench gate`` (``slow_register``) makes it. Here only
+the direction a busy machine cannot reverse: queueing makes timeouts, none is a target error.
 """
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from harness.scenario.generate import generate_actions, write_scenario
-from tests.gate.gate_cli import harness
 from tests.replay.replay_support import run_replay_cli
 from tests.support.deviant_app import serve_deviant_app
-
-SIMULATOR_TIMEOUT = {"MINITWIT_REPLAY_TIMEOUT": "0.3"}  # spec section 2
-
-
-def test_the_gates_replay_sees_no_timeout_the_simulator_would_not_see(tmp_path: Path) -> None:
-    bundle = tmp_path / "bundle"
-    with serve_deviant_app(["slow-register"], tmp_path) as app:
-        done = harness(
-            "check",
-            "--target",
-            app.url,
-            "--stages",
-            "replay",
-            "--bundle",
-            str(bundle),
-            env=SIMULATOR_TIMEOUT,
-        )
-    summary = json.loads((bundle / "summary.json").read_text())
-    stages = {s["name"]: s for s in summary["stages"]}
-    assert stages["replay"]["detail"] == "0 simulator errors", done.stdout + done.stderr
-    assert stages["replay"]["status"] == "passed"
-    assert stages["verify"]["status"] == "passed"
-    assert done.returncode == 0, done.stdout + done.stderr
 
 
 def test_timeouts_under_concurrency_are_not_target_errors(tmp_path: Path, out_dir: Path) -> None:
