@@ -52,7 +52,8 @@ class Exchange:
     response_body: str | None = None
     error: str | None = None  # ConnectionError, ReadTimeout, ...
     elapsed_ms: float | None = None
-    # Characters of the whole body when the body above was cut at BODY_LIMIT, else None.
+    # Size of the whole body when the body above was cut (characters; bytes when it was cut
+    # as it arrived), else None.
     request_body_size: int | None = None
     response_body_size: int | None = None
 
@@ -63,9 +64,11 @@ class Exchange:
             return self
         changes: dict[str, Any] = {}
         if req is not None and len(req) > limit:
-            changes |= {"request_body": req[:limit], "request_body_size": len(req)}
+            size = self.request_body_size or len(req)  # cut before: the size it noted
+            changes |= {"request_body": req[:limit], "request_body_size": size}
         if resp is not None and len(resp) > limit:
-            changes |= {"response_body": resp[:limit], "response_body_size": len(resp)}
+            size = self.response_body_size or len(resp)
+            changes |= {"response_body": resp[:limit], "response_body_size": size}
         return replace(self, **changes)
 
     def curl(self) -> str:
@@ -105,8 +108,12 @@ class Finding:
     evidence: tuple[Exchange, ...] = ()
 
     def __post_init__(self) -> None:
-        # Evidence is proof, not a copy of the target's data: bodies are cut at BODY_LIMIT.
+        # Evidence is proof, not a copy of the target's data: bodies are cut at BODY_LIMIT,
+        # and so is a message that quotes a body.
         object.__setattr__(self, "evidence", tuple(e.clipped() for e in self.evidence))
+        if len(self.message) > BODY_LIMIT:
+            cut = f"{self.message[:BODY_LIMIT]}… ({len(self.message)} characters)"
+            object.__setattr__(self, "message", cut)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""

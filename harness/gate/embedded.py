@@ -8,7 +8,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -55,10 +55,10 @@ def first_exchange(base_url: str, timeout: float = 5.0) -> FirstExchange:
         reason = type(exc).__name__
         raise HarnessError(f"target not reachable: GET {url}: {reason}") from None
     body = response.text.strip()
-    try:
+    with suppress(ValueError):  # not JSON: shown as it came
         body = json.dumps(response.json())
-    except ValueError:
-        body = body[:200]
+    if len(body) > 200:  # one line on the console, whatever the target answers
+        body = f"{body[:200]}… ({len(body)} characters)"
     exchange = Exchange(
         method="GET",
         url=url,

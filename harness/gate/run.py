@@ -10,9 +10,11 @@ from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from harness import __version__
+from harness.buffers import return_large_buffers
 from harness.config import REPORTS_DIR, Config
 from harness.constants import ExitCode
 from harness.errors import HarnessError, TargetUnreachable, UsageError
@@ -34,8 +36,9 @@ from harness.reporting.bundle import (
     write_bundle_findings,
     write_summary,
 )
-from harness.reporting.model import build_report
-from harness.reporting.write import WrittenReport, write_reports
+
+if TYPE_CHECKING:
+    from harness.reporting.write import WrittenReport
 
 Say = Callable[[str], None]
 
@@ -241,6 +244,7 @@ def _run_against(
 
 def run_gate(config: Config, sink: EventSink, say: Say) -> GateResult:
     """Check ``config.target`` (or the embedded reference app) and write bundle and report."""
+    return_large_buffers()  # targets may answer megabytes, read by many threads
     _validate(config)
     bundle = bundle_dir(config, time.time())
     writable_dir(bundle, config.where("check.bundle"))
@@ -254,6 +258,10 @@ def run_gate(config: Config, sink: EventSink, say: Say) -> GateResult:
         exchange: FirstExchange = first_exchange(target)
         say(exchange.describe())
         summary, _ = _run_against(config, target, embedded, sink, say, bundle, exchange)
+    # pandas and matplotlib (~90 MB) only now: the stages run without them.
+    from harness.reporting.model import build_report
+    from harness.reporting.write import write_reports
+
     baseline = read_bundle(config.report.baseline) if config.report.baseline else None
     tolerance, floor_ms = config.report.latency_tolerance, config.report.latency_floor_ms
     if baseline is not None:  # the regression verdict belongs to the bundle, before reports

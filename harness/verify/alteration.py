@@ -103,6 +103,11 @@ def similar(written: str, stored: Stored) -> bool:
     """Whether two texts are close enough to be one text altered in some other way."""
     if not isinstance(stored, str):
         return False
+    # real_quick_ratio from the lengths alone, before SequenceMatcher indexes ``stored``:
+    # that index of a 5 MB text costs hundreds of MB, and the lengths already say no.
+    total = len(written) + len(stored)
+    if total and 2 * min(len(written), len(stored)) / total < SIMILAR:
+        return False
     matcher = difflib.SequenceMatcher(None, written, stored, autojunk=False)
     return (
         matcher.real_quick_ratio() >= SIMILAR

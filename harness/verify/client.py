@@ -47,12 +47,6 @@ class ReadBack:
         return self.exchange.status
 
 
-def _clip(text: str) -> str:
-    if len(text) <= MAX_BODY_CHARS:
-        return text
-    return f"{text[:MAX_BODY_CHARS]}…[{len(text) - MAX_BODY_CHARS} more characters]"
-
-
 class Reader:
     """Sends reads to one target; one keep-alive session per thread."""
 
@@ -88,15 +82,17 @@ class Reader:
                 exchange, problem=f"{error}: {exc}", started=started, finished=time.time()
             )
         elapsed = (time.perf_counter() - t0) * 1000
-        text = resp.content.decode("utf-8", errors="replace")
+        # Only the evidence's start is decoded: a whole timeline can be megabytes.
+        text = resp.content[: 4 * MAX_BODY_CHARS].decode("utf-8", errors="replace")
         exchange = Exchange(
             "GET",
             url,
             request_headers=dict(resp.request.headers),
             status=resp.status_code,
             response_headers=dict(resp.headers),
-            response_body=_clip(text),
+            response_body=text[:MAX_BODY_CHARS],
             elapsed_ms=elapsed,
+            response_body_size=len(resp.content) if len(text) > MAX_BODY_CHARS else None,
         )
         body: Any = None
         problem = None

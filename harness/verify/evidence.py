@@ -37,8 +37,29 @@ class Context:
 
 def preview(text: Stored, limit: int = 60) -> str:
     """A short, unambiguous rendering of a value (repr shows BOMs, escapes and the type)."""
-    shown = repr(text)
-    return shown if len(shown) <= limit else shown[: limit - 2] + "…" + shown[0]
+    if not isinstance(text, str):
+        shown, long = repr(text), False
+    else:  # never the repr of a whole (possibly huge) text
+        shown, long = repr(text[:limit]), len(text) > limit
+    if len(shown) <= limit and not long:
+        return shown
+    return shown[: limit - 2] + "…" + shown[0]
+
+
+def first_difference(a: str, b: str) -> int:
+    """The index of the first character where ``a`` and ``b`` differ."""
+    n = min(len(a), len(b))
+    return next((i for i in range(n) if a[i] != b[i]), n)
+
+
+def preview_pair(written: str, stored: Stored, limit: int = 60) -> str:
+    """Both texts around their first difference, so the two never read the same."""
+    at = first_difference(written, stored) if isinstance(stored, str) else 0
+    if at < limit // 3 or not isinstance(stored, str):
+        return f"{preview(written, limit)} stored as {preview(stored, limit)}"
+    start = at - limit // 3
+    shown = (f"…{preview(text[start:], limit)}" for text in (written, stored))
+    return " stored as ".join(shown) + f" (they differ from character {at})"
 
 
 def examples(items: Iterable[str], total: int) -> str:

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from harness.findings import Finding
 from harness.planning.expected import ExpectedState, UserExpectation
 from harness.verify.alteration import Stored, coerced, pair_alterations
-from harness.verify.evidence import Context, Message, examples, preview
+from harness.verify.evidence import Context, Message, examples, preview, preview_pair
 
 
 def order_problem(expected: Sequence[str], observed: Sequence[Message]) -> str | None:
@@ -85,7 +85,7 @@ def compare_user_messages(
     missing, strange = +missing, +strange
     ids: dict[Stored, int] = {m.content: m.action_id for m in user.messages}
     for kind, items in sorted(by_kind.items()):
-        shown = (f"{preview(a)} stored as {preview(b)}" for a, b in items)
+        shown = (preview_pair(a, b) for a, b in items)
         findings.append(
             ctx.finding(
                 f"verify.altered-content.{kind}",

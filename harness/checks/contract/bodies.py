@@ -56,7 +56,9 @@ def schema_problem(name: str, data: Any) -> str | None:
         return None
     err = errors[0]
     path = "".join(f"[{p!r}]" for p in err.absolute_path) or "body"
-    return f"{path}: {err.message}"
+    # jsonschema quotes the whole instance: a 5 MB list would make a 5 MB message.
+    message = err.message if len(err.message) <= 200 else err.message[:199] + "…"
+    return f"{path}: {message}"
 
 
 def _looks_html(reply: Reply) -> bool:

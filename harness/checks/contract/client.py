@@ -11,7 +11,7 @@ import requests
 
 from harness import liveness
 from harness.constants import SIMULATOR_AUTH
-from harness.findings import Exchange
+from harness.findings import BODY_LIMIT, Exchange
 from harness.liveness import Failure, State
 from harness.target import Target
 
@@ -158,18 +158,25 @@ class Client:
             )
             self._after_failure(exchange, liveness.failure_kind(exc))
             return Reply(exchange)
+        status, headers = resp.status_code, dict(resp.headers)
+        elapsed_ms = resp.elapsed.total_seconds() * 1000
+        content = resp.content
+        # Checks read the parsed body; the text is evidence, kept only to BODY_LIMIT (a
+        # target answering megabytes would otherwise hold them in every reply).
+        shown = content[: 4 * BODY_LIMIT].decode("utf-8", errors="replace")
         exchange = Exchange(
             method=method,
             url=prepared.url or path,
             request_headers=dict(prepared.headers),
             request_body=body,
-            status=resp.status_code,
-            response_headers=dict(resp.headers),
-            response_body=resp.content.decode("utf-8", errors="replace"),
-            elapsed_ms=resp.elapsed.total_seconds() * 1000,
+            status=status,
+            response_headers=headers,
+            response_body=shown[:BODY_LIMIT],
+            elapsed_ms=elapsed_ms,
+            response_body_size=len(content) if len(shown) > BODY_LIMIT else None,
         )
         self.last_answered = exchange
-        return Reply(exchange, parse_json(resp.content))
+        return Reply(exchange, parse_json(content))
 
     def _after_failure(self, exchange: Exchange, how: Failure) -> None:
         """Record a crash and wait for the target; a slow answer alone is no crash."""

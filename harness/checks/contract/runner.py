@@ -70,6 +70,9 @@ class _Run:
         self._fold_bodies(own)
         if stopped is not None:  # after the fold: a body finding may be the explanation
             inconclusive = stopped.reason + self._explained(stopped)
+            # Its traceback holds this frame: a cycle that would keep the reply (and its
+            # parsed body, megabytes on some targets) alive until the next collection.
+            stopped = None
         duration = time.monotonic() - started
         if own:
             self.status(check.name, "failed", own[0].message, duration)

@@ -62,16 +62,23 @@ def exchange_of(interaction: dict[str, Any]) -> Exchange:
     req = interaction.get("request") or {}
     resp = interaction.get("response") or {}
     elapsed = resp.get("elapsed")
+    headers = _headers(resp.get("headers"))
+    body = _text(resp.get("content"))
+    # Schemathesis keeps only the start of a large body (RECORDED_BODY_BYTES); a HEAD
+    # answer announces a length it never sends.
+    length = next((v for k, v in headers.items() if k.lower() == "content-length"), "")
+    cut = bool(body) and length.isdigit() and int(length) > len((body or "").encode())
     return Exchange(
         method=str(req.get("method", "")),
         url=str(req.get("uri", "")),
         request_headers=_headers(req.get("headers")),
         request_body=_text(req.get("body")),
         status=resp.get("status_code"),
-        response_headers=_headers(resp.get("headers")),
-        response_body=_text(resp.get("content")),
+        response_headers=headers,
+        response_body=body,
         error=None if resp else "no response",
         elapsed_ms=elapsed * 1000 if isinstance(elapsed, int | float) else None,
+        response_body_size=int(length) if cut else None,
     )
 
 
