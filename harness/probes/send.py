@@ -90,7 +90,11 @@ def _connection(target: Target, source: str | None, timeout: float) -> http.clie
 
 
 def check_reachable(target: Target, timeout: float) -> None:
-    """Fail with one line when nothing answers at the target (TCP connect, no request)."""
+    """Fail with one line when nothing answers at the target (TCP connect, no request).
+
+    Not ``liveness.require_reachable``: a target that accepts and never answers (a silent
+    allowlist) must still be probed from every source, so only the connection counts here.
+    """
     conn = _connection(target, None, timeout)
     try:
         conn.connect()
