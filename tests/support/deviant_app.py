@@ -15,12 +15,10 @@ import argparse
 import html
 import json
 import os
-import re
 import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -32,40 +30,20 @@ from flask import Flask, Response, jsonify, request
 
 from harness.local import stop_process
 from tests.support.deviant_store import Store
+from tests.support.deviant_wire import (
+    INT32,
+    LOCK_WAIT_S,
+    SLOW_REGISTER_S,
+    coerce,
+    html_page_text,
+    serve_one_at_a_time,
+)
 from tests.support.deviations import DEVIATIONS as DEVIATIONS
 from tests.support.net import free_port, wait_listening
 from tests.support.servers import RunningServer
 
 AUTH = "Basic c2ltdWxhdG9yOnN1cGVyX3NhZmUh"
 AUTH_MSG = "You are not authorized to use this resource!"
-
-#: Werkzeug's own pages, as Flask answers uncaught errors (the course reference's bodies).
-_HTML_ERROR = (
-    "<!doctype html>\n<html lang=en>\n<title>{0} {1}</title>\n<h1>{1}</h1>\n"
-    "<p>The server encountered an error.</p>\n"
-)
-_REASONS = {400: "Bad Request", 404: "Not Found", 405: "Method Not Allowed"}
-_REASONS |= {415: "Unsupported Media Type", 500: "Internal Server Error"}
-#: How long a write waits for the locked SQLite database of the course reference.
-LOCK_WAIT_S = 5.0
-_INT32 = range(-(2**31), 2**31)
-_NUMBER = re.compile(r"-?\d+(\.\d+)?([eE][-+]?\d+)?")
-
-#: How long a register takes under ``slow-register`` (issue 14: under the 0.3 s timeout at
-#: the simulator's pacing, past it when requests queue behind it).
-SLOW_REGISTER_S = 0.25
-
-
-def coerce(value: Any) -> Any:
-    """A string that looks like a number or boolean as that value (a loose JSON layer)."""
-    if not isinstance(value, str):
-        return value
-    if value in ("true", "false"):
-        return value == "true"
-    if _NUMBER.fullmatch(value):
-        number = float(value)
-        return int(number) if re.fullmatch(r"-?\d+", value) else number
-    return value
 
 
 def create_app(deviations: Iterable[str] = (), journal: Path | None = None) -> Flask:
@@ -78,11 +56,10 @@ def create_app(deviations: Iterable[str] = (), journal: Path | None = None) -> F
     store = Store(journal)
     out = coerce if "numeric-coercion" in on else (lambda v: v)
     if "slow-register" in on:
-        _serve_one_at_a_time(app)
+        serve_one_at_a_time(app)
 
     def html_page(status: int) -> Response:
-        page = _HTML_ERROR.format(status, _REASONS.get(status, "Error"))
-        return Response(page, status, mimetype="text/html")
+        return Response(html_page_text(status), status, mimetype="text/html")
 
     def error(status: int, msg: str, *, framework: bool = False) -> Response:
         if "html-errors" in on and (status in (404, 405, 415, 500) or framework):
@@ -116,7 +93,7 @@ def create_app(deviations: Iterable[str] = (), journal: Path | None = None) -> F
             value = int(raw)
         except ValueError:
             return None
-        if "latest-32-bit" in on and value not in _INT32:
+        if "latest-32-bit" in on and value not in INT32:
             return error(500, "integer out of range")
         if value != -1:
             store.apply("latest", value)
@@ -350,19 +327,6 @@ def create_app(deviations: Iterable[str] = (), journal: Path | None = None) -> F
         return error(405, "method not allowed")
 
     return app
-
-
-def _serve_one_at_a_time(app: Flask) -> None:
-    """Requests wait for each other, as on a server with one busy worker."""
-    busy = threading.Lock()
-
-    @app.before_request
-    def wait_turn() -> None:
-        busy.acquire()
-
-    @app.teardown_request
-    def end_turn(exc: BaseException | None) -> None:
-        busy.release()
 
 
 @contextmanager
