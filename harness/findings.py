@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shlex
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, replace
 from enum import StrEnum
 from typing import Any
@@ -155,3 +156,72 @@ def endpoint_of(method: str, url: str) -> str:
     elif found.startswith("/fllws/"):
         found = "/fllws/<user>"
     return f"{method} {found}"
+
+
+#: Examples a problem keeps of its occurrences.
+PROBLEM_EXAMPLES = 3
+_RANK = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.QUIRK: 2}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One cause: the findings of one check, on one endpoint, with one observed behaviour."""
+
+    check: str
+    where: str | None
+    observed: str  # e.g. "404 ×53, 400 ×92", "ConnectionError", or "" when nothing was sent
+    severity: Severity  # the worst of its occurrences
+    stages: tuple[str, ...]
+    occurrences: int
+    examples: tuple[Finding, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form (examples as their messages)."""
+        return {
+            "check": self.check,
+            "where": self.where,
+            "observed": self.observed,
+            "severity": str(self.severity),
+            "stages": list(self.stages),
+            "occurrences": self.occurrences,
+            "examples": [f.message for f in self.examples],
+        }
+
+
+def _answer(exchange: Exchange) -> str:
+    """What came back for one request: its status, or the error instead."""
+    return exchange.error or (str(exchange.status) if exchange.status is not None else "no answer")
+
+
+def problems(findings: Sequence[Finding]) -> list[Problem]:
+    """Findings grouped by cause (check, endpoint, observed statuses), worst first."""
+    groups: dict[tuple[str, str, str], list[Finding]] = {}
+    for f in findings:
+        answers = ", ".join(sorted({_answer(e) for e in f.evidence}))
+        groups.setdefault((f.check, f.where or "", answers), []).append(f)
+    out = []
+    for (check, where, _), members in groups.items():
+        counts: dict[str, int] = {}
+        for f in members:
+            for e in f.evidence:
+                counts[_answer(e)] = counts.get(_answer(e), 0) + 1
+        observed = ", ".join(k if n == 1 else f"{k} ×{n}" for k, n in counts.items())
+        out.append(
+            Problem(
+                check=check,
+                where=where or None,
+                observed=observed,
+                severity=min((f.severity for f in members), key=_RANK.__getitem__),
+                stages=tuple(dict.fromkeys(f.stage for f in members)),
+                occurrences=len(members),
+                examples=tuple(members[:PROBLEM_EXAMPLES]),
+            )
+        )
+    return sorted(out, key=lambda p: (_RANK[p.severity], p.check, p.where or ""))
+
+
+def problem_line(findings: Sequence[Finding]) -> str:
+    """``3 problems (57 occurrences)``: how many causes, and how many findings show them."""
+    n = len(problems(findings))
+    m = len(findings)
+    return f"{n} problem{'s' * (n != 1)} ({m} occurrence{'s' * (m != 1)})"

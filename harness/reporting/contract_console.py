@@ -10,7 +10,7 @@ from harness.checks.contract.model import ContractResult
 from harness.checks.contract.property_phase import PROPERTY_CHECK
 from harness.checks.contract.suite import SUITE
 from harness.events import Event, RunStarted
-from harness.findings import Finding, Severity
+from harness.findings import Finding, Severity, problem_line
 
 _MARK = {"passed": "ok", "failed": "FAIL", "not-run": "--", "inconclusive": "??"}
 _ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.QUIRK: 2}
@@ -58,6 +58,7 @@ def render(result: ContractResult, *, verbose: bool = False) -> str:
         lines += ["", f"The target stopped answering after {result.died_after}."]
     verdict = "PASSED" if result.ok else "FAILED"
     lines += ["", f"{verdict}: {result.summary()} ({result.duration_s:.1f}s)"]
+    lines.append(f"findings: {problem_line(result.findings)}")
     return "\n".join(lines)
 
 

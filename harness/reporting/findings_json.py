@@ -11,7 +11,7 @@ from typing import Any
 from harness.checks.contract.model import CheckStatus, status_counts
 from harness.constants import FINDINGS_FORMAT, FORMAT_VERSION
 from harness.errors import InputError
-from harness.findings import Finding, Severity
+from harness.findings import Finding, Severity, problem_line, problems
 
 
 def findings_document(
@@ -32,6 +32,8 @@ def findings_document(
         "generated": datetime.now(UTC).isoformat(timespec="seconds"),
         "ok": ok,
         "summary": {str(sev): sum(1 for f in findings if f.severity is sev) for sev in Severity},
+        "problems_line": problem_line(findings),
+        "problems": [p.to_dict() for p in problems(findings)],
         "statuses": status_counts(checks),
         **extra,
         "checks": [

@@ -10,6 +10,7 @@ from typing import Any
 import jinja2
 
 from harness import __version__
+from harness.findings import problem_line
 from harness.reporting import aggregate, plots
 from harness.reporting.drill_report import drill_sections
 from harness.reporting.model import ReportData, severity_counts
@@ -101,6 +102,7 @@ def render_html(data: ReportData, generated: float) -> str:
         bundles=data.all_bundles,
         baseline_label=data.baseline.label if data.baseline else None,
         severities={b.label: severity_counts(b) for b in data.all_bundles},
+        problem_lines={b.label: problem_line(b.findings) for b in data.all_bundles},
         stage_names=data.stage_names,
         verify_rows=data.verify.to_dict("records"),
         figures=_plots(data),

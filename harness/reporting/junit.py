@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from harness.checks.contract.model import CheckStatus
-from harness.findings import Finding, Severity
+from harness.findings import Finding, Severity, problem_line
 
 
 def _failing(severity: Severity, fail_on: str) -> bool:
@@ -57,6 +57,8 @@ def _group(suite: JUnitSuite) -> dict[str, list[Finding]]:
 def _add_suite(root: ET.Element, suite: JUnitSuite, fail_on: str) -> None:
     by_check = _group(suite)
     ts = ET.SubElement(root, "testsuite", name=suite.name)
+    props = ET.SubElement(ts, "properties")
+    ET.SubElement(props, "property", name="problems", value=problem_line(suite.findings))
     failures = skipped = 0
     total_time = 0.0
     for check in suite.checks:

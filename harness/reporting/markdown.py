@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from harness.findings import problem_line
 from harness.reporting.drill_report import bundle_drills, render_drill_markdown
 from harness.reporting.model import Comparison, ReportData, severity_counts
 
@@ -50,7 +51,7 @@ def render_markdown(data: ReportData) -> str:
         for s in stages:
             st = b.summary.stage(s)
             cells.append(ICON.get(st.status, st.status) if st else "–")
-        cells.append(f"{sv['error']} / {sv['warning']} / {sv['quirk']}")
+        cells.append(f"{sv['error']} / {sv['warning']} / {sv['quirk']}; {problem_line(b.findings)}")
         rows.append(cells)
     out += _table(["target", "verdict", *stages, "findings (error/warning/quirk)"], rows)
     if data.baseline is not None:

@@ -68,6 +68,11 @@ HTML = "<!doctype html><h1>Not Found</h1>"
             reply(404, '{"status": 404, "error_msg": "x"}', "text/plain"),
             ("http.json-content-type", Severity.WARNING),
         ),
+        # A JSON error body sent as text/html is a wrong Content-Type, not "an HTML body".
+        (
+            reply(404, '{"status": 404, "error_msg": "x"}', "text/html"),
+            ("http.json-content-type", Severity.WARNING),
+        ),
     ],
 )
 def test_error_bodies(answer: Reply, expected: tuple[str, Severity] | None) -> None:

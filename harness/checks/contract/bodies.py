@@ -62,6 +62,9 @@ def schema_problem(name: str, data: Any) -> str | None:
 
 
 def _looks_html(reply: Reply) -> bool:
+    """HTML by its body: a JSON body sent as text/html is JSON with a wrong Content-Type."""
+    if reply.has_json:
+        return False
     body = (reply.exchange.response_body or "").lstrip().lower()
     return reply.content_type == "text/html" or body.startswith(("<!doctype", "<html", "<"))
 

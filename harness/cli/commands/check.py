@@ -79,6 +79,10 @@ def run(config: Config, args: argparse.Namespace) -> int:
         _say(f"regression gate vs {data.baseline.label}: {state}")
         for r in data.regressions:
             _say(f"  {r.kind}: {r.subject}: {r.baseline} -> {r.observed}")
+    from harness.findings import problem_line
+
+    for bundle in data.targets:
+        _say(f"findings: {problem_line(bundle.findings)}")
     verdict = {0: "PASSED", 1: "FAILED"}.get(int(result.exit_code), "ERROR")
     _say(f"verdict: {verdict} for {s.label} ({s.target})")
     _say(f"results bundle: {result.bundle}")
