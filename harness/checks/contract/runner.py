@@ -33,6 +33,8 @@ class _Run:
         self.statuses: list[CheckStatus] = []
         self.died_after: str | None = None
         self._seen_body: set[tuple[str, str, str]] = set()
+        # Body check -> the checks whose answers it judged bad (reported there or here).
+        self._body_hits: dict[str, dict[str, None]] = {}
 
     def report(self, finding: Finding) -> None:
         self.findings.append(finding)
@@ -127,6 +129,7 @@ class _Run:
         """Body verdicts of this check become findings of the body checks, once per kind."""
         proof = {id(e) for f in own for e in f.evidence}
         for pending in self.ctx.pending:
+            self._body_hits.setdefault(pending.verdict.check, {})[self.ctx.check] = None
             if id(pending.exchange) in proof:
                 continue  # the check already judged this answer itself
             verdict = pending.verdict
@@ -169,7 +172,16 @@ class _Run:
         """One status per body check, from the findings folded into it."""
         for name in BODY_CHECKS:
             mine = [f for f in self.findings if f.check == name]
-            self.status(name, "failed" if mine else "passed", mine[0].message if mine else "")
+            hits = list(self._body_hits.get(name, {}))
+            if mine:
+                self.status(name, "failed", mine[0].message)
+            elif hits:  # never "ok" when such answers came: another check's finding has them
+                shown = ", ".join(hits[:3]) + (
+                    f" and {len(hits) - 3} more" if len(hits) > 3 else ""
+                )
+                self.status(name, "failed", f"answers judged by this check came in {shown}")
+            else:
+                self.status(name, "passed")
 
     def property_phase(self, config: Config) -> str:
         """Run Schemathesis unless disabled or the target died; return the phase's status."""
