@@ -63,10 +63,13 @@ class AllowlistResult:
     def summary(self) -> str:
         """One line: how many probes, and how they were judged."""
         counts = self.counts()
-        return (
+        line = (
             f"{len(self.matrix)} probes: {counts['pass']} passed, {counts['fail']} failed, "
             f"{counts['moot']} not judged"
         )
+        if counts["info"]:  # reported apart: an open /latest is legitimate
+            line += f"; /latest open to {counts['info']} denied probe(s) (information)"
+        return line
 
     def to_dict(self) -> dict[str, Any]:
         """The versioned JSON form (matrix rows without their full exchanges)."""
@@ -165,7 +168,7 @@ def run_allowlist(config: Config, sink: EventSink = null_sink) -> AllowlistResul
         _prepare_output(settings.json)
     sink(RunStarted(kind=STAGE, target=target.base_url, total=len(probes)))
     exchanges = _send_all(target, probes, settings.timeout)
-    rows = judge_matrix(probes, exchanges)
+    rows = judge_matrix(probes, exchanges, judge_latest=settings.judge_latest)
     findings = findings_for(rows, target.base_url)
     for finding in findings:
         sink(FindingReported(finding))

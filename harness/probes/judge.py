@@ -39,6 +39,7 @@ class ProbeVerdict(StrEnum):
     PASS = "pass"
     FAIL = "fail"
     MOOT = "moot"  # not judged: the plain probe from that source failed, or was dropped
+    INFO = "info"  # /latest open to a denied source: legitimate (the dashboard polls it)
 
 
 @dataclass(frozen=True)
@@ -82,8 +83,21 @@ def _passes(expect: Expect, observed: Observed) -> bool:
     return observed in (Observed.DENIED, Observed.DENIED_AUTH, Observed.NO_ANSWER)
 
 
-def judge_matrix(probes: Sequence[Probe], exchanges: Sequence[Exchange]) -> list[MatrixRow]:
-    """The matrix: one row per probe, spoofing rows moot where the plain probe failed."""
+def open_latest(probe: Probe, observed: Observed) -> bool:
+    """A denied source let in on ``/latest``: information, not a failure (see the README)."""
+    path = probe.path.split("?")[0].rstrip("/")
+    denied = probe.expect is Expect.DENIED
+    return path.endswith("/latest") and denied and observed is Observed.ALLOWED
+
+
+def judge_matrix(
+    probes: Sequence[Probe], exchanges: Sequence[Exchange], *, judge_latest: bool = False
+) -> list[MatrixRow]:
+    """The matrix: one row per probe, spoofing rows moot where the plain probe failed.
+
+    Unless ``judge_latest``, a denied source let in on ``/latest`` is ``info``: many
+    deployments leave it open to everyone on purpose (the course dashboard polls it).
+    """
     observed = [classify(e) for e in exchanges]
     plain_ok = {
         (p.source, p.path): _passes(p.expect, o)
@@ -96,6 +110,8 @@ def judge_matrix(probes: Sequence[Probe], exchanges: Sequence[Exchange]) -> list
             probe.trick != DIRECT and not plain_ok.get((probe.source, probe.path), True)
         ):
             verdict = ProbeVerdict.MOOT
+        elif not judge_latest and open_latest(probe, obs):
+            verdict = ProbeVerdict.INFO
         else:
             verdict = ProbeVerdict.PASS if _passes(probe.expect, obs) else ProbeVerdict.FAIL
         detail = exchange.error or str(exchange.status)
@@ -145,7 +161,13 @@ def findings_for(rows: Sequence[MatrixRow], target: str | None = None) -> list[F
                 profile=Profile.SIMULATOR,
             )
         )
-    denied_plain = [r for r in rows if r.probe.expect is Expect.DENIED and r.probe.trick == DIRECT]
+    denied_plain = [
+        r
+        for r in rows
+        if r.probe.expect is Expect.DENIED
+        and r.probe.trick == DIRECT
+        and r.verdict is not ProbeVerdict.INFO
+    ]
     let_in = [r for r in denied_plain if r.observed is Observed.ALLOWED]
     if denied_plain and len(let_in) == len(denied_plain):
         sources = ", ".join(sorted({r.probe.source for r in let_in}))

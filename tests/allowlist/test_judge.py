@@ -120,3 +120,25 @@ def test_server_errors_are_reported_separately() -> None:
         return answer(500, "boom") if p.trick == "forwarded" else correct(p)
 
     assert run(responder, ["127.0.0.5"], ["127.0.0.9"]) == ["allowlist.server-error"]
+
+
+def test_latest_open_to_everyone_is_information_by_default() -> None:
+    """The dashboard polls /latest: open to a denied source is info, the API stays judged."""
+
+    def responder(p: Probe) -> Exchange:
+        if p.path == "/latest" or p.source == "127.0.0.5":
+            return answer(200, '{"latest": 1}')
+        return answer(403, DENY)
+
+    probes = plan_probes(["127.0.0.5"], ["127.0.0.9"], ["/msgs?no=1", "/latest"])
+    rows = judge_matrix(probes, [responder(p) for p in probes])
+    assert findings_for(rows) == []
+    latest = [r for r in rows if r.probe.path == "/latest" and r.probe.source == "127.0.0.9"]
+    assert latest and {r.verdict for r in latest} <= {ProbeVerdict.INFO, ProbeVerdict.MOOT}
+    judged = judge_matrix(probes, [responder(p) for p in probes], judge_latest=True)
+    assert [f.check for f in findings_for(judged)] == ["allowlist.denied-source-let-in"]
+
+
+def test_api_open_with_latest_open_is_still_an_open_allowlist() -> None:
+    checks = run(lambda p: answer(200, "[]"), ["127.0.0.5"], ["127.0.0.9"])
+    assert checks == ["allowlist.open"]

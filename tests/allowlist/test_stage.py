@@ -19,6 +19,7 @@ def test_events_and_result_of_a_failing_stage(tmp_path: Path) -> None:
                 "allowlist.allowed_sources": ["127.0.0.5"],
                 "allowlist.denied_sources": ["127.0.0.9"],
                 "allowlist.paths": ["/latest"],
+                "allowlist.judge_latest": True,  # /latest is information by default
             },
             env={},
         )

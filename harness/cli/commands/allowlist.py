@@ -67,6 +67,14 @@ def register(subparsers: Any) -> None:
     )
     add_option(
         parser,
+        "allowlist.judge_latest",
+        "--judge-latest",
+        help="judge /latest like the other paths (by default a denied source let in there "
+        "is reported as information: the course dashboard polls it)",
+        action="store_true",
+    )
+    add_option(
+        parser,
         "allowlist.json",
         "--json",
         help="write the matrix and findings here",
