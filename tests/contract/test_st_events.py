@@ -111,8 +111,8 @@ def test_failures_become_findings_with_evidence(tmp_path: Path) -> None:
     assert ex.request_headers == {"A": "1"} and ex.elapsed_ms == 2.0
 
 
-def test_known_quirk_relabels_server_errors(tmp_path: Path) -> None:
-    """A 500 on an endpoint where the suite found a quirk with a 500 stays a quirk."""
+def test_failure_a_check_already_names_is_merged(tmp_path: Path) -> None:
+    """A 500 on an endpoint where the suite reported a 500: one cause, the suite's finding."""
     quirk = Finding(
         "msgs.tweet-unknown-user-404",
         Severity.QUIRK,
@@ -126,9 +126,8 @@ def test_known_quirk_relabels_server_errors(tmp_path: Path) -> None:
         tmp_path / "e.ndjson",
         scenario("not_a_server_error", "POST /msgs/{username}", 500, set(), "a"),
     )
-    [finding] = read_failures(events, "http://t", [quirk]).findings
-    assert (finding.severity, finding.profile) == (Severity.QUIRK, Profile.QUIRK)
-    assert "msgs.tweet-unknown-user-404" in finding.message
+    summary = read_failures(events, "http://t", [quirk])
+    assert summary.findings == [] and summary.merged == 1
 
 
 def test_accepted_odd_query_values_are_no_finding(tmp_path: Path) -> None:
@@ -161,15 +160,17 @@ def _quirk(check: str, where: str, status: int) -> Finding:
 
 
 def test_quirk_labels_only_where_the_quirk_lives(tmp_path: Path) -> None:
-    """HEAD /msgs answering 500 is a quirk; GET /msgs answering 500 is still an error."""
+    """HEAD /msgs answering 500 is the suite's quirk (merged); GET /msgs answering 500 is an
+    error of its own."""
     events = write(
         tmp_path / "e.ndjson",
         scenario("not_a_server_error", "HEAD /msgs", 500, set(), "a"),
         scenario("not_a_server_error", "GET /msgs", 500, set(), "b"),
     )
     known = [_quirk("http.head", "HEAD /msgs", 500)]
-    found = {f.where: f.severity for f in read_failures(events, "http://t", known).findings}
-    assert found == {"HEAD /msgs": Severity.QUIRK, "GET /msgs": Severity.ERROR}
+    summary = read_failures(events, "http://t", known)
+    assert {f.where: f.severity for f in summary.findings} == {"GET /msgs": Severity.ERROR}
+    assert summary.merged == 1
 
 
 def test_html_error_bodies_and_415_are_quirks(tmp_path: Path) -> None:

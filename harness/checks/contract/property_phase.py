@@ -51,6 +51,7 @@ class PropertyOutcome:
 
     findings: list[Finding] = field(default_factory=list)
     crashes: list[Crash] = field(default_factory=list)
+    merged: int = 0  # failures a deterministic check's finding already names
     detail: str = ""
     duration_s: float = 0.0
     died: bool = False
@@ -178,12 +179,14 @@ def run_property_phase(
     outcome = PropertyOutcome(
         findings=summary.findings,
         crashes=summary.crashes,
+        merged=summary.merged,
         duration_s=time.monotonic() - started,
         died=summary.stop_reason == "server_unavailable",
     )
     phases = ", ".join(f"{name} {status}" for name, status in summary.phases.items())
+    merged = f", {summary.merged} more named by the suite's checks" if summary.merged else ""
     outcome.detail = (
-        f"{summary.cases} test cases, {len(summary.findings)} distinct failures"
+        f"{summary.cases} test cases, {len(summary.findings)} distinct failures{merged}"
         f" (phases: {phases or 'none'}; stopped: {summary.stop_reason or 'killed'})"
     )
     return outcome

@@ -200,7 +200,7 @@ class _Run:
             self.status(PROPERTY_CHECK, "not-run", outcome.detail, outcome.duration_s)
             return "not-run"
         died = self._died_in_phase(outcome.died, named=bool(crashes))
-        failed = bool(outcome.findings or crashes) or died
+        failed = bool(outcome.findings or crashes or outcome.merged) or died
         status: Status = "failed" if failed else "passed"
         self.status(PROPERTY_CHECK, status, outcome.detail, outcome.duration_s)
         return status

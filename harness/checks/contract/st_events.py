@@ -33,6 +33,7 @@ class StSummary:
 
     findings: list[Finding] = field(default_factory=list)
     crashes: list[Crash] = field(default_factory=list)
+    merged: int = 0  # failures whose behaviour a deterministic check already reported
     cases: int = 0
     stop_reason: str | None = None
     phases: dict[str, str] = field(default_factory=dict)  # test phase -> success, failure, ...
@@ -105,6 +106,32 @@ def _quirk_for(where: str, exchange: Exchange, known: list[Finding]) -> str | No
     verdict = judge_error_body(Reply(exchange, parse_json(body)))
     if verdict is not None and verdict.severity is Severity.QUIRK:
         return verdict.check
+    return None
+
+
+#: Schemathesis checks about the body's media type or the credentials: the suite's checks of
+#: the same behaviour hold for the whole API, whichever endpoint Schemathesis saw it on.
+_API_WIDE = {
+    "content_type_conformance": ("http.json-content-type", "http.error-body-json"),
+    "ignored_auth": ("auth.",),
+}
+
+
+def named_by(check: str, where: str, exchange: Exchange, known: list[Finding]) -> str | None:
+    """The deterministic check whose finding already names this failure's behaviour, or None.
+
+    Same behaviour: the same kind of problem anywhere in the API (media type, credentials),
+    or any answer with the same status on the same endpoint.
+    """
+    suite = [f for f in known if "." in f.check and not f.check.startswith("schemathesis.")]
+    prefixes = _API_WIDE.get(check)
+    if prefixes is not None:
+        return next((f.check for f in suite if f.check.startswith(prefixes)), None)
+    status = exchange.status
+    for finding in suite:
+        same_status = any(e.status == status for e in finding.evidence)
+        if status is not None and finding.where == where and same_status:
+            return finding.check
     return None
 
 
@@ -223,5 +250,9 @@ def read_failures(path: Path, target: str, known: list[Finding]) -> StSummary:
                         continue
                     seen.add(key)
                     exchange = exchange_of(interactions[case_id])
+                    where = endpoint(str(failure.get("operation") or f"{exchange.method} ?"))
+                    if named_by(check["name"], where, exchange, known) is not None:
+                        summary.merged += 1  # one cause, one finding: the suite's
+                        continue
                     summary.findings.append(_finding(check["name"], info, exchange, target, known))
     return summary
