@@ -12,6 +12,9 @@ from harness.checks.contract.suite import SUITE
 from harness.events import Event, RunStarted
 from harness.findings import Finding, Severity, problem_line
 
+#: Characters of a response body ``-v`` shows per exchange.
+VERBOSE_BODY = 300
+
 _MARK = {"passed": "ok", "failed": "FAIL", "not-run": "--", "inconclusive": "??"}
 _ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.QUIRK: 2}
 
@@ -54,6 +57,12 @@ def render(result: ContractResult, *, verbose: bool = False) -> str:
                 for ex in finding.evidence:
                     answer = ex.status if ex.status is not None else ex.error
                     lines.append(f"          {ex.method} {ex.url} -> {answer}")
+                    lines.append(f"            {ex.curl()}")
+                    if ex.response_body:
+                        size = ex.response_body_size
+                        cut = f" (cut; {size} in all)" if size is not None else ""
+                        body = _clip(ex.response_body, VERBOSE_BODY)
+                        lines.append(f"            response body{cut}: {body}")
     if result.died_after:
         lines += ["", f"The target stopped answering after {result.died_after}."]
     verdict = "PASSED" if result.ok else "FAILED"

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from harness.checks.contract.model import CheckStatus
+from harness.checks.contract.model import CheckStatus, ContractResult
 from harness.errors import InputError
 from harness.findings import Exchange, Finding, Profile, Severity
+from harness.reporting.contract_console import render
 from harness.reporting.findings_json import (
     findings_document,
     read_findings_json,
@@ -123,3 +124,23 @@ def test_junit_several_suites(tmp_path: Path) -> None:
     )
     suites = ET.parse(path).getroot().findall("testsuite")
     assert [(s.get("name"), s.get("tests")) for s in suites] == [("contract", "6"), ("replay", "1")]
+
+
+def test_verbose_console_shows_curl_and_response_body() -> None:
+    """``-v``: each evidence request as a curl line, and the start of its response body."""
+    exchange = Exchange(
+        "GET",
+        "http://t/msgs?no=1",
+        {"Authorization": "Basic x"},
+        status=500,
+        response_body="<h1>boom</h1>" + "x" * 5000,
+    )
+    finding = Finding(
+        "http.server-error", Severity.ERROR, Profile.STRICT, "500", "contract", evidence=(exchange,)
+    )
+    result = ContractResult(target="http://t", ok=False, findings=[finding])
+    text = render(result, verbose=True)
+    assert "curl -i -X GET 'http://t/msgs?no=1' -H 'Authorization: Basic x'" in text
+    assert "response body (cut; 5013 in all): <h1>boom</h1>xxx" in text
+    assert "x" * 400 not in text  # bounded
+    assert "curl" not in render(result, verbose=False)
