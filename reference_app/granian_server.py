@@ -8,35 +8,19 @@ build their own app (``create_app`` as a factory), so database pools never cross
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from granian.constants import HTTPModes, Interfaces
 from granian.server.mp import MPServer
 
+from reference_app.server import stdout_logconfig
+
 if TYPE_CHECKING:
     from reference_app.server import ServerSettings
 
-_LOG_FORMAT = "%(asctime)s [%(process)d] [%(levelname)s] %(name)s: %(message)s"
-
 #: Everything to stdout, like the gunicorn server: the app's loggers, granian's own and
 #: its access log (``--access-log``).
-LOGCONFIG: dict[str, Any] = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": _LOG_FORMAT}},
-    "handlers": {
-        "stdout": {
-            "class": "logging.StreamHandler",
-            "formatter": "plain",
-            "stream": "ext://sys.stdout",
-        }
-    },
-    "root": {"level": "INFO", "handlers": ["stdout"]},
-    "loggers": {
-        "_granian": {"level": "INFO", "handlers": ["stdout"], "propagate": False},
-        "granian.access": {"level": "INFO", "handlers": ["stdout"], "propagate": False},
-    },
-}
+LOGCONFIG = stdout_logconfig("_granian", "granian.access")
 
 #: One access-log line: peer, request line (with its query), status, time taken.
 ACCESS_FORMAT = (

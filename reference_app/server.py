@@ -45,23 +45,29 @@ SERVERS = ("granian", "gunicorn")
 
 _LOG_FORMAT = "%(asctime)s [%(process)d] [%(levelname)s] %(name)s: %(message)s"
 
-LOGCONFIG: dict[str, Any] = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": _LOG_FORMAT}},
-    "handlers": {
-        "stdout": {
-            "class": "logging.StreamHandler",
-            "formatter": "plain",
-            "stream": "ext://sys.stdout",
-        }
-    },
-    "root": {"level": "INFO", "handlers": ["stdout"]},
-    "loggers": {
-        "gunicorn.error": {"level": "INFO", "handlers": ["stdout"], "propagate": False},
-        "gunicorn.access": {"level": "INFO", "handlers": ["stdout"], "propagate": False},
-    },
-}
+
+def stdout_logconfig(*server_loggers: str) -> dict[str, Any]:
+    """A logging dictConfig that sends the app's and the named server loggers to stdout."""
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"plain": {"format": _LOG_FORMAT}},
+        "handlers": {
+            "stdout": {
+                "class": "logging.StreamHandler",
+                "formatter": "plain",
+                "stream": "ext://sys.stdout",
+            }
+        },
+        "root": {"level": "INFO", "handlers": ["stdout"]},
+        "loggers": {
+            name: {"level": "INFO", "handlers": ["stdout"], "propagate": False}
+            for name in server_loggers
+        },
+    }
+
+
+LOGCONFIG = stdout_logconfig("gunicorn.error", "gunicorn.access")
 
 
 class _QuietLogger(Logger):  # type: ignore[misc]
