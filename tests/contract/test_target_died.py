@@ -20,17 +20,7 @@ from harness.events import CheckFinished, Event
 from harness.findings import Severity
 from tests.contract.conftest import contract_config
 from tests.support.deviant_app import serve_deviant_app
-from tests.support.supervised import supervised_deviant_app
-
-#: The requests of fragile.no-latest, each sent without `latest` (spec: it is optional).
-NO_LATEST_REQUESTS = {
-    "POST /register",
-    "POST /msgs/<user>",
-    "POST /fllws/<user>",
-    "GET /msgs",
-    "GET /msgs/<user>",
-    "GET /fllws/<user>",
-}
+from tests.support.supervised import NO_LATEST_REQUESTS, supervised_deviant_app
 
 
 def test_process_exiting_for_good(tmp_path: Path) -> None:

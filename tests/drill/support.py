@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from tests.support.servers import serve_cmd
+
 
 @dataclass
 class DrillRun:
@@ -24,20 +26,7 @@ class DrillRun:
 
 def reference_cmd(database_url: str, port: int) -> list[str]:
     """``minitwit-harness serve`` on loopback ``port``."""
-    return [
-        sys.executable,
-        "-m",
-        "harness",
-        "serve",
-        "--database-url",
-        database_url,
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--workers",
-        "2",
-    ]
+    return serve_cmd(database_url, port)
 
 
 def run_drill(

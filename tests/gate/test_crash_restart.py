@@ -10,17 +10,7 @@ import json
 from pathlib import Path
 
 from tests.gate.gate_cli import harness
-from tests.support.supervised import supervised_deviant_app
-
-#: The contract's requests without `latest` (fragile.no-latest), each of which crashes it.
-NO_LATEST_REQUESTS = {
-    "POST /register",
-    "POST /msgs/<user>",
-    "POST /fllws/<user>",
-    "GET /msgs",
-    "GET /msgs/<user>",
-    "GET /fllws/<user>",
-}
+from tests.support.supervised import NO_LATEST_REQUESTS, supervised_deviant_app
 
 
 def test_crash_and_restart_is_exit_1_with_every_stage_run(tmp_path: Path) -> None:

@@ -70,6 +70,26 @@ def run_server(
         stop_process(proc, grace_s=10, interrupt=interrupt)
 
 
+def serve_cmd(
+    database_url: str, port: int, *, host: str = "127.0.0.1", workers: int = 2
+) -> list[str]:
+    """The command line of ``minitwit-harness serve`` on ``host:port``."""
+    return [
+        sys.executable,
+        "-m",
+        "harness",
+        "serve",
+        "--database-url",
+        database_url,
+        "--host",
+        host,
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+    ]
+
+
 @contextmanager
 def serve_reference_app(
     database_url: str,
@@ -84,21 +104,7 @@ def serve_reference_app(
     port = free_port(host)
     log_path = tmp_path / f"serve-{port}.log"
     full_env = {**os.environ, **(env or {})}
-    cmd = [
-        sys.executable,
-        "-m",
-        "harness",
-        "serve",
-        "--database-url",
-        database_url,
-        "--host",
-        host,
-        "--port",
-        str(port),
-        "--workers",
-        str(workers),
-        *extra_args,
-    ]
+    cmd = [*serve_cmd(database_url, port, host=host, workers=workers), *extra_args]
     url_host = f"[{host}]" if ":" in host else host
     # SIGINT is gunicorn's quick shutdown; SIGTERM waits for workers to finish gracefully.
     with run_server(cmd, f"http://{url_host}:{port}", log_path, interrupt=True, env=full_env) as s:

@@ -21,6 +21,17 @@ from types import FrameType
 from tests.support.net import free_port
 from tests.support.servers import RunningServer, run_server
 
+#: The contract's requests without `latest` (fragile.no-latest), each of which crashes the
+#: ``exit-without-latest`` app.
+NO_LATEST_REQUESTS = {
+    "POST /register",
+    "POST /msgs/<user>",
+    "POST /fllws/<user>",
+    "GET /msgs",
+    "GET /msgs/<user>",
+    "GET /fllws/<user>",
+}
+
 
 def main(argv: list[str] | None = None) -> None:
     """Run the command again ``--delay`` seconds after each exit; stop it on SIGTERM."""
