@@ -170,9 +170,22 @@ def drill_verdict(
     max_outage: float | None,
     unreadable: str | None = None,
     ran_out_before_end: float | None = None,
+    interrupted: str | None = None,
 ) -> DrillVerdict:
-    """Judge a drill; each failed rule adds one (check, message)."""
+    """Judge a drill; each failed rule adds one (check, message).
+
+    ``interrupted``: where the operator stopped the drill (Ctrl-C); what was sent until then
+    is still proven, but rules about its end (recovery, the operation's exit) are not judged.
+    """
     fail = DrillVerdict().failures
+    if interrupted is not None:
+        fail.append(
+            (
+                "drill.interrupted",
+                f"interrupted {interrupted}: the writes sent until then are proven, "
+                "but the drill did not run to its end",
+            )
+        )
     if unreadable is not None:
         fail.append(
             (
@@ -196,7 +209,7 @@ def drill_verdict(
                 "ended: nothing was tested after it (a longer --scenario, or a lower --rate)",
             )
         )
-    elif acknowledged_after_operation == 0:
+    elif acknowledged_after_operation == 0 and interrupted is None:
         fail.append(
             (
                 "drill.no-recovery",
@@ -214,7 +227,9 @@ def drill_verdict(
                 f"latest lost state {len(stale)} time(s); first: {stale[0].message()}",
             )
         )
-    if operation_timed_out:
+    if interrupted is not None:
+        pass  # the operation was ended by the interruption, not by itself
+    elif operation_timed_out:
         fail.append(
             ("drill.operation-failed", "the operation did not end within --operation-timeout")
         )

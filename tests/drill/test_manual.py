@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import queue
 import signal
 import subprocess
@@ -82,3 +83,55 @@ def test_manual_marks_by_signal(tmp_path: Path) -> None:
     assert op["exit_code"] is None
     assert doc["verdict"]["ok"] is True
     assert doc["totals"]["acknowledged_during_operation"] > 0
+
+
+def test_ctrl_c_proves_what_was_sent_writes_the_results_and_exits_130(tmp_path: Path) -> None:
+    """Ctrl-C (SIGINT to the whole process group, as a terminal sends it) during the
+    operation: the traffic stops, what was sent is read back and proven, drill.json is
+    written with the interruption as a failed rule, and the exit code is 130."""
+    results = tmp_path / "drill.json"
+    with serve_reference_app(f"sqlite:///{tmp_path / 'c.db'}", tmp_path) as server:
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "harness",
+                "drill",
+                "--target",
+                server.url,
+                "--manual",
+                "--warm-up",
+                "2s",
+                "--results",
+                str(results),
+                "--output-dir",
+                str(tmp_path / "out"),
+            ],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            start_new_session=True,  # its own process group, like a terminal's job
+        )
+        lines: queue.Queue[str] = queue.Queue()
+        threading.Thread(target=_lines, args=(proc.stderr, lines), daemon=True).start()
+        try:
+            _wait_for(lines, "when the operation STARTS")
+            proc.send_signal(signal.SIGUSR1)
+            _wait_for(lines, "s operation started")  # the progress line: phase is set
+            os.killpg(proc.pid, signal.SIGINT)
+            _wait_for(lines, "drill: interrupted at +")
+            stdout, _ = proc.communicate(timeout=60)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+    assert proc.returncode == 130, stdout
+    doc = json.loads(results.read_text())
+    assert doc["verdict"]["ok"] is False
+    assert doc["verdict"]["checks"] == ["drill.interrupted"]
+    assert "during the operation" in doc["verdict"]["reasons"][0]
+    assert doc["totals"]["acknowledged"] > 0
+    assert doc["lost"] == []
+    assert doc["unreadable"] is None
+    assert f"results in {results}" in stdout

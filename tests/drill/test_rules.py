@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from harness.checks.drill import LatestReading, LostWrite, lost_summary, stale_latest
+from harness.checks.drill import (
+    LatestReading,
+    LostWrite,
+    drill_verdict,
+    lost_summary,
+    stale_latest,
+)
 from harness.checks.drill_timeline import Timeline, consequences, outages, percentile
 from harness.planning.drill import generated_traffic, namespace, paced
 from harness.results import Outcome
@@ -157,3 +163,24 @@ def test_percentile_by_nearest_rank() -> None:
     assert percentile([], 99) == 0.0
     assert percentile([3.0, 1.0, 2.0, 4.0], 50) == 2.0
     assert percentile([float(i) for i in range(1, 101)], 99) == 99.0
+
+
+def test_an_interrupted_drill_fails_as_interrupted_but_still_reports_lost_writes() -> None:
+    """Ctrl-C during the operation: no "no-recovery" or "operation-failed" guess about an
+    end that never came, but a write proven lost is still reported."""
+    lost = LostWrite(action_id=7, command="tweet", user="u", acknowledged=1.0, detail="gone")
+    verdict = drill_verdict(
+        lost=[lost],
+        differences=[],
+        stale=[],
+        acknowledged_after_operation=0,
+        acknowledged_total=40,
+        operation_exit=None,
+        operation_timed_out=False,
+        longest_outage=0.0,
+        max_outage=None,
+        interrupted="at +5s, during the operation",
+    )
+    assert [check for check, _ in verdict.failures] == ["drill.interrupted", "drill.lost-writes"]
+    assert not verdict.ok
+    assert verdict.reasons[0].startswith("interrupted at +5s, during the operation: ")

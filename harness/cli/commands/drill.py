@@ -51,7 +51,10 @@ def register(subparsers: Any) -> None:
 
 
 def run(config: Config, args: argparse.Namespace) -> int:
-    """Run the drill; exit 1 when an acknowledged write or ``latest`` was lost."""
+    """Run the drill; exit 1 when an acknowledged write or ``latest`` was lost.
+
+    Ctrl-C stops the traffic, proves what was sent, writes the results and exits 130.
+    """
     from harness.execution.drill import run_drill  # heavy: imported only to run
     from harness.reporting.drill_console import DrillProgress
 
@@ -63,4 +66,6 @@ def run(config: Config, args: argparse.Namespace) -> int:
 
     html, markdown = write_drill_report(result.document, result.results_path)
     print(f"drill: results in {result.results_path}; report {html} and {markdown}")
+    if result.interrupted:
+        return int(ExitCode.INTERRUPTED)
     return int(ExitCode.OK if result.ok else ExitCode.FINDINGS)

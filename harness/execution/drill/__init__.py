@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
-from harness.execution.drill.run import DrillResult, run_drill
+from harness.execution.drill.result import DrillResult
+from harness.execution.drill.run import run_drill
 
 __all__ = ["DrillResult", "run_drill"]

@@ -14,19 +14,14 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from harness.checks.drill import (
-    DrillVerdict,
     LatestReading,
-    LostWrite,
-    StaleLatest,
     drill_verdict,
     stale_latest,
 )
-from harness.checks.drill_timeline import Outage, Timeline, consequences, outages
+from harness.checks.drill_timeline import Timeline, consequences, outages
 from harness.config import Config
 from harness.errors import HarnessError, TargetUnreachable, UsageError
 from harness.events import (
@@ -41,10 +36,10 @@ from harness.events import (
 from harness.execution.drill.document import DrillRun, drill_document
 from harness.execution.drill.operation import ManualOperation, OperationRecord, ShellOperation
 from harness.execution.drill.proof import Proof, prove
+from harness.execution.drill.result import DrillResult, named_by_lost_writes
 from harness.execution.drill.settings import DrillSettings, drill_settings
 from harness.execution.drill.traffic import TrafficJob
 from harness.execution.replay.job import action_to_wire
-from harness.findings import Finding
 from harness.planning.drill import generated_traffic, namespace, paced
 from harness.results import LineTail, Outcome, ResultsWriter, header_record
 from harness.scenario.model import Action
@@ -53,37 +48,6 @@ from harness.verify.client import Reader
 
 TRAFFIC_MODULE = "harness.execution.drill.traffic"
 START_WAIT_S = 30.0  # the sender process imports its transport first
-#: verify findings that the lost-write list already names write by write.
-LOSS_CHECKS = frozenset({"verify.lost-write", "verify.missing-user", "verify.lost-follow"})
-#: Follow-list findings the lost-write list names too (a lost follow, a lost unfollow);
-#: verify pairs them as "altered" when names look alike, and the drill's names all end
-#: in the same namespace tag.
-FOLLOW_LOSS_CHECKS = ("verify.unexpected-follow", "verify.altered-content.")
-
-
-def _named(finding: Finding) -> bool:
-    """Whether the lost-write list already names what ``finding`` says."""
-    if finding.check in LOSS_CHECKS:
-        return True
-    return finding.where == "GET /fllws/<user>" and finding.check.startswith(FOLLOW_LOSS_CHECKS)
-
-
-@dataclass
-class DrillResult:
-    """What a drill did and proved."""
-
-    verdict: DrillVerdict
-    results_path: Path
-    lost: list[LostWrite] = field(default_factory=list)
-    stale: list[StaleLatest] = field(default_factory=list)
-    outages: list[Outage] = field(default_factory=list)
-    document: dict[str, Any] = field(default_factory=dict)
-    findings: list[Finding] = field(default_factory=list)  # the verdict's and verify's
-
-    @property
-    def ok(self) -> bool:
-        """Whether the drill passed."""
-        return self.verdict.ok
 
 
 def _check_writable(path: Path) -> None:
@@ -136,6 +100,7 @@ class _Drill:
         self.reader = Reader(s.target, max(2.0, s.timeout))
         self.ticked = 0
         self.phase = "warm-up"
+        self.interrupted: str | None = None  # where Ctrl-C stopped it
 
     def start_traffic(self) -> subprocess.Popen[bytes]:
         s = self.s
@@ -238,43 +203,11 @@ class _Drill:
                     )
                 time.sleep(0.05)
             t0 = self.timeline.start
-            cool_end: float | None = None
-            asked = False
-            while True:
-                now = time.time()
-                self.drain(tail)
-                self.tick(now)
-                if proc.poll() is not None and not self._ran_dry(tail):
-                    raise HarnessError(
-                        f"drill: the sender process ended early "
-                        f"(exit {proc.returncode}; see {s.work_dir / 'traffic.log'})"
-                    )
-                if self.phase == "warm-up" and now - t0 >= s.warm_up:
-                    if manual is not None and not asked:
-                        manual.ask_start()
-                        asked = True
-                    if manual is None or manual.started():
-                        self.readings.append(_read_latest(self.reader, "before"))
-                        if shell is not None:
-                            shell.start()
-                        self.phase = "operation"
-                        self.sink(OperationMarked("started", record.start - t0))
-                    elif now - t0 > s.warm_up + s.operation_timeout:
-                        raise HarnessError("drill: the operation's start was never marked")
-                elif self.phase == "operation":
-                    done = shell.poll() if shell is not None else manual.poll()  # type: ignore[union-attr]
-                    if not done and manual is not None and now - record.start > s.operation_timeout:
-                        record.timed_out, record.end = True, now
-                        done = True
-                    if done:
-                        assert record.end is not None
-                        self.readings.append(_read_latest(self.reader, "after"))
-                        self.phase = "cool-down"
-                        cool_end = record.end + s.cool_down
-                        self.sink(OperationMarked("ended", record.end - t0, record.exit_code))
-                elif self.phase == "cool-down" and cool_end is not None and now >= cool_end:
-                    break
-                time.sleep(0.1)
+            try:
+                self._phases(proc, tail, t0, manual, shell, record)
+            except KeyboardInterrupt:
+                self.interrupted = f"at +{time.time() - t0:.0f}s, during the {self.phase}"
+                self.prompt(f"drill: interrupted {self.interrupted}; proving what was sent")
             self._stop(proc)
             stopped = True
             self.drain(tail)
@@ -289,6 +222,55 @@ class _Drill:
             if manual is not None:
                 manual.close()
         return record, op_log
+
+    def _phases(
+        self,
+        proc: subprocess.Popen[bytes],
+        tail: LineTail,
+        t0: float,
+        manual: ManualOperation | None,
+        shell: ShellOperation | None,
+        record: OperationRecord,
+    ) -> None:
+        """Warm-up, the operation and cool-down, until the cool-down has ended."""
+        s = self.s
+        cool_end: float | None = None
+        asked = False
+        while True:
+            now = time.time()
+            self.drain(tail)
+            self.tick(now)
+            if proc.poll() is not None and not self._ran_dry(tail):
+                raise HarnessError(
+                    f"drill: the sender process ended early "
+                    f"(exit {proc.returncode}; see {s.work_dir / 'traffic.log'})"
+                )
+            if self.phase == "warm-up" and now - t0 >= s.warm_up:
+                if manual is not None and not asked:
+                    manual.ask_start()
+                    asked = True
+                if manual is None or manual.started():
+                    self.readings.append(_read_latest(self.reader, "before"))
+                    if shell is not None:
+                        shell.start()
+                    self.phase = "operation"
+                    self.sink(OperationMarked("started", record.start - t0))
+                elif now - t0 > s.warm_up + s.operation_timeout:
+                    raise HarnessError("drill: the operation's start was never marked")
+            elif self.phase == "operation":
+                done = shell.poll() if shell is not None else manual.poll()  # type: ignore[union-attr]
+                if not done and manual is not None and now - record.start > s.operation_timeout:
+                    record.timed_out, record.end = True, now
+                    done = True
+                if done:
+                    assert record.end is not None
+                    self.readings.append(_read_latest(self.reader, "after"))
+                    self.phase = "cool-down"
+                    cool_end = record.end + s.cool_down
+                    self.sink(OperationMarked("ended", record.end - t0, record.exit_code))
+            elif self.phase == "cool-down" and cool_end is not None and now >= cool_end:
+                return
+            time.sleep(0.1)
 
     def _ran_dry(self, tail: LineTail) -> bool:
         """Whether the sender process ended by itself: the scenario (or its bound) ran out."""
@@ -378,7 +360,9 @@ def _judge(drill: _Drill, record: OperationRecord, proof: Proof) -> DrillResult:
     windows = outages(drill.outcomes)
     stale = stale_latest(drill.readings, drill.outcomes)
     end = record.end if record.end is not None else float("inf")
-    differences = [(f.check, f"{f.check}: {f.message}") for f in proof.findings if not _named(f)]
+    differences = [
+        (f.check, f"{f.check}: {f.message}") for f in proof.findings if not named_by_lost_writes(f)
+    ]
     verdict = drill_verdict(
         lost=proof.lost,
         differences=differences,
@@ -393,6 +377,7 @@ def _judge(drill: _Drill, record: OperationRecord, proof: Proof) -> DrillResult:
         max_outage=s.max_outage,
         unreadable=proof.unreadable,
         ran_out_before_end=_ran_out(drill, end),
+        interrupted=drill.interrupted,
     )
     return DrillResult(verdict, s.results, proof.lost, stale, windows)
 

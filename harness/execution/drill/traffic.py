@@ -14,6 +14,7 @@ the writes in flight complete and are recorded, then the process ends.
 from __future__ import annotations
 
 import json
+import signal
 import sys
 import threading
 import time
@@ -181,6 +182,9 @@ class Traffic:
 
 def main(argv: list[str]) -> int:
     """Entry point of the sender process."""
+    # Ctrl-C reaches the whole process group: the drill stops the senders itself ("stop" on
+    # stdin), after recording what they sent, so they must not die of it first.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     Traffic(TrafficJob.read(argv[0])).run()
     return 0
 
