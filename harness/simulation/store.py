@@ -1,7 +1,8 @@
 """The simulation store: one schema on SQLite (default, embedded) or PostgreSQL.
 
 Every statement is written once with ``?`` placeholders (rewritten to ``%s`` for psycopg).
-Times are epoch seconds (REAL). The tables:
+Times are epoch seconds (``DOUBLE PRECISION``: PostgreSQL's ``REAL`` is a 4-byte float,
+whose resolution at today's epoch is 128 s). The tables:
 
 ``sim_meta``
     key/value: ``schema_version``, ``scenario`` (path), ``scenario_sha256``, ``speed``,
@@ -39,23 +40,28 @@ from harness.errors import HarnessError
 
 SCHEMA_VERSION = 1
 
+#: Times and latencies: 8-byte floats on both backends (SQLite gives the name REAL affinity).
+_T = "DOUBLE PRECISION"
+
 _DDL = (
     "CREATE TABLE IF NOT EXISTS sim_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS sim_targets ("
     " name TEXT PRIMARY KEY, base_url TEXT NOT NULL, source_address TEXT,"
-    " start_offset REAL NOT NULL DEFAULT 0, paused INTEGER NOT NULL DEFAULT 0,"
-    " added_at REAL NOT NULL, total_actions INTEGER NOT NULL)",
+    f" start_offset {_T} NOT NULL DEFAULT 0, paused INTEGER NOT NULL DEFAULT 0,"
+    f" added_at {_T} NOT NULL, total_actions INTEGER NOT NULL)",
     "CREATE TABLE IF NOT EXISTS sim_attempts ("
     " target TEXT NOT NULL, action_id INTEGER NOT NULL, attempt INTEGER NOT NULL,"
-    " command TEXT NOT NULL, scheduled REAL NOT NULL, started REAL NOT NULL, finished REAL,"
-    " status INTEGER, error TEXT, failed INTEGER, latency_ms REAL, exchange TEXT,"
+    f" command TEXT NOT NULL, scheduled {_T} NOT NULL, started {_T} NOT NULL, finished {_T},"
+    f" status INTEGER, error TEXT, failed INTEGER, latency_ms {_T}, exchange TEXT,"
     " PRIMARY KEY (target, action_id, attempt))",
     "CREATE INDEX IF NOT EXISTS sim_attempts_by_time ON sim_attempts (target, finished)",
+    # The status numbers read what finished recently (and what is in flight) for all targets.
+    "CREATE INDEX IF NOT EXISTS sim_attempts_finished ON sim_attempts (finished)",
     "CREATE TABLE IF NOT EXISTS sim_latest ("
-    " target TEXT NOT NULL, at REAL NOT NULL, value BIGINT, last_sent INTEGER, error TEXT,"
+    f" target TEXT NOT NULL, at {_T} NOT NULL, value BIGINT, last_sent INTEGER, error TEXT,"
     " PRIMARY KEY (target, at))",
     "CREATE TABLE IF NOT EXISTS sim_outages ("
-    " target TEXT NOT NULL, started REAL NOT NULL, ended REAL, PRIMARY KEY (target, started))",
+    f" target TEXT NOT NULL, started {_T} NOT NULL, ended {_T}, PRIMARY KEY (target, started))",
 )
 
 
