@@ -77,6 +77,15 @@ class ServeConfig:
 
 
 @dataclass(frozen=True)
+class DashboardConfig:
+    """``minitwit-harness dashboard``: the live status page of a simulation, on its own."""
+
+    database_url: str = "sqlite:///simulation.db"  # the simulation store simulate writes
+    listen: str = "127.0.0.1:8080"  # HOST:PORT
+    token: str | None = None  # bearer token of the controls (none: controls disabled)
+
+
+@dataclass(frozen=True)
 class ScenarioConfig:
     """Scenario generation and parsing."""
 
@@ -250,6 +259,7 @@ class Config:
     # Seconds to wait for a crashed target to come back (a supervisor or restart policy).
     restart_wait: Annotated[Duration, AtLeast(0)] = 15.0
     serve: ServeConfig = field(default_factory=ServeConfig)
+    dashboard: DashboardConfig = field(default_factory=DashboardConfig)
     scenario: ScenarioConfig = field(default_factory=ScenarioConfig)
     replay: ReplayConfig = field(default_factory=ReplayConfig)
     verify: VerifyConfig = field(default_factory=VerifyConfig)

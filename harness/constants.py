@@ -18,6 +18,7 @@ RESULTS_FORMAT = "minitwit-harness.results"
 FINDINGS_FORMAT = "minitwit-harness.findings"
 SUMMARY_FORMAT = "minitwit-harness.summary"
 DRILL_FORMAT = "minitwit-harness.drill"
+SIMULATION_STATUS_FORMAT = "minitwit-harness.simulation-status"
 FORMAT_VERSION = 1
 
 SIMULATOR_AUTH = "Basic c2ltdWxhdG9yOnN1cGVyX3NhZmUh"

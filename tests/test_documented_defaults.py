@@ -31,6 +31,7 @@ SECTION_COMMANDS: dict[str, tuple[str, ...]] = {
     "allowlist": ("allowlist",),
     "load": ("load",),
     "check": ("check", "report"),
+    "simulate": ("simulate", "dashboard"),
 }
 
 #: Every "`--flag` ... (default X)" the README holds today: the parse must find them all.

@@ -32,6 +32,7 @@ COMMANDS: tuple[str, ...] = (
     "drill",
     "check",
     "report",
+    "dashboard",
 )
 
 PROG = "minitwit-harness"

@@ -1,0 +1,105 @@
+"""Serving the dashboard in a background thread (``simulate --dashboard``, ``dashboard``)."""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+import threading
+from dataclasses import dataclass
+
+from werkzeug.serving import BaseWSGIServer, make_server
+
+from harness.dashboard.app import READER, create_dashboard
+from harness.errors import UsageError
+from harness.simulation.status import StatusReader
+
+
+def parse_listen(text: str, where: str = "--listen") -> tuple[str, int]:
+    """``HOST:PORT`` (``[::1]:PORT`` for IPv6) -> (host, port); a UsageError naming ``where``."""
+    host, sep, port_text = text.rpartition(":")
+    host = host.removeprefix("[").removesuffix("]") if host.startswith("[") else host
+    if not sep or not host or not port_text.isdigit() or not 0 <= int(port_text) <= 65535:
+        raise UsageError(f"{where}: expected HOST:PORT (e.g. 127.0.0.1:8080), got {text!r}")
+    if ":" in host:
+        try:
+            ipaddress.IPv6Address(host)
+        except ValueError:
+            raise UsageError(f"{where}: not an IPv6 address: {host!r}") from None
+    return host, int(port_text)
+
+
+def _bind(host: str, port: int, where: str) -> socket.socket:
+    """A listening socket; any failure (unknown name, address in use) is one UsageError.
+
+    Bound here, not by werkzeug, whose server prints and exits on a bind error.
+    """
+    try:
+        family, _, _, _, address = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )[0]
+        sock = socket.socket(family, socket.SOCK_STREAM)
+        try:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            sock.bind(address)
+            sock.listen(64)
+        except BaseException:
+            sock.close()
+            raise
+    except (OSError, OverflowError) as exc:
+        detail = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise UsageError(f"{where}: cannot listen on {host}:{port}: {detail}") from None
+    return sock
+
+
+@dataclass
+class DashboardHandle:
+    """A dashboard being served; :meth:`stop` ends it (and closes its connections)."""
+
+    server: BaseWSGIServer
+    thread: threading.Thread
+    reader: StatusReader
+
+    @property
+    def url(self) -> str:
+        """The page's address."""
+        host = self.server.host
+        host = f"[{host}]" if ":" in host else host
+        return f"http://{host}:{self.server.port}/"
+
+    def stop(self) -> None:
+        """Stop serving and wait for the serving thread."""
+        self.server.shutdown()
+        self.thread.join(timeout=10)
+        self.server.server_close()
+        self.reader.close()
+
+
+def start_dashboard(
+    store_url: str, host: str, port: int, token: str | None = None, *, where: str = "--listen"
+) -> DashboardHandle:
+    """Serve the dashboard of ``store_url`` on ``host:port`` (port 0: any free one).
+
+    The store is opened and the socket bound before this returns: an unreachable database is a
+    ``HarnessError``, an address that cannot be bound a ``UsageError`` naming ``where``.
+    """
+    app = create_dashboard(store_url, token)
+    reader: StatusReader = app.extensions[READER]
+    try:
+        sock = _bind(host, port, where)
+    except UsageError:
+        reader.close()
+        raise
+    with sock:  # werkzeug serves on its own duplicate of the descriptor
+        # One thread serves every request in turn (HTTP/1.0: each response closes its
+        # connection): one database connection, and a slow client cannot pile up threads.
+        server = make_server(host, port, app, threaded=False, fd=sock.fileno())
+
+    def serve() -> None:
+        try:
+            server.serve_forever(poll_interval=0.2)
+        finally:
+            reader.close()  # the serving thread's own connection
+
+    thread = threading.Thread(target=serve, name="dashboard", daemon=True)
+    thread.start()
+    return DashboardHandle(server, thread, reader)

@@ -1,0 +1,165 @@
+"""The dashboard's JSON, /metrics, pages and controls over a store with known rows."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from harness.dashboard.app import READER, create_dashboard
+from harness.simulation.status import StatusReader
+from tests.support.sim_store import HOSTILE_EXCHANGE, T0, known_rows
+
+H1 = T0 + 3600
+NOW = H1 + 600
+TOKEN = "s3cret-token"
+
+
+@pytest.fixture
+def app(database_url: str) -> Iterator[Flask]:
+    known_rows(database_url)
+    app = create_dashboard(database_url, TOKEN)
+    reader: StatusReader = app.extensions[READER]
+    reader.max_age = 1e9  # the snapshot of a known moment stays the cached one
+    reader.snapshot(NOW)
+    yield app
+    reader.close()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+def test_status_json_has_the_exact_numbers(client: FlaskClient) -> None:
+    body = client.get("/api/status").get_json()
+    assert body["format"] == "minitwit-harness.simulation-status" and body["version"] == 1
+    a, b = body["targets"]
+    assert a["actions"] == {"total": 10, "sent": 8, "done": 7}
+    assert (a["in_flight"], a["resent"], a["errors"]) == (1, 1, 3)
+    assert a["errors_by_class"] == {"ConnectionError": 1, "HTTP 500": 1, "ReadTimeout": 1}
+    assert a["errors_by_command"] == {"follow": 1, "tweet": 2}
+    assert a["latency_ms"] == {"p50": 20.0, "p95": 300.0}
+    assert a["latest"] == {"at": H1 + 200, "reported": 3, "last_acknowledged": 7, "error": None}
+    assert a["outages"] == [{"started": H1 + 62, "ended": H1 + 72, "seconds": 10.0}]
+    assert a["up"] is True
+    assert [m for m in a["per_minute"] if m["requests"]] == [
+        {"minute": H1 + 60, "requests": 3, "errors": 3},
+        {"minute": H1 + 120, "requests": 1, "errors": 0},
+    ]
+    assert {"hour": H1, "command": "tweet", "requests": 2, "errors": 2} in a["per_hour"]
+    assert (b["paused"], b["up"], b["down_since"]) == (True, False, H1 + 50)
+    assert b["outages"] == [{"started": H1 + 50, "ended": None, "seconds": 550.0}]
+
+
+def test_target_json_adds_the_failed_requests(client: FlaskClient) -> None:
+    body = client.get("/api/targets/a").get_json()
+    assert body["errors"] == 3
+    assert [(f["action_id"], f["error"], f["status"]) for f in body["failed_requests"]] == [
+        (6, "ConnectionError", None),
+        (5, "ReadTimeout", None),
+        (4, None, 500),
+    ]
+    assert body["failed_requests"][2]["exchange"] == HOSTILE_EXCHANGE
+    missing = client.get("/api/targets/nobody")
+    assert missing.status_code == 404 and "nobody" in missing.get_json()["error"]
+
+
+def test_metrics_in_prometheus_text_format(client: FlaskClient) -> None:
+    response = client.get("/metrics")
+    assert response.status_code == 200
+    assert response.content_type.startswith("text/plain; version=0.0.4")
+    lines = set(response.get_data(as_text=True).splitlines())
+    for line in (
+        'minitwit_sim_actions{target="a"} 10.0',
+        'minitwit_sim_actions_sent{target="a"} 8.0',
+        'minitwit_sim_requests_total{command="tweet",target="a"} 3.0',
+        'minitwit_sim_errors_total{class="HTTP 500",command="tweet",target="a"} 1.0',
+        'minitwit_sim_errors_total{class="ConnectionError",command="follow",target="a"} 1.0',
+        'minitwit_sim_in_flight{target="a"} 1.0',
+        'minitwit_sim_up{target="a"} 1.0',
+        'minitwit_sim_up{target="b"} 0.0',
+        'minitwit_sim_paused{target="b"} 1.0',
+        'minitwit_sim_outages_total{target="a"} 1.0',
+        'minitwit_sim_latest_reported{target="a"} 3.0',
+        'minitwit_sim_last_acknowledged{target="a"} 7.0',
+        'minitwit_sim_latency_seconds{quantile="0.5",target="a"} 0.02',
+        'minitwit_sim_latency_seconds{quantile="0.95",target="a"} 0.3',
+    ):
+        assert line in lines, line
+    assert not any(line.startswith('minitwit_sim_latest_reported{target="b"}') for line in lines)
+
+
+def test_pages_show_the_numbers_and_escape_the_exchange(client: FlaskClient) -> None:
+    page = client.get("/").get_data(as_text=True)
+    assert 'name="viewport"' in page and "<script src" not in page and "<link" not in page
+    assert "8 / 10" in page and "down</span> since" in page and "<svg" in page
+    live = client.get("/?part=live").get_data(as_text=True)
+    assert "<html" not in live and "8 / 10" in live
+    target = client.get("/targets/a").get_data(as_text=True)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in target
+    assert "<script>alert(1)" not in target
+    assert client.get("/targets/nobody").status_code == 404
+
+
+def _auth(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def test_controls_need_the_token(client: FlaskClient, app: Flask) -> None:
+    assert client.post("/api/targets/a/pause").status_code == 401
+    wrong = client.post("/api/targets/a/pause", headers=_auth("nope"))
+    assert wrong.status_code == 401 and wrong.headers["WWW-Authenticate"].startswith("Bearer")
+    ok = client.post("/api/targets/a/pause", headers=_auth(TOKEN))
+    assert ok.status_code == 200 and ok.get_json() == {"name": "a", "paused": True}
+    store = app.extensions[READER].store()
+    assert store.query("SELECT paused FROM sim_targets WHERE name = 'a'") == [(1,)]
+    assert client.post("/api/targets/b/resume", headers=_auth(TOKEN)).status_code == 200
+    assert store.query("SELECT paused FROM sim_targets WHERE name = 'b'") == [(0,)]
+    assert client.post("/api/targets/zz/pause", headers=_auth(TOKEN)).status_code == 404
+
+
+def test_adding_a_target(client: FlaskClient, app: Flask) -> None:
+    new = {"name": "team-c", "url": "http://127.0.0.1:5009/api/", "source_address": "127.0.0.2"}
+    assert client.post("/api/targets", json=new).status_code == 401
+    added = client.post("/api/targets", json=new, headers=_auth(TOKEN))
+    assert added.status_code == 201
+    assert added.get_json() == {
+        "name": "team-c",
+        "url": "http://127.0.0.1:5009/api",
+        "source_address": "127.0.0.2",
+        "start_offset": 0.0,
+    }
+    store = app.extensions[READER].store()
+    assert store.query(
+        "SELECT base_url, source_address, paused, total_actions FROM sim_targets"
+        " WHERE name = 'team-c'"
+    ) == [("http://127.0.0.1:5009/api", "127.0.0.2", 0, 0)]
+    again = client.post("/api/targets", json=new, headers=_auth(TOKEN))
+    assert again.status_code == 409
+    for bad, word in (
+        ({"name": "x y", "url": "http://h:1"}, "name"),
+        ({"name": "x", "url": "ftp://h"}, "url"),
+        ({"name": "x", "url": "http://h:1", "source_address": "nope"}, "source_address"),
+        ({"name": "x", "url": "http://h:1", "start_offset": -1}, "start_offset"),
+        ({"name": "x", "url": "http://h:1", "colour": "red"}, "colour"),
+        ({"url": "http://h:1"}, "name"),
+    ):
+        response = client.post("/api/targets", json=bad, headers=_auth(TOKEN))
+        assert response.status_code == 400, bad
+        assert word in response.get_json()["error"], bad
+
+
+def test_without_a_token_the_controls_are_disabled(database_url: str) -> None:
+    known_rows(database_url)
+    app = create_dashboard(database_url, None)
+    try:
+        client = app.test_client()
+        for path in ("/api/targets/a/pause", "/api/targets"):
+            response = client.post(path, headers=_auth("anything"), json={})
+            assert response.status_code == 403 and "disabled" in response.get_json()["error"]
+        assert "Pause" not in client.get("/targets/a").get_data(as_text=True)
+    finally:
+        app.extensions[READER].close()
