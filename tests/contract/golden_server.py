@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import json
 import re
+import socket
 import threading
 import time
 from collections.abc import Iterable, Iterator
@@ -48,7 +49,7 @@ class Served:
     method: str
     path: str  # as sent, percent-encoded, with the query string
     body: str
-    status: int  # the golden answer's
+    status: int | None  # the golden answer's; None: the connection was dropped unanswered
 
 
 @dataclass
@@ -149,12 +150,15 @@ class GoldenApp:
                 ):
                     raw_path = environ.get("RAW_URI") or environ.get("REQUEST_URI") or req.path
                     text = body.decode("utf-8", "replace")
-                    status = exchange["response"]["status"]
+                    response = exchange["response"]
+                    status = response.get("status")
                     state.served.append(Served(exchange["id"], req.method, raw_path, text, status))
-                    self._observe(req, body, exchange["response"]["status"])
                     if exchange.get("afterwards") == "database locked":
                         state.locked = True
-                    return self._golden(exchange["response"])(environ, start_response)
+                    if "dropped" in response:
+                        return _drop_connection(environ, start_response)
+                    self._observe(req, body, status)
+                    return self._golden(response)(environ, start_response)
         captured: dict[str, int] = {}
 
         def start(status: str, headers: Any, exc_info: Any = None) -> Any:
@@ -180,6 +184,16 @@ class GoldenApp:
         if req.method == "POST" and req.path == "/register" and status == 204:
             with suppress(ValueError, KeyError, TypeError):
                 self.state.users.add(str(json.loads(body)["username"]))
+
+
+def _drop_connection(environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+    """Close the connection without sending a byte, as gunicorn does when a view raises
+    before the response started (the development server would answer its 500 page)."""
+    environ["werkzeug.socket"].shutdown(socket.SHUT_RDWR)
+    # Never sent: writing the status line meets the closed socket, which the server takes
+    # for a client that went away (no log line, no traceback).
+    start_response("500 INTERNAL SERVER ERROR", [])
+    return []
 
 
 @contextmanager

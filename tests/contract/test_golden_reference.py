@@ -10,8 +10,10 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from harness.checks.contract import run_contract
 from harness.findings import Finding, Severity
-from tests.contract.conftest import run
+from harness.gate.embedded import first_exchange
+from tests.contract.conftest import contract_config, run
 from tests.contract.golden_server import Served, golden_server, load_golden
 
 
@@ -29,7 +31,7 @@ def _evidence_of(served: Served, findings: list[Finding]) -> list[Finding]:
     return out
 
 
-def _reported_once(check: str, status: int, findings: list[Finding]) -> bool:
+def _reported_once(check: str, status: int | None, findings: list[Finding]) -> bool:
     """Whether ``check`` reported a quirk on an answer of ``status`` (body checks fold alike
     answers into one finding)."""
     return any(
@@ -48,6 +50,13 @@ def test_the_golden_file_is_written_from_the_spec() -> None:
     assert all(e["spec"] and e["check"] for e in golden["exchanges"])
     pages = {e["response"].get("page") for e in golden["exchanges"]} - {None}
     assert pages <= golden["pages"].keys()
+    # An answer has a status, or is a connection dropped without one (never both).
+    assert all(
+        ("status" in e["response"]) != ("dropped" in e["response"]) for e in golden["exchanges"]
+    )
+    # The course reference runs under gunicorn: a fresh GET /latest gets no answer at all.
+    fresh = [e for e in golden["exchanges"] if e.get("when") == "no latest recorded"]
+    assert [e["response"].keys() for e in fresh] == [{"dropped"}]
 
 
 def test_every_golden_exchange_is_classified_as_its_quirk(tmp_path: Path) -> None:
@@ -77,3 +86,35 @@ def test_every_golden_exchange_is_classified_as_its_quirk(tmp_path: Path) -> Non
     assert failures == [], "\n".join(failures)
     errors = [(f.check, f.message) for f in result.findings if f.severity is Severity.ERROR]
     assert errors == []  # the rest is the normative app: nothing to report as an error
+
+
+#: The spec's words for the quirk (simulator-api.md, section 4).
+DROPPED_QUIRK = "closes the connection without any answer"
+
+
+def test_a_fresh_latest_dropped_unanswered_is_a_quirk_and_the_run_goes_on(
+    tmp_path: Path,
+) -> None:
+    """As the gate runs it on a fresh course reference: its first GET /latest gets no answer
+    (gunicorn), latest.fresh names the quirk, and every later check still runs."""
+    with golden_server(tmp_path) as (url, app):
+        first = first_exchange(url)  # the gate's first request, before any stage
+        assert first.status is None and first.exchange is not None
+        result = run_contract(
+            contract_config(url, fresh_target=True), lambda _: None, first.exchange
+        )
+    assert app.state.served[0].exchange == "latest-dropped-before-first"
+    fresh = [f for f in result.findings if f.check == "latest.fresh"]
+    assert [(f.severity, DROPPED_QUIRK in f.message) for f in fresh] == [(Severity.QUIRK, True)]
+    assert fresh[0].evidence[0] == first.exchange  # the unanswered request is the evidence
+    assert fresh[0].evidence[-1].status == 200  # and the value it reads once one was recorded
+    # latest.initial met the same dropped connection (nothing had carried latest yet).
+    initial = [f for f in result.findings if f.check == "latest.initial"]
+    assert [(f.severity, DROPPED_QUIRK in f.message) for f in initial] == [(Severity.QUIRK, True)]
+    # The run went on to the end: no crash, the last probe sent, every check judged.
+    assert result.died_after is None
+    assert [f for f in result.findings if f.check == "target.crash"] == []
+    assert app.state.locked  # the tweet by an unknown user, which the contract sends last
+    unjudged = [(c.name, c.status) for c in result.checks if c.status not in ("passed", "failed")]
+    assert unjudged == [("schemathesis", "not-run")]  # the property phase is off here
+    assert [f.check for f in result.findings if f.severity is Severity.ERROR] == []
