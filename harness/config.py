@@ -216,6 +216,7 @@ class ReportConfig:
     # Differences smaller than this are noise on shared CI machines, never a regression.
     latency_floor_ms: Annotated[float, AtLeast(0)] = 10.0
     output: str = f"{REPORTS_DIR}/report"
+    simulation: str | None = None  # a simulation store's URL: one column per target
 
 
 @dataclass(frozen=True)

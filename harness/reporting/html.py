@@ -63,6 +63,9 @@ def _environment() -> jinja2.Environment:
 def _plots(data: ReportData) -> list[dict[str, str]]:
     """The figures with their titles and explanations (only those with data)."""
     labels = data.labels
+    # The scenario's stage: replay's, or a simulation's (report --simulation).
+    names = data.stage_names
+    stage = "simulate" if "simulate" in names and "replay" not in names else "replay"
     figures = [
         (
             "latency",
@@ -76,14 +79,14 @@ def _plots(data: ReportData) -> list[dict[str, str]]:
             "Errors along the scenario",
             "Errors counted so far, by scenario action id. A flat line is good; a step shows "
             "where in the scenario a target started to fail.",
-            plots.errors_along(aggregate.errors_along_scenario(data.frame), labels),
+            plots.errors_along(aggregate.errors_along_scenario(data.frame, stage), labels),
         ),
         (
             "latest",
             "/latest progress over time",
             "The highest action the target acknowledged, over the replay's time: the curve the "
             "course dashboard draws from GET /latest. Steeper is faster; a plateau is a stall.",
-            plots.latest_over_time(aggregate.latest_progress(data.frame), labels),
+            plots.latest_over_time(aggregate.latest_progress(data.frame, stage), labels),
         ),
     ]
     return [

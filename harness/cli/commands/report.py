@@ -9,6 +9,7 @@ from typing import Any
 from harness.cli.options import add_command, add_option
 from harness.config import Config
 from harness.constants import ExitCode
+from harness.errors import UsageError
 from harness.output_paths import writable_dir
 
 
@@ -22,9 +23,17 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument(
         "_results",
-        nargs="+",
+        nargs="*",
         metavar="RESULTS",
         help="results bundle directories written by 'check' (or bare results .jsonl files)",
+    )
+    add_option(
+        parser,
+        "report.simulation",
+        "--simulation",
+        metavar="DB_URL",
+        help="also every target of the simulation store 'simulate' writes (sqlite:///PATH or "
+        "postgresql://...), from its stored outcomes, during or after the run",
     )
     add_option(
         parser,
@@ -66,10 +75,15 @@ def run(config: Config, args: argparse.Namespace) -> int:
     """Read the bundles, write the reports, gate on regressions against the baseline."""
     # Imported here: pandas and matplotlib are heavy, and every other command starts faster.
     from harness.reporting.bundle import read_bundle, unique_labels
+    from harness.reporting.simulation import simulation_bundles
     from harness.reporting.write import write_reports
 
+    if not args._results and not config.report.simulation:
+        raise UsageError("report needs RESULTS bundles or --simulation DB_URL")
     out_dir = writable_dir(config.report.output, config.where("report.output"))
     targets = [read_bundle(p) for p in args._results]
+    if config.report.simulation:
+        targets += simulation_bundles(config.report.simulation)
     baseline = read_bundle(config.report.baseline) if config.report.baseline else None
     everything = unique_labels(([baseline] if baseline else []) + targets)
     if baseline is not None:
