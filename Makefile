@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
 
-.PHONY: run test lint typecheck bench venv system-deps clean example-report
+.PHONY: run test lint typecheck bench venv system-deps clean example-report dashboard-screenshot
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,6 +35,10 @@ test: $(STAMP) system-deps lint typecheck
 # Regenerates reports/example/: the reference app compared with a deviant app (~2 min).
 example-report: $(STAMP)
 	$(BIN)/python scripts/example_report.py
+
+# Regenerates docs/simulate-dashboard.png: the status page over a made-up class (~5 s).
+dashboard-screenshot: $(STAMP)
+	$(BIN)/python scripts/dashboard_screenshot.py
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

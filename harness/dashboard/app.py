@@ -109,6 +109,10 @@ def create_dashboard(store_url: str, token: str | None = None) -> Flask:
         failed = _reader().failed_requests(name)
         return render_template(template, t=target, now=now, failed=failed)
 
+    @app.get("/favicon.ico")
+    def favicon() -> Response:  # no icon: an answer all the same, not a 404 per page load
+        return Response(status=204)
+
     @app.get("/api/status")
     def api_status() -> Response:
         return jsonify(_reader().snapshot().to_json())

@@ -31,8 +31,11 @@ def rate_bars(
     n = max(len(buckets), 1)
     bar = width / n
     parts = [
-        f'<svg class="chart" viewBox="0 0 {width} {height}" width="{width}" height="{height}"'
-        f' role="img" aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg">',
+        # As wide as the room it has (a phone), up to ``width``; bars stretch with it.
+        f'<svg class="chart" viewBox="0 0 {width} {height}" preserveAspectRatio="none"'
+        f' style="width:100%;max-width:{width}px;min-width:{min(width, 120)}px;'
+        f'height:{height}px" role="img" aria-label="{escape(title)}"'
+        ' xmlns="http://www.w3.org/2000/svg">',
         f'<line x1="0" y1="{height - 0.5}" x2="{width}" y2="{height - 0.5}" stroke="#ddd"/>',
     ]
     for i, (start, requests, errors) in enumerate(buckets):

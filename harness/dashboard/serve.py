@@ -7,7 +7,7 @@ import socket
 import threading
 from dataclasses import dataclass
 
-from werkzeug.serving import BaseWSGIServer, make_server
+from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 from harness.dashboard.app import READER, create_dashboard
 from harness.errors import UsageError
@@ -26,6 +26,13 @@ def parse_listen(text: str, where: str = "--listen") -> tuple[str, int]:
         except ValueError:
             raise UsageError(f"{where}: not an IPv6 address: {host!r}") from None
     return host, int(port_text)
+
+
+class _QuietHandler(WSGIRequestHandler):
+    """No access log line per request (the page polls every 2 s); errors are still logged."""
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        return
 
 
 def _bind(host: str, port: int, where: str) -> socket.socket:
@@ -92,7 +99,9 @@ def start_dashboard(
     with sock:  # werkzeug serves on its own duplicate of the descriptor
         # One thread serves every request in turn (HTTP/1.0: each response closes its
         # connection): one database connection, and a slow client cannot pile up threads.
-        server = make_server(host, port, app, threaded=False, fd=sock.fileno())
+        server = make_server(
+            host, port, app, threaded=False, request_handler=_QuietHandler, fd=sock.fileno()
+        )
 
     def serve() -> None:
         try:
