@@ -238,6 +238,24 @@ class DrillConfig:
 
 
 @dataclass(frozen=True)
+class SimulateConfig:
+    """``minitwit-harness simulate``: the course simulator for many targets, durable."""
+
+    targets: str | None = None  # the teams file (TOML, [[target]] tables)
+    scenario: str | None = None  # needed at the first start; then the store's
+    # A factor on the recorded delays (the course: 0.00001) or "max"; None: the speed the
+    # database was started with, else 1 (real time).
+    speed: Speed | None = None
+    database_url: str = "sqlite:///simulation.db"
+    log_dir: str = "simulation-logs"  # one <name>.log per target, the course's format
+    run_time: Duration | None = None  # stop after this long (resumable)
+    timeout: Duration = SIMULATOR_TIMEOUT_S  # per request, like the simulator
+    latest_interval: Duration = 5.0  # GET /latest of each target this often
+    dashboard: str | None = None  # HOST:PORT of the live status page
+    dashboard_token: str | None = None  # required by the status page's controls
+
+
+@dataclass(frozen=True)
 class CheckConfig:
     """``minitwit-harness check``: which stages the gate runs and where the bundle goes."""
 
@@ -269,6 +287,7 @@ class Config:
     load: LoadConfig = field(default_factory=LoadConfig)
     report: ReportConfig = field(default_factory=ReportConfig)
     drill: DrillConfig = field(default_factory=DrillConfig)
+    simulate: SimulateConfig = field(default_factory=SimulateConfig)
     check: CheckConfig = field(default_factory=CheckConfig)
     #: Where each setting given by the user came from (``"replay.speed"`` -> ``"--speed"``,
     #: ``"MINITWIT_TARGET"``, ``"ci.toml"``, ``"gate default"``); not a setting itself.

@@ -52,6 +52,7 @@ DOCUMENTED_FLAGS = {
     ("load", "--max-requests"),
     ("check", "--latency-tolerance"),
     ("check", "--latency-floor-ms"),
+    ("simulate", "--latest-interval"),
 }
 
 #: Documented defaults derived at run time from another setting (compared on their own below).

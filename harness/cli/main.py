@@ -30,6 +30,7 @@ COMMANDS: tuple[str, ...] = (
     "allowlist",
     "load",
     "drill",
+    "simulate",
     "check",
     "report",
     "dashboard",

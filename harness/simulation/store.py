@@ -6,7 +6,8 @@ whose resolution at today's epoch is 128 s). The tables:
 
 ``sim_meta``
     key/value: ``schema_version``, ``scenario`` (path), ``scenario_sha256``, ``speed``,
-    ``started_at`` (the first start of the simulation; schedules are relative to it).
+    ``started_at`` (the first start of the simulation; schedules are relative to it, shifted
+    per target when its lane falls more than 1 s behind: a pause, a restart, a slow target).
 ``sim_targets``
     one row per target: ``name`` (key), ``base_url``, ``source_address`` (NULL: default
     route), ``start_offset`` (seconds after ``started_at``), ``paused`` (0/1), ``added_at``,
@@ -16,8 +17,10 @@ whose resolution at today's epoch is 128 s). The tables:
     (``finished`` NULL: in flight) and completed with its outcome. ``attempt`` is 1, or 2 for
     an action that was in flight when ``simulate`` died and was sent again. ``failed`` is 1
     when the course simulator counts the outcome as an error (then ``exchange`` holds the
-    request and response, cut at a fixed size), 0 when not, NULL while in flight. ``error`` is
-    the simulator's error class (``ConnectionError``, ``ReadTimeout``, ...) or NULL.
+    request and response, cut at a fixed size: the request as sent, ``--- answer ---``,
+    then ``HTTP <status>`` and the body, or ``no answer: <ErrorClass>``), 0 when not, NULL
+    while in flight. ``error`` is the simulator's error class (``ConnectionError``,
+    ``ReadTimeout``, ...) or NULL.
 ``sim_latest``
     the simulator's polls of ``GET /latest``: ``value`` as the target reports it (NULL when it
     did not answer a well-formed body; ``error`` says why), ``last_sent`` the greatest action

@@ -168,10 +168,18 @@ def _dropped(sock: socket.socket) -> bool:
 class WireClient:
     """Sends planned requests to one target; one instance per concurrent sender."""
 
-    def __init__(self, target: Endpoint, timeout: float, *, keep_alive: bool = False) -> None:
+    def __init__(
+        self,
+        target: Endpoint,
+        timeout: float,
+        *,
+        keep_alive: bool = False,
+        source_address: str | None = None,
+    ) -> None:
         self.target = target
         self.timeout = timeout
         self.keep_alive = keep_alive
+        self.source_address = source_address  # bind here first (allowlists: simulate)
         self._sock: socket.socket | None = None
         self._sock_target = target  # where the held connection goes
         # Imported here, not at the top: geventhttpclient imports gevent, which must stay out
@@ -260,6 +268,8 @@ class WireClient:
             sock = socket.socket(family, socket.SOCK_STREAM)
             try:
                 sock.settimeout(self.timeout)
+                if self.source_address is not None:
+                    sock.bind((self.source_address, 0))
                 sock.connect(address)
                 if target.https:  # verified like requests does, with the system's CAs
                     context = ssl.create_default_context()
