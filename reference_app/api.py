@@ -10,8 +10,8 @@ from typing import Any, ParamSpec, TypeVar
 from flask import Blueprint, Response, current_app, jsonify, request
 from werkzeug.routing import PathConverter
 
-from reference_app import db
 from reference_app.auth import simulator_required
+from reference_app.db import IntegrityError, Row
 from reference_app.errors import ApiError
 from reference_app.params import (
     body_object,
@@ -19,6 +19,7 @@ from reference_app.params import (
     limit_param,
     text_field,
 )
+from reference_app.request_db import defer_latest, execute, flush_latest, query, query_one
 
 bp = Blueprint("api", __name__)
 
@@ -49,11 +50,11 @@ def records_latest(view: Callable[P, R]) -> Callable[P, R]:
         value = latest_param(request.args.get("latest"))
         if value is None:
             return view(*args, **kwargs)
-        db.defer_latest(str(value))
+        defer_latest(str(value))
         try:
             return view(*args, **kwargs)
         finally:
-            db.flush_latest()
+            flush_latest()
 
     return wrapped
 
@@ -68,7 +69,7 @@ def _no_content() -> Response:
 
 
 def _user_id(username: str) -> int:
-    row = db.query_one("SELECT user_id FROM users WHERE username = ?", (username,))
+    row = query_one("SELECT user_id FROM users WHERE username = ?", (username,))
     if row is None:
         raise ApiError(404, USER_NOT_FOUND)
     return int(row[0])
@@ -78,8 +79,8 @@ def _user_id(username: str) -> int:
 @records_latest
 def get_latest() -> Response:
     """The most recently recorded ``latest`` value, -1 before any (this request's included)."""
-    db.flush_latest()
-    row = db.query_one("SELECT value FROM latest WHERE id = 1")
+    flush_latest()
+    row = query_one("SELECT value FROM latest WHERE id = 1")
     return jsonify({"latest": int(row[0]) if row else -1})
 
 
@@ -94,20 +95,20 @@ def register() -> Response:
         raise ApiError(400, "You have to enter a valid email address")
     pwd = text_field(body, "pwd", "You have to enter a password", allow_empty=False)
     taken = ApiError(400, "The username is already taken")
-    if db.query_one("SELECT 1 FROM users WHERE username = ?", (username,)) is not None:
+    if query_one("SELECT 1 FROM users WHERE username = ?", (username,)) is not None:
         raise taken  # cheap early answer; the unique constraint below is the real guard
     pw_hash = current_app.extensions["minitwit_hasher"].hash(pwd)
     try:
-        db.execute(
+        execute(
             "INSERT INTO users (username, email, pw_hash) VALUES (?, ?, ?)",
             (username, email, pw_hash),
         )
-    except db.IntegrityError:
+    except IntegrityError:
         raise taken from None
     return _no_content()
 
 
-def _messages(rows: list[db.Row]) -> Response:
+def _messages(rows: list[Row]) -> Response:
     return jsonify([{"content": r[0], "pub_date": int(r[1]), "user": r[2]} for r in rows])
 
 
@@ -119,7 +120,7 @@ def all_messages() -> Response:
     limit = limit_param(request.args.get("no"))
     # The subquery walks the message primary key backwards and stops after `limit` rows,
     # on both backends, however large the table is.
-    rows = db.query(
+    rows = query(
         "SELECT m.text, m.pub_date, u.username FROM "
         "(SELECT message_id, author_id, text, pub_date FROM message "
         "ORDER BY message_id DESC LIMIT ?) m "
@@ -136,7 +137,7 @@ def user_messages(username: str) -> Response:
     """The newest ``no`` messages of one user, newest first; 404 for an unknown user."""
     user_id = _user_id(username)
     limit = limit_param(request.args.get("no"))
-    rows = db.query(
+    rows = query(
         "SELECT text, pub_date FROM message WHERE author_id = ? ORDER BY message_id DESC LIMIT ?",
         (user_id, limit),
     )
@@ -150,7 +151,7 @@ def post_message(username: str) -> Response:
     """Store a message by ``username``; 404 unknown author, 400 missing or non-string content."""
     user_id = _user_id(username)
     content = text_field(body_object(), "content", "content must be a string", allow_empty=True)
-    db.execute(
+    execute(
         "INSERT INTO message (author_id, text, pub_date) VALUES (?, ?, ?)",
         (user_id, content, int(time.time())),
     )
@@ -164,7 +165,7 @@ def follows(username: str) -> Response:
     """The users ``username`` follows (in the order followed), at most ``no``."""
     user_id = _user_id(username)
     limit = limit_param(request.args.get("no"))
-    rows = db.query(
+    rows = query(
         "SELECT u.username FROM follower f JOIN users u ON u.user_id = f.whom_id "
         "WHERE f.who_id = ? ORDER BY f.follow_id LIMIT ?",
         (user_id, limit),
@@ -189,10 +190,10 @@ def follow_or_unfollow(username: str) -> Response:
         # Spec section 4 lists "self-follow is allowed" as a quirk of the course reference.
         raise ApiError(400, "A user cannot follow itself")
     if key == "follow":
-        db.execute(
+        execute(
             "INSERT INTO follower (who_id, whom_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
             (user_id, target_id),
         )
     else:
-        db.execute("DELETE FROM follower WHERE who_id = ? AND whom_id = ?", (user_id, target_id))
+        execute("DELETE FROM follower WHERE who_id = ? AND whom_id = ?", (user_id, target_id))
     return _no_content()

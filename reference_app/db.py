@@ -15,17 +15,16 @@ import select
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol
 
 import psycopg
-from flask import Flask, current_app, g
+from flask import current_app
 
 Row = tuple[Any, ...]
 Params = Sequence[Any]
-T = TypeVar("T")
 
 #: SQLite settings applied to every connection. WAL lets readers run beside the one
 #: writer; NORMAL sync is durable across application crashes in WAL mode and avoids an
@@ -106,7 +105,8 @@ class Database:
             conn.execute(pragma)
         return conn
 
-    def _sqlite_thread_connection(self) -> sqlite3.Connection:
+    def thread_connection(self) -> sqlite3.Connection:
+        """This thread's long-lived SQLite connection (outside any transaction)."""
         # One long-lived connection per thread and process. Closing the last connection
         # of a WAL database checkpoints and deletes the WAL, with fsyncs: a connection per
         # request would pay that on every request.
@@ -168,7 +168,7 @@ class Database:
     def connect(self) -> Iterator[Connection]:
         """A connection in autocommit mode for the block (borrowed, when pooled)."""
         if self.backend == "sqlite" and self.pooled:
-            yield self._sqlite_thread_connection()
+            yield self.thread_connection()
         elif self.backend == "sqlite":
             conn = self._sqlite_connect()
             try:
@@ -324,95 +324,10 @@ def _translate(text: str, backend: str) -> str:
     return text
 
 
-# -- Flask integration (flaskr's get_db/close_db) --------------------------------------
+# -- Flask integration: the request's connection is in request_db.py ------------------
 
 
 def get_database() -> Database:
     """The app's :class:`Database`."""
     database: Database = current_app.extensions["minitwit_db"]
-    return database
-
-
-def query(sql: str, params: Params = ()) -> list[Row]:
-    """All rows of one read on the request's connection."""
-    return _on_request_connection(lambda db, conn: list(db.run(conn, sql, params).fetchall()))
-
-
-def query_one(sql: str, params: Params = ()) -> Row | None:
-    """The first row of one read, or None."""
-    row: Row | None = _on_request_connection(lambda db, conn: db.run(conn, sql, params).fetchone())
-    return row
-
-
-def execute(sql: str, params: Params = ()) -> int:
-    """Run one write on the request's connection; return the number of rows it changed.
-
-    A ``latest`` value deferred by :func:`defer_latest` is written in the same transaction.
-    """
-    latest = g.pop("pending_latest", None)
-
-    def write(database: Database, conn: Connection) -> int:
-        with database.writing():
-            if latest is not None:
-                return database.run_with_latest(conn, sql, params, latest)
-            return int(database.run(conn, sql, params).rowcount)
-
-    return _on_request_connection(write)
-
-
-def defer_latest(value: str) -> None:
-    """Record ``value`` as ``latest`` with the request's next write (or at :func:`flush_latest`)."""
-    g.pending_latest = value
-
-
-def flush_latest() -> None:
-    """Write a deferred ``latest`` value now, if the request's writes did not carry it."""
-    latest = g.pop("pending_latest", None)
-    if latest is not None:
-
-        def write(database: Database, conn: Connection) -> None:
-            with database.writing():
-                database.run(conn, LATEST_SQL, (latest,))
-
-        _on_request_connection(write)
-
-
-def _on_request_connection(work: Callable[[Database, Connection], T]) -> T:
-    """``work`` on the request's connection, once more on a new one if the server ended it.
-
-    PostgreSQL answers a statement sent on a session it is ending (a restart, an
-    administrator's ``pg_terminate_backend``) with ``AdminShutdown`` instead of running it,
-    so nothing of it was applied and it is safe to send again. The pool's check may miss
-    such a session when the shutdown is still on its way to the socket.
-    """
-    database = get_database()
-    try:
-        return work(database, _request_connection(database))
-    except psycopg.errors.AdminShutdown:
-        close_request_connection()  # the pool discards a broken connection
-        return work(database, _request_connection(database))
-
-
-def _request_connection(database: Database) -> Connection:
-    if "db_conn" not in g:
-        context = database.connect()
-        g.db_context = context
-        g.db_conn = context.__enter__()
-    conn: Connection = g.db_conn
-    return conn
-
-
-def close_request_connection(exc: BaseException | None = None) -> None:
-    """Give the request's connection back (teardown handler)."""
-    context = g.pop("db_context", None)
-    g.pop("db_conn", None)
-    if context is not None:
-        context.__exit__(None, None, None)
-
-
-def init_app(app: Flask, url: str) -> Database:
-    """Attach a :class:`Database` for ``url`` to ``app``."""
-    database = Database(url, pool_size=int(app.config.get("DB_POOL_SIZE", 4)))
-    app.extensions["minitwit_db"] = database
-    app.teardown_appcontext(close_request_connection)
     return database

@@ -9,9 +9,10 @@ Without it (one process) the metrics live in a registry of their own, never the 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Iterable
 from typing import Any
 
-from flask import Flask, Response, g, request
+from flask import Flask, Response, request
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     CollectorRegistry,
@@ -60,34 +61,49 @@ class Metrics:
         return bytes(generate_latest(registry))
 
 
+class _Observed:
+    """WSGI middleware around the Flask app: times every request, counts it by label set.
+
+    The labels are read when the app starts its response, still inside Flask's request
+    context (the route template is the request's ``url_rule``). A middleware rather than
+    ``before_request``/``after_request`` hooks: two hooks and their context lookups cost
+    more than the observation itself.
+    """
+
+    def __init__(self, wsgi_app: Callable[..., Iterable[bytes]], metrics: Metrics) -> None:
+        self.wsgi_app = wsgi_app
+        self.metrics = metrics
+        # The labelled children, looked up once per label set: ``labels()`` takes a lock and
+        # builds a key on every call, a cost paid on every request otherwise.
+        self.children: dict[tuple[str, str, str], tuple[Any, Any]] = {}
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+        start = time.perf_counter()
+
+        def observe(status: str, headers: Any, exc_info: Any = None) -> Any:
+            rule = request.url_rule
+            method = environ.get("REQUEST_METHOD", "GET").upper()
+            key = (
+                method if method in METHODS else "OTHER",
+                rule.rule if rule is not None else UNMATCHED,
+                status[:3],
+            )
+            child = self.children.get(key)
+            if child is None:
+                child = (self.metrics.requests.labels(*key), self.metrics.latency.labels(*key))
+                self.children[key] = child
+            child[0].inc()
+            child[1].observe(time.perf_counter() - start)
+            return start_response(status, headers, exc_info)
+
+        return self.wsgi_app(environ, observe)
+
+
 def init_app(app: Flask) -> None:
     """Time every request, count it by route template and status, and serve ``/metrics``."""
     metrics = Metrics(app.config.get("PROMETHEUS_MULTIPROC_DIR") or None)
     app.extensions["minitwit_metrics"] = metrics
-
-    @app.before_request
-    def start_timer() -> None:
-        g.metrics_start = time.perf_counter()
-
-    # The labelled children, looked up once per label set: ``labels()`` takes a lock and
-    # builds a key on every call, a cost paid on every request otherwise.
-    children: dict[tuple[str, str, int], tuple[Any, Any]] = {}
-
-    @app.after_request
-    def observe(response: Response) -> Response:
-        start = g.pop("metrics_start", None)
-        if start is not None:
-            rule = request.url_rule.rule if request.url_rule is not None else UNMATCHED
-            method = request.method if request.method in METHODS else "OTHER"
-            key = (method, rule, response.status_code)
-            child = children.get(key)
-            if child is None:
-                labels = (key[0], key[1], str(key[2]))
-                child = (metrics.requests.labels(*labels), metrics.latency.labels(*labels))
-                children[key] = child
-            child[0].inc()
-            child[1].observe(time.perf_counter() - start)
-        return response
+    app.wsgi_app = _Observed(app.wsgi_app, metrics)  # type: ignore[method-assign]
 
     def serve_metrics() -> Response:
         return Response(metrics.exposition(), content_type=CONTENT_TYPE_LATEST)
