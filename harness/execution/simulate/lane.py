@@ -26,7 +26,7 @@ from harness.execution.drill.traffic import LATEST, latest_record
 from harness.execution.replay.outcome import judged_outcome, tool_error_outcome
 from harness.execution.replay.simlog import simulator_log_line
 from harness.execution.replay.transport import Endpoint, WireClient, WireReply
-from harness.execution.simulate.writer import Writer
+from harness.execution.simulate.writer import StoreLost, Writer
 from harness.planning.requests import PlannedRequest, request_for
 from harness.scenario.model import Action
 from harness.simulation.record import (
@@ -129,6 +129,8 @@ class Lane:
                 if now - due > REBASE_S:
                     self.base += now - due
                 self._send(client, action, due)
+        except StoreLost:
+            return  # the engine reports the store's failure, once
         finally:
             client.close()
             poller.close()
