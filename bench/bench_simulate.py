@@ -73,11 +73,13 @@ def _one_run(store_url: str, ports: list[int], seconds: int, tmp: Path) -> dict[
         *("--run-time", str(seconds + 30)),  # a bound: the run ends by itself before
     ]
     started = time.monotonic()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
+    console = tmp / "console.txt"
+    with open(console, "wb") as out:
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=out)
+    _, status, usage = os.wait4(proc.pid, 0)  # the child's own CPU, all its threads
     proc.returncode = os.waitstatus_to_exitcode(status)
     elapsed = time.monotonic() - started
-    stderr = proc.stderr.read().decode() if proc.stderr else ""
+    stderr = console.read_text(errors="replace")
     cpu_s = usage.ru_utime + usage.ru_stime
     store = open_store(store_url)
     try:
@@ -122,6 +124,7 @@ def run(quick: bool, out_dir: Path) -> dict[str, Any]:
         )
         stack.callback(stop_process, stub)
         assert stub.stdout is not None
+        stack.callback(stub.stdout.close)
         ready, *words = stub.stdout.readline().split()
         assert ready == "ready", ready
         ports = [int(w) for w in words]
