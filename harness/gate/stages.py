@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from harness.checks.policy import NOT_COMPARED
 from harness.config import Config
 from harness.events import Event, EventSink, RunFinished, RunStarted
 from harness.findings import Exchange, Finding
@@ -64,18 +65,26 @@ def _plain(value: Any) -> Any:
 
 
 class _VerifyClock:
-    """A sink in front of ``sink`` that times verify (run inside replay) from its events."""
+    """A sink in front of ``sink`` that times verify (run inside replay) from its events.
+
+    It keeps verify's verdict too: not ok on an error or on a read it could not compare.
+    """
 
     def __init__(self, sink: EventSink) -> None:
         self._sink = sink
         self._started: float | None = None
         self.seconds = 0.0
+        self.ok = True
+        self.not_compared = 0
 
     def __call__(self, event: Event) -> None:
         if isinstance(event, RunStarted) and event.kind == "verify":
             self._started = time.monotonic()
         elif isinstance(event, RunFinished) and event.kind == "verify" and self._started:
             self.seconds = time.monotonic() - self._started
+            self.ok = event.ok
+            lines = event.summary.splitlines()
+            self.not_compared = sum(1 for line in lines if line.startswith(NOT_COMPARED))
         self._sink(event)
 
 
@@ -105,8 +114,9 @@ def replay_stage(config: Config, sink: EventSink, bundle: Path) -> StageRun:
         ),
         StageSummary(
             name="verify",
-            status=_status(not verify),
-            detail=f"{len(verify)} data differences",
+            status=_status(clock.ok),
+            detail=f"{len(verify)} data differences"
+            + (f"; {clock.not_compared} read(s) not compared" if clock.not_compared else ""),
             duration_s=clock.seconds,
         ),
     )

@@ -6,7 +6,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from harness.findings import Exchange, Finding, Profile, Severity
+from harness.checks.policy import Behaviour, severity, shape_check
+from harness.findings import Exchange, Finding, Profile
 from harness.verify.alteration import Stored
 
 STAGE = "verify"
@@ -21,11 +22,17 @@ class Context:
     where: str
     evidence: tuple[Exchange, ...]
 
-    def finding(self, check: str, message: str) -> Finding:
-        """A verify finding: an error of the normative API, with this context's reads."""
+    def finding(
+        self, check: str, message: str, seen: Behaviour = Behaviour.DATA_CHANGED
+    ) -> Finding:
+        """A verify finding with this context's reads, graded by the severity policy.
+
+        Data read back differently (the default) is an error; a body of the wrong shape is
+        named by the contract's body check for it (:func:`shape`), with the same severity.
+        """
         return Finding(
             check=check,
-            severity=Severity.ERROR,
+            severity=severity(seen),
             profile=Profile.STRICT,
             message=message,
             stage=STAGE,
@@ -33,6 +40,11 @@ class Context:
             where=self.where,
             evidence=self.evidence,
         )
+
+    def shape(self, message: str, *, null_list: bool = False) -> Finding:
+        """A read whose body is off its schema: the contract's check and severity for it."""
+        check = shape_check(self.where, null_list=null_list)
+        return self.finding(check, message, Behaviour.BODY_SHAPE)
 
 
 def preview(text: Stored, limit: int = 60) -> str:

@@ -8,11 +8,13 @@ timeline. Reads never carry ``latest``. Events are emitted from the calling thre
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from typing import Any
 
+from harness.checks.policy import NOT_COMPARED, Behaviour
 from harness.errors import TargetUnreachable
 from harness.events import (
     ActionChecked,
@@ -22,7 +24,7 @@ from harness.events import (
     RunStarted,
     null_sink,
 )
-from harness.findings import Finding
+from harness.findings import Finding, Severity
 from harness.planning.expected import ExpectedState, UserExpectation, expected_state
 from harness.planning.requests import user_path
 from harness.results import Outcome
@@ -60,18 +62,31 @@ def _follow_list(body: Any) -> list[Any] | None:
 def _usable(ctx: Context, read: ReadBack, path: str, findings: list[Finding]) -> bool:
     """True when ``read`` is a 200 with a JSON body; otherwise add the finding that says why."""
     if read.status is None:
-        findings.append(ctx.finding("verify.read-failed", f"GET {path} failed: {read.problem}"))
+        message = f"GET {path} failed: {read.problem}"
+        findings.append(ctx.finding("verify.read-failed", message, Behaviour.SERVER_ERROR))
         return False
     if read.status != 200:
         wrong_base = path == "/latest" and read.status == 404
         hint = " (is --target the base URL of the API?)" if wrong_base else ""
         message = f"GET {path} answered {read.status}{hint}"
-        findings.append(ctx.finding("verify.read-failed", message))
+        seen = Behaviour.SERVER_ERROR if read.status >= 500 else Behaviour.DATA_CHANGED
+        findings.append(ctx.finding("verify.read-failed", message, seen))
         return False
-    if read.problem is not None:
-        findings.append(ctx.finding("verify.malformed-response", f"GET {path}: {read.problem}"))
+    if read.problem is not None:  # not JSON: nothing to compare (the caller notes it)
+        findings.append(ctx.shape(f"GET {path}: {read.problem}"))
         return False
     return True
+
+
+def _null_list(ctx: Context, body: Any, path: str, findings: list[Finding]) -> Any:
+    """``body`` with ``null`` for a list read as ``[]`` (the finding added), else as it came."""
+    if body is None:
+        findings.append(ctx.shape(f"GET {path}: null instead of []", null_list=True))
+        return []
+    if isinstance(body, dict) and "follows" in body and body["follows"] is None:
+        findings.append(ctx.shape(f"GET {path}: follows is null instead of []", null_list=True))
+        return {**body, "follows": []}
+    return body
 
 
 class _Verifier:
@@ -81,6 +96,13 @@ class _Verifier:
         self.reader = reader
         self.state = state
         self.target = target
+        self.not_compared: list[str] = []  # reads that could not be judged (inconclusive)
+        self._lock = threading.Lock()
+
+    def skipped(self, path: str, why: str) -> None:
+        """Note a read whose answer could not be compared: verify is inconclusive there."""
+        with self._lock:
+            self.not_compared.append(f"GET {path} ({why})")
 
     def latest(self) -> tuple[ReadBack, list[Finding]]:
         read = self.reader.get("/latest")
@@ -91,9 +113,12 @@ class _Verifier:
         if _usable(ctx, read, "/latest", findings):
             value, problem = parse_latest(read.body)
             if value is None:
-                findings.append(ctx.finding("verify.malformed-response", f"GET /latest: {problem}"))
+                findings.append(ctx.shape(f"GET /latest: {problem}"))
+                self.skipped("/latest", str(problem))
             else:
                 findings.extend(compare_latest(ctx, self.state, value))
+        elif read.status == 200:
+            self.skipped("/latest", str(read.problem))
         return read, findings
 
     def user(self, user: UserExpectation) -> _UserResult:
@@ -110,14 +135,17 @@ class _Verifier:
                 )
             return result
         if _usable(ctx, reads[-1], path, result.findings):
-            messages, problem = parse_messages(reads[-1].body)
+            body = _null_list(ctx, reads[-1].body, path, result.findings)
+            messages, problem = parse_messages(body)
             if problem is not None:
-                result.findings.append(
-                    ctx.finding("verify.malformed-response", f"GET {path}: {problem}")
-                )
+                result.findings.append(ctx.shape(f"GET {path}: {problem}"))
             if messages is not None:
                 result.timeline = messages
                 result.findings.extend(compare_user_messages(ctx, user, messages))
+            else:
+                self.skipped(path, str(problem))
+        elif reads[-1].status == 200:
+            self.skipped(path, str(reads[-1].problem))
         self._follows(user, result)
         return result
 
@@ -128,14 +156,17 @@ class _Verifier:
         result.reads.extend(("fllws", r) for r in reads)
         ctx = Context(self.target, "GET /fllws/<user>", (reads[-1].exchange,))
         if not _usable(ctx, reads[-1], path, result.findings):
+            if reads[-1].status == 200:
+                self.skipped(path, str(reads[-1].problem))
             return
-        names, problem = parse_follows(reads[-1].body)
+        body = _null_list(ctx, reads[-1].body, path, result.findings)
+        names, problem = parse_follows(body)
         if problem is not None:
-            result.findings.append(
-                ctx.finding("verify.malformed-response", f"GET {path}: {problem}")
-            )
+            result.findings.append(ctx.shape(f"GET {path}: {problem}"))
         if names is not None:
             result.findings.extend(compare_follows(ctx, user, names))
+        else:
+            self.skipped(path, str(problem))
 
     def public(self, timelines: dict[str, list[Message]]) -> tuple[list[ReadBack], list[Finding]]:
         """Read ``GET /msgs`` back to the run's oldest message and judge the run's users."""
@@ -157,10 +188,12 @@ class _Verifier:
         ctx = Context(self.target, "GET /msgs", (reads[-1].exchange,))
         findings: list[Finding] = []
         if _usable(ctx, reads[-1], "/msgs", findings):
-            messages, problem = parse_messages(reads[-1].body)
+            messages, problem = parse_messages(_null_list(ctx, reads[-1].body, "/msgs", findings))
             if problem is not None:
-                findings.append(ctx.finding("verify.malformed-response", f"GET /msgs: {problem}"))
-            if messages is not None:
+                findings.append(ctx.shape(f"GET /msgs: {problem}"))
+            if messages is None:
+                self.skipped("/msgs", str(problem))
+            else:
                 since = None
                 listed = _as_list(reads[-1].body)
                 if reads[-1].full(listed) and not reached(listed or []):
@@ -169,6 +202,8 @@ class _Verifier:
                 findings.extend(
                     compare_public(ctx, self.state, messages, dict(timelines), since=since)
                 )
+        elif reads[-1].status == 200:
+            self.skipped("/msgs", str(reads[-1].problem))
         return reads, findings
 
 
@@ -212,7 +247,9 @@ def run_verify(
     that sent ``actions``): their timings narrow the ids ``/latest`` may hold. Only the
     users of ``actions`` are judged; anything else the target holds is ignored. An
     unreachable target raises TargetUnreachable; anything it answers wrongly is a finding.
-    The summary of the ``RunFinished`` event notes outcomes left open by unacknowledged writes.
+    The summary of the ``RunFinished`` event notes outcomes left open by unacknowledged writes
+    and reads it could not compare (``NOT_COMPARED``); its ``ok`` is false on any error
+    finding and on any read not compared (severities: :mod:`harness.checks.policy`).
     """
     state = expected_state(actions, acknowledged, outcomes=outcomes)
     names = sorted(state.users)
@@ -236,7 +273,11 @@ def run_verify(
         sink(FindingReported(finding))
     summary = f"{len(names)} users read back, {len(findings)} difference(s)"
     summary += "".join(f"\nambiguous (not an error): {note}" for note in state.ambiguous)
-    sink(RunFinished("verify", ok=not findings, summary=summary))
+    skipped = verifier.not_compared
+    summary += "".join(f"\n{NOT_COMPARED}: {note}" for note in skipped)
+    errors = any(f.severity is Severity.ERROR for f in findings)
+    # Never ok for what it could not compare: those reads are inconclusive, not passed.
+    sink(RunFinished("verify", ok=not errors and not skipped, summary=summary))
     return findings
 
 

@@ -9,15 +9,8 @@ from typing import Any
 
 import schemas
 from harness.checks.contract.client import Reply
+from harness.checks.policy import SUCCESS_SCHEMAS, Behaviour, severity
 from harness.findings import Severity
-
-#: Body schema of a successful answer, by endpoint (method and route template).
-SUCCESS_SCHEMAS: dict[str, str] = {
-    "GET /latest": "latest",
-    "GET /msgs": "messages",
-    "GET /msgs/<user>": "messages",
-    "GET /fllws/<user>": "follows",
-}
 
 #: Statuses whose HTML bodies are a quirk of the course reference (spec section 4).
 HTML_QUIRK_STATUSES = frozenset({404, 405, 415, 500})
@@ -33,6 +26,10 @@ BODY_CHECKS: dict[str, str] = {
     "http.json-content-type": "JSON bodies are sent as application/json",
     "http.server-error": "no answer is a 5xx",
 }
+
+
+#: How bad a wrong body is (the severity policy): schemas, error bodies, media types.
+SHAPE = severity(Behaviour.BODY_SHAPE)
 
 
 @dataclass(frozen=True)
@@ -93,25 +90,21 @@ def judge_error_body(reply: Reply) -> BodyVerdict | None:
         if quirk:
             return BodyVerdict(
                 "http.error-body-json",
-                Severity.QUIRK,
+                severity(Behaviour.QUIRK),
                 f"{status} answered with an HTML body (quirk of the course reference)",
             )
-        return BodyVerdict(
-            "http.error-body-json", Severity.WARNING, f"{status} answered with an HTML body"
-        )
+        return BodyVerdict("http.error-body-json", SHAPE, f"{status} answered with an HTML body")
     if not reply.has_json:
-        return BodyVerdict("http.error-body-json", Severity.WARNING, f"{status} body is not JSON")
+        return BodyVerdict("http.error-body-json", SHAPE, f"{status} body is not JSON")
     problem = schema_problem("error", reply.data)
     if problem is None and reply.data.get("status") != status:
         problem = f"'status' is {reply.data.get('status')!r}, the HTTP status is {status}"
     if problem is not None:
-        return BodyVerdict(
-            "http.error-body-json", Severity.WARNING, f"{status} error body: {problem}"
-        )
+        return BodyVerdict("http.error-body-json", SHAPE, f"{status} error body: {problem}")
     if reply.content_type != "application/json":
         return BodyVerdict(
             "http.json-content-type",
-            Severity.WARNING,
+            SHAPE,
             f"JSON error body sent as {reply.content_type or 'no Content-Type'}",
         )
     return None
@@ -123,23 +116,25 @@ def judge_body(reply: Reply, where: str) -> BodyVerdict | None:
     if status is None:
         return None
     if status >= 500:
-        return BodyVerdict("http.server-error", Severity.ERROR, f"{where} answered {status}")
+        return BodyVerdict(
+            "http.server-error", severity(Behaviour.SERVER_ERROR), f"{where} answered {status}"
+        )
     if status >= 400:
         return judge_error_body(reply)
     if status == 204 and (reply.exchange.response_body or "").strip():
-        return BodyVerdict("http.empty-204", Severity.WARNING, "204 answered with a body")
+        return BodyVerdict("http.empty-204", SHAPE, "204 answered with a body")
     name = SUCCESS_SCHEMAS.get(where)
     if status != 200 or name is None or reply.exchange.method == "HEAD":
         return None
     if not reply.has_json:
-        return BodyVerdict(f"schema.{name}", Severity.WARNING, f"{where} body is not JSON")
+        return BodyVerdict(f"schema.{name}", SHAPE, f"{where} body is not JSON")
     problem = schema_problem(name, reply.data)
     if problem is not None:
-        return BodyVerdict(f"schema.{name}", Severity.WARNING, f"{where} body: {problem}")
+        return BodyVerdict(f"schema.{name}", SHAPE, f"{where} body: {problem}")
     if reply.content_type != "application/json":
         return BodyVerdict(
             "http.json-content-type",
-            Severity.WARNING,
+            SHAPE,
             f"JSON body sent as {reply.content_type or 'no Content-Type'}",
         )
     return None

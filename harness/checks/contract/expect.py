@@ -5,8 +5,9 @@ from __future__ import annotations
 from harness.checks.contract.client import Reply
 from harness.checks.contract.context import CheckContext, describe
 from harness.checks.contract.quirks import quirk_message
+from harness.checks.policy import Behaviour, severity
 from harness.checks.verdicts import simulator_verdict
-from harness.findings import Finding, Severity
+from harness.findings import Finding
 
 
 def grade(
@@ -21,6 +22,8 @@ def grade(
 ) -> Finding | None:
     """None when ``reply`` has an expected status; else a finding graded by the policy.
 
+    The severity is :mod:`harness.checks.policy`'s for what was seen.
+
     ``quirks`` maps statuses to the quirk they match; ``command`` (register, tweet, follow,
     unfollow) says the course simulator judges this write, so a status it rejects is an
     error of profile ``simulator``; ``accepted_is_error`` grades a 2xx as an error (data
@@ -33,10 +36,13 @@ def grade(
     shown = "/".join(str(s) for s in allowed)
     observed = f"{what}: expected {shown}, got {describe(reply)}"
     if status is not None and quirks and status in quirks:
-        return ctx.finding(Severity.QUIRK, quirk_message(quirks[status], observed), reply)
+        return ctx.finding(
+            severity(Behaviour.QUIRK), quirk_message(quirks[status], observed), reply
+        )
     logged = command is not None and not simulator_verdict(command, status, reply.exchange.error).ok
     if status is None or status >= 500 or logged:
-        return ctx.finding(Severity.ERROR, observed, reply, simulator=logged or status is None)
+        seen = Behaviour.SIMULATOR_LOGGED if logged else Behaviour.SERVER_ERROR
+        return ctx.finding(severity(seen), observed, reply, simulator=logged or status is None)
     if accepted_is_error and 200 <= status < 300:
-        return ctx.finding(Severity.ERROR, observed, reply)
-    return ctx.finding(Severity.WARNING, observed, reply)
+        return ctx.finding(severity(Behaviour.DATA_CHANGED), observed, reply)
+    return ctx.finding(severity(Behaviour.NORMATIVE), observed, reply)

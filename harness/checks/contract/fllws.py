@@ -10,6 +10,7 @@ from harness.checks.contract.context import CheckContext, Precondition, describe
 from harness.checks.contract.expect import grade
 from harness.checks.contract.model import Check
 from harness.checks.contract.quirks import quirk_message
+from harness.checks.policy import Behaviour, severity
 from harness.findings import Finding, Severity
 
 
@@ -170,7 +171,9 @@ def empty_list(ctx: CheckContext) -> Iterator[Finding]:
     if found is not None:
         yield found
     elif names != []:
-        yield ctx.finding(Severity.WARNING, f"following nobody answered {describe(listed)}", listed)
+        yield ctx.finding(
+            severity(Behaviour.BODY_SHAPE), f"following nobody answered {describe(listed)}", listed
+        )
 
 
 def no_limit(ctx: CheckContext) -> Iterator[Finding]:

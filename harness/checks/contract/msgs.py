@@ -11,6 +11,7 @@ from harness.checks.contract.context import CheckContext, Precondition, describe
 from harness.checks.contract.expect import grade
 from harness.checks.contract.model import Check
 from harness.checks.contract.quirks import quirk_message
+from harness.checks.policy import Behaviour, severity
 from harness.findings import Finding, Severity
 
 #: Content with the hazards of the course scenario: BOM, curly quotes, markup, ampersands.
@@ -114,7 +115,9 @@ def empty_list(ctx: CheckContext) -> Iterator[Finding]:
             yield found
         elif json_of(listed) != []:
             yield ctx.finding(
-                Severity.WARNING, f"no messages answered {describe(listed)} instead of []", listed
+                severity(Behaviour.BODY_SHAPE),
+                f"no messages answered {describe(listed)} instead of []",
+                listed,
             )
 
 

@@ -12,6 +12,7 @@ from typing import Any
 from harness.checks.contract.bodies import judge_error_body
 from harness.checks.contract.client import Crash, Reply, parse_json
 from harness.checks.contract.context import STAGE
+from harness.checks.policy import Behaviour, severity
 from harness.findings import Exchange, Finding, Profile, Severity
 from harness.liveness import Failure
 
@@ -20,6 +21,11 @@ TEST_PHASES = ("examples", "coverage", "fuzzing", "stateful")
 
 #: Schemathesis checks whose failure is an error of the target (a 5xx); the rest are warnings.
 ERROR_CHECKS = frozenset({"not_a_server_error"})
+
+#: Schemathesis checks about a body's shape or media type (the rest judge statuses).
+SHAPE_CHECKS = frozenset(
+    {"response_schema_conformance", "content_type_conformance", "response_headers_conformance"}
+)
 
 #: Suite checks whose quirk holds for every endpoint (the suite probes one of them).
 API_WIDE_QUIRKS = frozenset({"http.missing-content-type"})
@@ -135,6 +141,11 @@ def named_by(check: str, where: str, exchange: Exchange, known: list[Finding]) -
     return None
 
 
+def _behaviour(check: str) -> Behaviour:
+    """What a failed Schemathesis check (other than a 5xx) saw, for the severity policy."""
+    return Behaviour.BODY_SHAPE if check in SHAPE_CHECKS else Behaviour.NORMATIVE
+
+
 def _finding(
     check: str, info: dict[str, Any], exchange: Exchange, target: str, known: list[Finding]
 ) -> Finding:
@@ -145,15 +156,15 @@ def _finding(
     message = str(failure.get("message") or title).strip().splitlines()
     text = f"{failure.get('code', '')} {title}: {' / '.join(message[:3])}".strip()
     server_error = exchange.status is not None and exchange.status >= 500
-    severity = Severity.ERROR if check in ERROR_CHECKS or server_error else Severity.WARNING
+    seen = Behaviour.SERVER_ERROR if check in ERROR_CHECKS or server_error else _behaviour(check)
     profile = Profile.STRICT
     quirk = _quirk_for(where, exchange, known)
     if quirk is not None:
-        severity, profile = Severity.QUIRK, Profile.QUIRK
+        seen, profile = Behaviour.QUIRK, Profile.QUIRK
         text += f" (same quirk as {quirk})"
     return Finding(
         check=f"schemathesis.{check}",
-        severity=severity,
+        severity=severity(seen),
         profile=profile,
         message=text,
         stage=STAGE,

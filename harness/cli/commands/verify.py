@@ -75,10 +75,12 @@ def run(config: Config, args: argparse.Namespace) -> int:
     from harness.verify import run_verify  # heavy (requests): imported only to run
 
     notes: list[str] = []
+    verdict: list[bool] = []
 
     def keep_summary(event: Event) -> None:
         if isinstance(event, RunFinished):
             notes.extend(event.summary.splitlines()[1:])
+            verdict.append(event.ok)
 
     findings = run_verify(
         config.target,
@@ -92,8 +94,9 @@ def run(config: Config, args: argparse.Namespace) -> int:
     basis = "all actions" if acknowledged is None else f"{len(acknowledged)} acknowledged"
     for note in notes:
         print(note)
-    print(render(findings, config.target, f"{scenario_path}, {basis}"))
-    return int(ExitCode.FINDINGS if findings else ExitCode.OK)
+    ok = all(verdict)  # errors, or reads not compared (warnings alone pass)
+    print(render(findings, config.target, f"{scenario_path}, {basis}", ok=ok))
+    return int(ExitCode.OK if ok else ExitCode.FINDINGS)
 
 
 def _namespace(option: str | None, recorded: str | None) -> str | None:
@@ -108,9 +111,9 @@ def _namespace(option: str | None, recorded: str | None) -> str | None:
         raise UsageError(f"--namespace: {exc}") from None
 
 
-def render(findings: list[Finding], target: str, basis: str) -> str:
-    """One line per finding and a verdict line."""
-    lines = [f"[{f.check}] {f.where}: {f.message}" for f in findings]
-    verdict = "FAILED" if findings else "passed"
+def render(findings: list[Finding], target: str, basis: str, *, ok: bool) -> str:
+    """One line per finding (with its severity) and a verdict line."""
+    lines = [f"[{f.check}] {f.where}: {f.message} ({f.severity})" for f in findings]
+    verdict = "passed" if ok else "FAILED"
     lines.append(f"verify {verdict}: {len(findings)} difference(s) on {target} ({basis})")
     return "\n".join(lines)

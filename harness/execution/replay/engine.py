@@ -8,7 +8,7 @@ from typing import Any
 
 from harness.config import Config, ReplayConfig
 from harness.errors import InputError, TargetUnreachable, UsageError
-from harness.events import EventSink, FindingReported, RunFinished, RunStarted
+from harness.events import Event, EventSink, FindingReported, RunFinished, RunStarted
 from harness.execution.replay.job import Job, action_to_wire
 from harness.execution.replay.launcher import EngineProcess, EngineRun, run_processes, run_worker
 from harness.execution.replay.summary import (
@@ -262,17 +262,24 @@ def _finish(
         # verify emits its own events (RunStarted/RunFinished "verify", findings)
         from harness.verify import run_verify  # heavy (requests): only when asked for
 
+        verified: list[bool] = []
+
+        def verify_sink(event: Event) -> None:
+            if isinstance(event, RunFinished) and event.kind == "verify":
+                verified.append(event.ok)  # errors or reads not compared; not warnings
+            sink(event)
+
         differences = run_verify(
             config.target,
             actions,
             summary.acknowledged,
             outcomes=outcomes,
-            sink=sink,
+            sink=verify_sink,
             timeout=config.verify.timeout,  # [verify] applies to replay --verify and the gate
             concurrency=config.verify.concurrency,
         )
         findings += differences
-        ok = ok and not differences
+        ok = ok and all(verified)
     return ReplayResult(
         ok=ok,
         results_path=results,
