@@ -15,6 +15,7 @@ from enum import StrEnum
 import requests
 
 from harness.errors import TargetUnreachable
+from harness.simulator_headers import session_headers
 from harness.target import Target, target_url
 
 #: Statuses a reverse proxy answers for an application that is down (nginx, Traefik, ...).
@@ -62,11 +63,16 @@ def failure_kind(exc: BaseException) -> Failure:
     return Failure.DROPPED
 
 
+def _probe_headers() -> dict[str, str]:
+    """The simulator's session headers (a new connection each), no credentials."""
+    return dict(session_headers(keep_alive=False))
+
+
 def probe(base_url: str, timeout: float = 2.0) -> State:
     """One ``GET /latest``: up, dropping the connection, or down."""
     try:
         response = requests.get(
-            target_url(base_url, "/latest"), headers={"Connection": "close"}, timeout=timeout
+            target_url(base_url, "/latest"), headers=_probe_headers(), timeout=timeout
         )
     except requests.RequestException as exc:
         return State.DROPPING if failure_kind(exc) is Failure.DROPPED else State.DOWN
@@ -80,9 +86,7 @@ def require_reachable(base_url: str, timeout: float) -> None:
     as a crash instead.
     """
     try:
-        requests.get(
-            target_url(base_url, "/latest"), headers={"Connection": "close"}, timeout=timeout
-        )
+        requests.get(target_url(base_url, "/latest"), headers=_probe_headers(), timeout=timeout)
     except requests.RequestException as exc:
         if failure_kind(exc) is not Failure.DROPPED:
             reason = error_class(exc)

@@ -13,6 +13,7 @@ from harness import liveness
 from harness.constants import SIMULATOR_AUTH
 from harness.findings import BODY_LIMIT, Exchange
 from harness.liveness import Failure, State
+from harness.simulator_headers import session_headers
 from harness.target import Target
 
 #: Marker for "no JSON body could be parsed" (``None`` is a valid JSON body: ``null``).
@@ -96,7 +97,8 @@ class TargetGone(Exception):
 
 
 class Client:
-    """Sends probes to one base URL; every request uses a new connection, like the simulator.
+    """Sends probes to one base URL with the simulator's headers (``simulator_headers``);
+    every request uses a new connection, like the simulator.
 
     A request that crashes the target is recorded in ``crashes``; the client then waits up
     to ``restart_wait`` seconds for the target to come back (TargetGone when it does not).
@@ -128,14 +130,16 @@ class Client:
         params = dict(query or {})
         if latest is not None:
             params = {"latest": latest, **params}
-        headers = {"Connection": "close"}
-        if auth is not None:
-            headers["Authorization"] = auth
+        # The simulator's headers, in requests' order: its session's, then Content-Type
+        # (with a body) and Authorization, each left out when a probe tests its absence.
+        headers = dict(session_headers(keep_alive=False))
         body: str | None = raw_body
         if json_body is not NO_JSON:
             body = json.dumps(json_body, ensure_ascii=False)
         if body is not None and content_type is not None:
             headers["Content-Type"] = content_type
+        if auth is not None:
+            headers["Authorization"] = auth
         prepared = requests.Request(
             method, self.base_url + path, headers=headers, params=params, data=body
         ).prepare()

@@ -25,6 +25,7 @@ from harness.checks.contract.st_events import read_failures
 from harness.config import Config
 from harness.constants import SIMULATOR_AUTH
 from harness.findings import Finding
+from harness.simulator_headers import session_headers
 from harness.target import Target
 
 PROPERTY_CHECK = "schemathesis"
@@ -65,10 +66,16 @@ def settings_toml(timeout: float, path_user: str | None = None) -> str:
     # A tweet by an unknown user can leave the course reference's database locked (spec
     # section 4): paths name a user of this run; msgs.tweet-unknown-user-404 sends it last.
     pinned = [f'"path.username" = {json.dumps(path_user)}'] if path_user else []
+    # The simulator's session headers on every request (Content-Type is Schemathesis' own,
+    # per body; Authorization comes from [auth.basic]).
+    session = ", ".join(
+        f"{json.dumps(k)} = {json.dumps(v)}" for k, v in session_headers(keep_alive=False)
+    )
     return "\n".join(
         [
             "workers = 1",
             f"request-timeout = {timeout}",
+            f"headers = {{ {session} }}",
             "[auth.basic]",
             f'username = "{user}"',
             f'password = "{password}"',

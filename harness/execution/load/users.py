@@ -20,9 +20,10 @@ from locust.user.wait_time import constant_throughput
 
 from harness.constants import SIMULATOR_AUTH
 from harness.execution.replay.redirects import Hop
-from harness.execution.replay.transport import Endpoint, WireClient, simulator_headers
+from harness.execution.replay.transport import Endpoint, WireClient
 from harness.planning.requests import request_for
 from harness.scenario.model import Command
+from harness.simulator_headers import simulator_headers
 from harness.target import Target
 
 from .judge import error_class, failure_message, judge_response

@@ -30,12 +30,9 @@ import socket
 import ssl
 import time
 from dataclasses import dataclass
-from functools import cache
-from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 from urllib.parse import urlsplit
 
-from harness.constants import SIMULATOR_AUTH
 from harness.execution.replay.decoding import CONTENT_DECODING_ERROR, DecodeError, decode_body
 from harness.execution.replay.redirects import (
     MAX_REDIRECTS,
@@ -46,40 +43,12 @@ from harness.execution.replay.redirects import (
     next_hop,
 )
 from harness.planning.requests import PlannedRequest
+from harness.simulator_headers import simulator_headers
 from harness.target import Target
 
 CONNECTION_ERROR = "ConnectionError"
 READ_TIMEOUT = "ReadTimeout"
 BODY_ERROR = "ChunkedEncodingError"
-
-#: requests' own ``Accept-Encoding`` without the optional brotli/zstandard packages.
-ACCEPT_ENCODING = "gzip, deflate"
-
-
-@cache
-def user_agent() -> str:
-    """requests' User-Agent for the requests version installed with the harness."""
-    try:
-        return f"python-requests/{version('requests')}"
-    except PackageNotFoundError:  # pragma: no cover - requests is a dependency
-        return "python-requests"
-
-
-def simulator_headers(*, keep_alive: bool) -> tuple[tuple[str, str], ...]:
-    """The headers of a simulator write after Host, in the order ``requests`` sends them.
-
-    requests' session defaults (User-Agent, Accept-Encoding, Accept, Connection) merged
-    with the simulator's own (Connection: close, Content-Type, Authorization); urllib3
-    writes Host first and Content-Length, from the body, last.
-    """
-    return (
-        ("User-Agent", user_agent()),
-        ("Accept-Encoding", ACCEPT_ENCODING),
-        ("Accept", "*/*"),
-        ("Connection", "keep-alive" if keep_alive else "close"),
-        ("Content-Type", "application/json"),
-        ("Authorization", SIMULATOR_AUTH),
-    )
 
 
 @dataclass(frozen=True)
