@@ -15,6 +15,7 @@ from typing import Any
 
 import jinja2
 from flask import Flask, Response, abort, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
 
 from harness import __version__
 from harness.dashboard import charts
@@ -61,12 +62,11 @@ def _reader() -> StatusReader:
     return reader
 
 
-def _target_or_404(name: str, now: float | None = None) -> tuple[TargetStatus, float]:
-    snapshot = _reader().snapshot(now)
-    target = snapshot.target(name)
-    if target is None:
+def _target_or_404(name: str) -> tuple[TargetStatus, float]:
+    found = _reader().detail(name)
+    if found is None:
         abort(404)
-    return target, snapshot.at
+    return found
 
 
 def _error(status: int, message: str) -> Response:
@@ -150,6 +150,16 @@ def create_dashboard(store_url: str, token: str | None = None) -> Flask:
         response = jsonify(added)
         response.status_code = 201
         return response
+
+    @app.errorhandler(Exception)
+    def database_trouble(exc: Exception) -> Response:
+        # Anything else here is the store failing (server gone, file removed): one line,
+        # 503, and a new connection on the next request.
+        if isinstance(exc, HTTPException):
+            return exc  # type: ignore[return-value]
+        _reader().close()
+        line = (str(exc).splitlines() or [type(exc).__name__])[0]
+        return _error(503, f"simulation database: {line}")
 
     @app.errorhandler(404)
     def not_found(_: Exception) -> Response:

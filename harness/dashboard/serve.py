@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import socket
 import threading
@@ -109,6 +110,14 @@ def start_dashboard(
         finally:
             reader.close()  # the serving thread's own connection
 
+    def warm_up() -> None:
+        # The first snapshot folds the whole history (seconds on millions of outcomes):
+        # done now, not when the first visitor asks.
+        with contextlib.suppress(Exception):  # the first request reports it, on the page
+            reader.snapshot()
+        reader.close()  # this thread's own connection
+
+    threading.Thread(target=warm_up, name="dashboard-warm-up", daemon=True).start()
     thread = threading.Thread(target=serve, name="dashboard", daemon=True)
     thread.start()
     return DashboardHandle(server, thread, reader)

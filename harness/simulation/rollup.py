@@ -1,31 +1,37 @@
 """Outcomes of the store folded into per-target counters, by SQL, without re-reading history.
 
-One grouped query per window of ``finished`` times (the index ``sim_attempts_finished``)
-returns at most one row per target, minute, command, error class and latency bucket, never
-one per request. Windows that ended more than an hour (plus :data:`GRACE_S`) ago are folded
-once into :class:`Totals` and never read again; the open window (the last one to two hours)
-is read on every refresh. Latencies are kept rounded as Locust rounds them (1 ms below
-100 ms, 10 ms below 1 s, 100 ms above), so p50/p95 are exact to that resolution.
+Grouped queries over a window of ``finished`` times (the index ``sim_attempts_finished``)
+return one row per target, time bucket, command and error class, and one per target and
+latency bucket, never one per request. Outcomes that finished more than :data:`GRACE_S` ago
+are folded once into the closed part and never read again (in hour buckets, minute buckets
+for the chart's last hour); only the open window (the last two minutes or so) is read on
+every refresh. Latencies are kept rounded as Locust rounds them (1 ms below 100 ms, 10 ms
+below 1 s, 100 ms above), so p50/p95 are exact to that resolution.
 """
 
 from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from harness.simulation.store import Store
 
-#: Outcomes are written within seconds of finishing; a window closes this long after its end.
-GRACE_S = 300.0
+#: Outcomes are committed within seconds of finishing; a minute is closed this long after.
+GRACE_S = 120.0
 HOUR = 3600
+MINUTE = 60
+#: Per-minute buckets are kept this long (the overview's chart).
+CHART_S = 3600
+
+#: hour start -> command -> [requests, errors]
+Hours = dict[int, dict[str, list[int]]]
 
 
 @dataclass
 class Totals:
-    """What one target's finished attempts add up to (one window, or the whole run)."""
+    """What one target's finished attempts add up to."""
 
     requests: int = 0
     errors: int = 0
@@ -34,34 +40,20 @@ class Totals:
     failures: Counter[tuple[str, str]] = field(default_factory=Counter)
     by_command: Counter[str] = field(default_factory=Counter)  # attempts per command
     latency: Counter[float] = field(default_factory=Counter)  # rounded ms -> attempts
-    #: hour start -> command -> [requests, errors]
-    hours: dict[int, dict[str, list[int]]] = field(default_factory=dict)
-    minutes: dict[int, list[int]] = field(default_factory=dict)  # minute start -> [req, err]
 
-    def add(self, other: Totals, *, minutes: bool) -> None:
-        """Fold ``other`` into this (its per-minute buckets only when ``minutes``)."""
+    def add(self, other: Totals) -> None:
+        """Fold ``other`` into this."""
         self.requests += other.requests
         self.errors += other.errors
         self.resent += other.resent
         self.failures.update(other.failures)
         self.by_command.update(other.by_command)
         self.latency.update(other.latency)
-        for hour, commands in other.hours.items():
-            mine = self.hours.setdefault(hour, {})
-            for command, (n, e) in commands.items():
-                cell = mine.setdefault(command, [0, 0])
-                cell[0] += n
-                cell[1] += e
-        if minutes:
-            for minute, (n, e) in other.minutes.items():
-                cell = self.minutes.setdefault(minute, [0, 0])
-                cell[0] += n
-                cell[1] += e
 
     def copy(self) -> Totals:
-        """A deep copy (the closed part stays untouched when the open part is added)."""
+        """A copy (a few small counters: cheap for hundreds of targets)."""
         out = Totals()
-        out.add(self, minutes=True)
+        out.add(self)
         return out
 
     def percentile(self, fraction: float) -> float | None:
@@ -78,7 +70,20 @@ class Totals:
         return None  # not reached: the ranks add up to count
 
 
-def _floor_div(store: Store, column: str, seconds: int) -> str:
+@dataclass
+class Window:
+    """The outcomes of one window of ``finished`` times, per target."""
+
+    totals: dict[str, Totals] = field(default_factory=dict)
+    hours: dict[str, Hours] = field(default_factory=dict)
+    minutes: dict[str, dict[int, list[int]]] = field(default_factory=dict)  # [req, err]
+
+    def total(self, target: str) -> Totals:
+        """The target's totals (created empty)."""
+        return self.totals.setdefault(target, Totals())
+
+
+def _floor(store: Store, column: str, seconds: int) -> str:
     """``floor(column / seconds) * seconds`` on either backend (times are positive)."""
     if store.postgres:
         return f"CAST(FLOOR({column} / {seconds}) AS BIGINT) * {seconds}"
@@ -91,67 +96,127 @@ ERROR_CLASS = (
     " WHEN status IS NULL THEN 'no response' ELSE 'HTTP ' || CAST(status AS TEXT) END END"
 )
 LATENCY_BUCKET = (
-    "CASE WHEN latency_ms IS NULL THEN NULL WHEN latency_ms < 100 THEN ROUND(latency_ms)"
+    "CASE WHEN latency_ms < 100 THEN ROUND(latency_ms)"
     " WHEN latency_ms < 1000 THEN ROUND(latency_ms / 10) * 10"
     " ELSE ROUND(latency_ms / 100) * 100 END"
 )
 
 
-def read_window(store: Store, start: float, end: float | None) -> dict[str, Totals]:
-    """Finished attempts with ``start <= finished < end`` (no end: up to now), per target."""
-    sql = (
-        f"SELECT target, {_floor_div(store, 'finished', 60)} AS m, command, {ERROR_CLASS} AS k,"
-        f" {LATENCY_BUCKET} AS b, COUNT(*), COALESCE(SUM(failed), 0),"
-        " SUM(CASE WHEN attempt > 1 THEN 1 ELSE 0 END)"
-        " FROM sim_attempts WHERE finished >= ?"
-        + ("" if end is None else " AND finished < ?")
-        + " GROUP BY target, m, command, k, b"
+def _table(store: Store, unit: int) -> str:
+    """The attempts, for SQLite read through the index on ``finished`` in a minute-grained
+    (recent, short) window: its planner would rather scan the whole ``(target, finished)``
+    index to save the GROUP BY's sort (1 s on 5 million rows); in an hour-grained one (the
+    history, at the first refresh) as a plain table scan (index order costs a random read
+    per row: 52 s instead of 10 on the same rows)."""
+    if store.postgres:
+        return "sim_attempts"
+    if unit == MINUTE:
+        return "sim_attempts INDEXED BY sim_attempts_finished"
+    return "sim_attempts NOT INDEXED"
+
+
+def _range(end: float | None) -> tuple[str, tuple[float, ...]]:
+    return ("finished >= ?", ()) if end is None else ("finished >= ? AND finished < ?", (end,))
+
+
+def read_window(store: Store, start: float, end: float | None, unit: int) -> Window:
+    """Finished attempts with ``start <= finished < end`` (no end: up to now), per target,
+    in buckets of ``unit`` seconds (``MINUTE`` also fills the per-minute buckets)."""
+    where, more = _range(end)
+    params = (start, *more)
+    out = Window()
+    rows: list[tuple[Any, ...]] = store.query(
+        f"SELECT target, {_floor(store, 'finished', unit)} AS t, command, {ERROR_CLASS} AS k,"
+        " COUNT(*), COALESCE(SUM(failed), 0), SUM(CASE WHEN attempt > 1 THEN 1 ELSE 0 END)"
+        f" FROM {_table(store, unit)} WHERE {where} GROUP BY target, t, command, k",
+        params,
     )
-    params: tuple[float, ...] = (start,) if end is None else (start, end)
-    return fold(store.query(sql, params))
-
-
-def fold(rows: Iterable[tuple[Any, ...]]) -> dict[str, Totals]:
-    """Grouped rows (target, minute, command, class, bucket, n, failed, resent) -> Totals."""
-    out: dict[str, Totals] = {}
-    for target, minute, command, klass, bucket, n_, failed_, resent_ in rows:
-        t = out.setdefault(str(target), Totals())
+    for target, t_, command, klass, n_, failed_, resent_ in rows:
+        name, cmd, t = str(target), str(command), int(t_)
         n, failed, resent = int(n_), int(failed_), int(resent_ or 0)
-        cmd = str(command)
-        t.requests += n
-        t.errors += failed
-        t.resent += resent
-        t.by_command[cmd] += n
+        totals = out.total(name)
+        totals.requests += n
+        totals.errors += failed
+        totals.resent += resent
+        totals.by_command[cmd] += n
         if klass is not None and failed:
-            t.failures[(cmd, str(klass))] += failed
-        if bucket is not None:
-            t.latency[float(bucket)] += n
-        m = int(minute)
-        hour = t.hours.setdefault(m - m % HOUR, {}).setdefault(cmd, [0, 0])
-        hour[0] += n
-        hour[1] += failed
-        cell = t.minutes.setdefault(m, [0, 0])
+            totals.failures[(cmd, str(klass))] += failed
+        cell = out.hours.setdefault(name, {}).setdefault(t - t % HOUR, {}).setdefault(cmd, [0, 0])
         cell[0] += n
         cell[1] += failed
+        if unit == MINUTE:
+            minute = out.minutes.setdefault(name, {}).setdefault(t, [0, 0])
+            minute[0] += n
+            minute[1] += failed
+    for target, bucket, n_ in store.query(
+        f"SELECT target, {LATENCY_BUCKET} AS b, COUNT(*) FROM {_table(store, unit)}"
+        f" WHERE {where} AND latency_ms IS NOT NULL GROUP BY target, b",
+        params,
+    ):
+        out.total(str(target)).latency[float(bucket)] += int(n_)
     return out
 
 
+def _merge_hours(into: Hours, other: Hours) -> None:
+    for hour, commands in other.items():
+        mine = into.setdefault(hour, {})
+        for command, (n, e) in commands.items():
+            cell = mine.setdefault(command, [0, 0])
+            cell[0] += n
+            cell[1] += e
+
+
 class Rollup:
-    """Closed windows folded once; :meth:`current` adds the open window read now."""
+    """The closed part, folded once; :meth:`refresh` reads the open window anew."""
 
     def __init__(self) -> None:
-        self.closed_until: float | None = None  # everything finished before is in _closed
-        self._closed: dict[str, Totals] = {}
+        self.closed_until: float | None = None  # everything finished before is folded
+        self._closed = Window()
+        self._open = Window()
 
-    def current(self, store: Store, now: float) -> dict[str, Totals]:
-        """Every target's totals as of ``now`` (per-minute buckets of the open window only)."""
-        boundary = float(math.floor((now - HOUR - GRACE_S) / HOUR) * HOUR)
-        if self.closed_until is None or boundary > self.closed_until:
-            start = 0.0 if self.closed_until is None else self.closed_until
-            for target, totals in read_window(store, start, boundary).items():
-                self._closed.setdefault(target, Totals()).add(totals, minutes=False)
+    def _fold(self, window: Window) -> None:
+        for target, totals in window.totals.items():
+            self._closed.total(target).add(totals)
+        for target, hours in window.hours.items():
+            _merge_hours(self._closed.hours.setdefault(target, {}), hours)
+        for target, minutes in window.minutes.items():
+            self._closed.minutes.setdefault(target, {}).update(minutes)
+
+    def refresh(self, store: Store, now: float) -> None:
+        """Fold what closed since the last refresh, then read the open window."""
+        boundary = float(math.floor((now - GRACE_S) / MINUTE) * MINUTE)
+        chart_start = float(math.floor(now / MINUTE) * MINUTE - CHART_S)
+        start = self.closed_until
+        if start is None or boundary > start:
+            first = 0.0 if start is None else start
+            if first < min(boundary, chart_start):  # older than the chart: hour buckets
+                self._fold(read_window(store, first, min(boundary, chart_start), HOUR))
+            if max(first, chart_start) < boundary:
+                self._fold(read_window(store, max(first, chart_start), boundary, MINUTE))
             self.closed_until = boundary
-        out = {target: totals.copy() for target, totals in self._closed.items()}
-        for target, totals in read_window(store, self.closed_until, None).items():
-            out.setdefault(target, Totals()).add(totals, minutes=True)
+        for minutes in self._closed.minutes.values():
+            for old in [m for m in minutes if m < chart_start]:
+                del minutes[old]
+        self._open = read_window(store, self.closed_until or boundary, None, MINUTE)
+
+    def totals(self, target: str) -> Totals:
+        """The target's totals as of the last refresh."""
+        out = self._closed.totals.get(target, Totals()).copy()
+        if target in self._open.totals:
+            out.add(self._open.totals[target])
         return out
+
+    def minutes(self, target: str) -> dict[int, list[int]]:
+        """The target's per-minute [requests, errors] of the last hour or so."""
+        out = dict(self._closed.minutes.get(target, {}))
+        for minute, (n, e) in self._open.minutes.get(target, {}).items():
+            old = out.get(minute, [0, 0])
+            out[minute] = [old[0] + n, old[1] + e]
+        return out
+
+    def hours(self, target: str) -> list[tuple[int, str, int, int]]:
+        """(hour start, command, requests, errors) of the whole run, oldest first."""
+        merged: Hours = {}
+        _merge_hours(merged, self._closed.hours.get(target, {}))
+        _merge_hours(merged, self._open.hours.get(target, {}))
+        return [(h, c, n, e) for h in sorted(merged) for c, (n, e) in sorted(merged[h].items())]

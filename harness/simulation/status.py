@@ -6,13 +6,16 @@ errors by class and by command, availability (up, or down since the open outage'
 latency, error rate per minute (the last hour) and per hour and command (the whole run),
 outages and the recent failed requests with their exchange.
 
-Cost per refresh: one grouped query over the open window of :class:`.rollup.Rollup` (older
+Cost per refresh: two grouped queries over the open window of :class:`.rollup.Rollup` (older
 outcomes were folded once), one indexed query for attempts in flight, one per target for its
 last ``/latest`` poll, and the outages table (one row per outage). Nothing is read per request.
+The per-hour table of a target is only in its own page and JSON (``detail``).
 """
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import threading
 import time
 from collections import Counter
@@ -74,7 +77,8 @@ class TargetStatus:
     p50_ms: float | None
     p95_ms: float | None
     minutes: tuple[tuple[int, int, int], ...]  # (minute start, requests, errors), oldest first
-    hours: tuple[tuple[int, str, int, int], ...]  # (hour start, command, requests, errors)
+    #: (hour start, command, requests, errors); filled only by StatusReader.detail
+    hours: tuple[tuple[int, str, int, int], ...] = ()
 
     @property
     def up(self) -> bool:
@@ -87,9 +91,9 @@ class TargetStatus:
         return self.errors / self.done if self.done else None
 
     def to_json(self, now: float) -> dict[str, Any]:
-        """The JSON of ``/api/status`` and ``/api/targets/<name>``."""
+        """The JSON of ``/api/status`` and ``/api/targets/<name>`` (``per_hour`` only there)."""
         latest = self.latest
-        return {
+        body = {
             "name": self.name,
             "base_url": self.base_url,
             "paused": self.paused,
@@ -119,11 +123,17 @@ class TargetStatus:
                 "error": latest.error,
             },
             "latency_ms": {"p50": self.p50_ms, "p95": self.p95_ms},
-            "per_minute": [{"minute": m, "requests": n, "errors": e} for m, n, e in self.minutes],
-            "per_hour": [
-                {"hour": h, "command": c, "requests": n, "errors": e} for h, c, n, e in self.hours
-            ],
+            "per_minute": {
+                "start": self.minutes[0][0] if self.minutes else None,
+                "requests": [n for _, n, _ in self.minutes],
+                "errors": [e for _, _, e in self.minutes],
+            },
         }
+        if self.hours:
+            body["per_hour"] = [
+                {"hour": h, "command": c, "requests": n, "errors": e} for h, c, n, e in self.hours
+            ]
+        return body
 
 
 @dataclass(frozen=True)
@@ -207,6 +217,7 @@ def _pair(cell: list[int] | None) -> tuple[int, int]:
 def _status(
     row: tuple[Any, ...],
     totals: Totals,
+    per_minute: dict[int, list[int]],
     in_flight: int,
     outages: list[TargetOutage],
     latest: LatestPoll | None,
@@ -220,10 +231,7 @@ def _status(
         by_command[command] += n
     first = int(now // 60) * 60 - (CHART_MINUTES - 1) * 60
     minutes = tuple(
-        (m, *_pair(totals.minutes.get(m))) for m in range(first, first + CHART_MINUTES * 60, 60)
-    )
-    hours = tuple(
-        (h, c, n, e) for h in sorted(totals.hours) for c, (n, e) in sorted(totals.hours[h].items())
+        (m, *_pair(per_minute.get(m))) for m in range(first, first + CHART_MINUTES * 60, 60)
     )
     open_outage = next((o for o in reversed(outages) if o.ended is None), None)
     return TargetStatus(
@@ -246,7 +254,6 @@ def _status(
         p50_ms=totals.percentile(0.50),
         p95_ms=totals.percentile(0.95),
         minutes=minutes,
-        hours=hours,
     )
 
 
@@ -275,11 +282,12 @@ class StatusReader:
         return store
 
     def close(self) -> None:
-        """Close this thread's connection."""
+        """Close this thread's connection (the next use opens a new one)."""
         store: Store | None = getattr(self._local, "store", None)
+        self._local.store = None
         if store is not None:
-            store.close()
-            self._local.store = None
+            with contextlib.suppress(Exception):  # a connection the server already ended
+                store.close()
 
     def snapshot(self, now: float | None = None) -> Snapshot:
         """Every target's status (a cached one when it is younger than ``max_age``)."""
@@ -291,9 +299,20 @@ class StatusReader:
             self._snapshot = self._compute(wall)
             return self._snapshot
 
+    def detail(self, name: str, now: float | None = None) -> tuple[TargetStatus, float] | None:
+        """The target's status with its per-hour table, and the snapshot's time."""
+        snapshot = self.snapshot(now)
+        target = snapshot.target(name)
+        if target is None:
+            return None
+        with self._lock:
+            hours = tuple(self._rollup.hours(name))
+        return dataclasses.replace(target, hours=hours), snapshot.at
+
     def _compute(self, now: float) -> Snapshot:
         store = self.store()
-        totals = self._rollup.current(store, now)
+        rollup = self._rollup
+        rollup.refresh(store, now)
         in_flight = _in_flight(store)
         outages = _outages(store)
         rows = store.query(
@@ -304,7 +323,8 @@ class StatusReader:
             tuple(
                 _status(
                     row,
-                    totals.get(str(row[0]), Totals()),
+                    rollup.totals(str(row[0])),
+                    rollup.minutes(str(row[0])),
                     in_flight[str(row[0])],
                     outages.get(str(row[0]), []),
                     _latest(store, str(row[0])),

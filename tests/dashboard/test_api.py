@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import psycopg
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
 from harness.dashboard.app import READER, create_dashboard
 from harness.simulation.status import StatusReader
+from tests.support.pg import ADMIN_URL
 from tests.support.sim_store import HOSTILE_EXCHANGE, T0, known_rows
 
 H1 = T0 + 3600
@@ -45,11 +47,15 @@ def test_status_json_has_the_exact_numbers(client: FlaskClient) -> None:
     assert a["latest"] == {"at": H1 + 200, "reported": 3, "last_acknowledged": 7, "error": None}
     assert a["outages"] == [{"started": H1 + 62, "ended": H1 + 72, "seconds": 10.0}]
     assert a["up"] is True
-    assert [m for m in a["per_minute"] if m["requests"]] == [
-        {"minute": H1 + 60, "requests": 3, "errors": 3},
-        {"minute": H1 + 120, "requests": 1, "errors": 0},
+    minutes = a["per_minute"]
+    assert minutes["start"] == NOW - 59 * 60 and len(minutes["requests"]) == 60
+    busy = [
+        (minutes["start"] + 60 * i, n, e)
+        for i, (n, e) in enumerate(zip(minutes["requests"], minutes["errors"], strict=True))
+        if n
     ]
-    assert {"hour": H1, "command": "tweet", "requests": 2, "errors": 2} in a["per_hour"]
+    assert busy == [(H1 + 60, 3, 3), (H1 + 120, 1, 0)]
+    assert "per_hour" not in a  # only in the target's own JSON
     assert (b["paused"], b["up"], b["down_since"]) == (True, False, H1 + 50)
     assert b["outages"] == [{"started": H1 + 50, "ended": None, "seconds": 550.0}]
 
@@ -57,6 +63,8 @@ def test_status_json_has_the_exact_numbers(client: FlaskClient) -> None:
 def test_target_json_adds_the_failed_requests(client: FlaskClient) -> None:
     body = client.get("/api/targets/a").get_json()
     assert body["errors"] == 3
+    assert {"hour": H1, "command": "tweet", "requests": 2, "errors": 2} in body["per_hour"]
+    assert len(body["per_hour"]) == 6
     assert [(f["action_id"], f["error"], f["status"]) for f in body["failed_requests"]] == [
         (6, "ConnectionError", None),
         (5, "ReadTimeout", None),
@@ -163,3 +171,22 @@ def test_without_a_token_the_controls_are_disabled(database_url: str) -> None:
         assert "Pause" not in client.get("/targets/a").get_data(as_text=True)
     finally:
         app.extensions[READER].close()
+
+
+def test_a_database_gone_mid_run_is_a_503_with_one_line(pg_url: str) -> None:
+    known_rows(pg_url)
+    app = create_dashboard(pg_url, None)
+    reader: StatusReader = app.extensions[READER]
+    reader.max_age = 0.0
+    client = app.test_client()
+    assert client.get("/api/status").status_code == 200
+    with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE "{pg_url.rpartition("/")[2]}" WITH (FORCE)')
+    try:
+        for path in ("/api/status", "/", "/metrics"):
+            response = client.get(path)
+            assert response.status_code == 503, path
+            error = response.get_json()["error"]
+            assert error.startswith("simulation database: ") and "\n" not in error, error
+    finally:
+        reader.close()

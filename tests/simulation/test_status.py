@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from harness.simulation.rollup import GRACE_S
 from harness.simulation.status import StatusReader, TargetOutage, TargetStatus
 from tests.support.sim_store import T0, known_rows
@@ -36,21 +38,24 @@ def _check_a(a: TargetStatus) -> None:
     )
 
 
-def test_numbers_of_known_rows(database_url: str) -> None:
-    """Everything in the open window (read on each refresh): per-minute buckets too."""
+@pytest.mark.parametrize(
+    "now",
+    [H1 + 130, H1 + 600, H1 + 3 * 3600 + 600],
+    ids=["open-window", "closed-minutes", "closed-hours"],
+)
+def test_numbers_of_known_rows(database_url: str, now: float) -> None:
+    """The same numbers whether the outcomes are read in the open window or were folded."""
     known_rows(database_url)
     reader = StatusReader(database_url)
     try:
-        now = H1 + 600
         snap = reader.snapshot(now)
         assert [t.name for t in snap.targets] == ["a", "b"]
-        a, b = snap.targets
-        _check_a(a)
-        busy = {m: (n, e) for m, n, e in a.minutes if n}
-        assert busy == {H1 + 60: (3, 3), H1 + 120: (1, 0)}
-        assert len(a.minutes) == 60 and a.minutes[-1][0] == H1 + 600
+        found = reader.detail("a", now)
+        assert found is not None
+        _check_a(found[0])
+        b = snap.targets[1]
         assert b.paused and not b.up and b.down_since == H1 + 50
-        assert (b.sent, b.errors, b.p50_ms, b.error_rate) == (0, 0, None, None)
+        assert (b.sent, b.errors, b.p50_ms, b.error_rate, b.hours) == (0, 0, None, None, ())
         assert b.latest is not None and b.latest.error == "ConnectionError"
         assert b.latest.value is None
         failed = reader.failed_requests("a")
@@ -63,19 +68,31 @@ def test_numbers_of_known_rows(database_url: str) -> None:
         reader.close()
 
 
-def test_closed_windows_are_folded_once_with_the_same_numbers(database_url: str) -> None:
-    """The same reader, later: the hours are folded into the closed part, the numbers stay."""
+def test_per_minute_buckets_of_the_last_hour(database_url: str) -> None:
     known_rows(database_url)
     reader = StatusReader(database_url)
     try:
-        first = reader.snapshot(H1 + 600).target("a")
-        assert first is not None
-        _check_a(first)
-        later = H1 + 3 * 3600 + GRACE_S + 1  # both hours are closed now
-        a = reader.snapshot(later).target("a")
-        assert a is not None
-        _check_a(a)
-        assert reader._rollup.closed_until == H1 + 2 * 3600
+        for now in (H1 + 130, H1 + 600):  # first in the open window, then folded
+            a = reader.snapshot(now).targets[0]
+            busy = {m: (n, e) for m, n, e in a.minutes if n}
+            assert busy == {H1 + 60: (3, 3), H1 + 120: (1, 0)}, now
+            assert len(a.minutes) == 60 and a.minutes[-1][0] == int(now // 60) * 60
+        assert reader._rollup.closed_until == H1 + 480
+    finally:
+        reader.close()
+
+
+def test_closed_windows_are_folded_once_with_the_same_numbers(database_url: str) -> None:
+    """The same reader, later and later: what closed is folded, the numbers stay."""
+    known_rows(database_url)
+    reader = StatusReader(database_url)
+    try:
+        for now in (H1 + 130, H1 + 600, H1 + 3 * 3600 + GRACE_S + 1):
+            found = reader.detail("a", now)
+            assert found is not None
+            _check_a(found[0])
+        assert reader._rollup.closed_until == H1 + 3 * 3600
+        a = reader.snapshot(H1 + 3 * 3600 + GRACE_S + 1).targets[0]
         assert all(n == 0 for _, n, _ in a.minutes)  # the last hour saw nothing
     finally:
         reader.close()
