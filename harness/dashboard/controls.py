@@ -7,16 +7,12 @@ by the engine (which also sets a new target's ``total_actions``).
 from __future__ import annotations
 
 import hmac
-import ipaddress
-import re
 import time
 from typing import Any
 
+from harness.errors import UsageError
 from harness.simulation.store import Store
-from harness.target import Target
-
-#: The teams file's rule: a name fits a file name and a URL path segment.
-NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+from harness.simulation.teams import parse_target
 
 
 class ControlError(Exception):
@@ -45,53 +41,37 @@ def set_paused(store: Store, name: str, paused: bool) -> None:
     store.execute("UPDATE sim_targets SET paused = ? WHERE name = ?", (int(paused), name))
 
 
-def _field(body: dict[str, Any], key: str, required: bool = False) -> Any:
-    value = body.get(key)
-    if value is None and required:
-        raise ControlError(400, f"{key}: required")
-    return value
-
-
 def add_target(store: Store, body: Any, now: float | None = None) -> dict[str, Any]:
     """Insert the target described by the JSON ``body``; 400 on a bad field, 409 if it exists.
 
-    ``{"name": "team-x", "url": "http://...", "source_address": "127.0.0.2",
-    "start_offset": 30}``: ``source_address`` and ``start_offset`` (seconds after the
-    simulation's start) are optional.
+    The fields and rules of a teams file's ``[[target]]`` table: ``{"name": "team-x",
+    "url": "http://...", "source_address": "127.0.0.2", "start_offset": "30s"}``, the last
+    two optional.
     """
     if not isinstance(body, dict):
         raise ControlError(400, "expected a JSON object with name and url")
-    unknown = sorted(set(body) - {"name", "url", "source_address", "start_offset"})
-    if unknown:
-        raise ControlError(400, f"unknown field {unknown[0]!r}")
-    name = _field(body, "name", required=True)
-    if not isinstance(name, str) or not NAME.fullmatch(name):
-        raise ControlError(400, f"name: letters, digits, '.', '_', '-' (1-64), got {name!r}")
-    url = _field(body, "url", required=True)
     try:
-        target = Target.parse(str(url))
-    except ValueError as exc:
-        raise ControlError(400, f"url: {exc}") from None
-    source = _field(body, "source_address")
-    if source is not None:
-        try:
-            source = str(ipaddress.ip_address(str(source)))
-        except ValueError:
-            raise ControlError(400, f"source_address: not an IP address: {source!r}") from None
-    offset = _field(body, "start_offset") or 0
-    if isinstance(offset, bool) or not isinstance(offset, int | float) or offset < 0:
-        raise ControlError(400, f"start_offset: seconds >= 0, got {offset!r}")
+        target = parse_target("target", body)
+    except UsageError as exc:
+        raise ControlError(400, str(exc)) from None
+    name = target.name
     if store.query("SELECT 1 FROM sim_targets WHERE name = ?", (name,)):
         raise ControlError(409, f"target {name!r} exists")
     # total_actions 0 until the engine sets the scenario's count for the new target.
     store.execute(
         "INSERT INTO sim_targets (name, base_url, source_address, start_offset, paused,"
         " added_at, total_actions) VALUES (?, ?, ?, ?, 0, ?, 0)",
-        (name, target.base_url, source, float(offset), time.time() if now is None else now),
+        (
+            name,
+            target.url,
+            target.source_address,
+            target.start_offset,
+            time.time() if now is None else now,
+        ),
     )
     return {
         "name": name,
-        "url": target.base_url,
-        "source_address": source,
-        "start_offset": float(offset),
+        "url": target.url,
+        "source_address": target.source_address,
+        "start_offset": target.start_offset,
     }

@@ -64,7 +64,7 @@ def read_teams(path: str | Path) -> list[TeamTarget]:
     targets: list[TeamTarget] = []
     seen: set[str] = set()
     for index, table in enumerate(tables, start=1):
-        target = _target(where, index, table)
+        target = parse_target(f"{where}: target {index}", table)
         if target.name in seen:
             raise UsageError(f"{where}: target {index}: name {target.name!r} is used twice")
         seen.add(target.name)
@@ -72,8 +72,9 @@ def read_teams(path: str | Path) -> list[TeamTarget]:
     return targets
 
 
-def _target(where: str, index: int, table: Mapping[str, Any]) -> TeamTarget:
-    label = f"{where}: target {index}"
+def parse_target(label: str, table: Mapping[str, Any]) -> TeamTarget:
+    """One target from a ``[[target]]`` table (or the dashboard's JSON); a UsageError starting
+    with ``label`` names the field."""
     if not isinstance(table, dict):
         raise UsageError(f"{label}: expected a [[target]] table")
     name = table.get("name")

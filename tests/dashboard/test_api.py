@@ -136,7 +136,7 @@ def test_adding_a_target(client: FlaskClient, app: Flask) -> None:
     assert added.status_code == 201
     assert added.get_json() == {
         "name": "team-c",
-        "url": "http://127.0.0.1:5009/api",
+        "url": "http://127.0.0.1:5009/api/",
         "source_address": "127.0.0.2",
         "start_offset": 0.0,
     }
@@ -144,14 +144,18 @@ def test_adding_a_target(client: FlaskClient, app: Flask) -> None:
     assert store.query(
         "SELECT base_url, source_address, paused, total_actions FROM sim_targets"
         " WHERE name = 'team-c'"
-    ) == [("http://127.0.0.1:5009/api", "127.0.0.2", 0, 0)]
+    ) == [("http://127.0.0.1:5009/api/", "127.0.0.2", 0, 0)]
     again = client.post("/api/targets", json=new, headers=_auth(TOKEN))
     assert again.status_code == 409
+    later = {"name": "team-d", "url": "http://127.0.0.1:5010", "start_offset": "1m30s"}
+    response = client.post("/api/targets", json=later, headers=_auth(TOKEN))
+    assert response.status_code == 201 and response.get_json()["start_offset"] == 90.0
     for bad, word in (
         ({"name": "x y", "url": "http://h:1"}, "name"),
         ({"name": "x", "url": "ftp://h"}, "url"),
         ({"name": "x", "url": "http://h:1", "source_address": "nope"}, "source_address"),
         ({"name": "x", "url": "http://h:1", "start_offset": -1}, "start_offset"),
+        ({"name": "x", "url": "http://h:1", "start_offset": "soon"}, "start_offset"),
         ({"name": "x", "url": "http://h:1", "colour": "red"}, "colour"),
         ({"url": "http://h:1"}, "name"),
     ):
