@@ -109,7 +109,7 @@ def format_duration(seconds: float) -> str:
 
 def describe(tp: Any) -> str:
     """What a value of this field type looks like, for error messages and metavars."""
-    base, rules = _split(tp)
+    base, rules = rules_of(tp)  # an optional field describes its value
     for rule in rules:
         if isinstance(rule, _DurationRule):
             return "a duration like 30, 30s, 1m30s or 2h"

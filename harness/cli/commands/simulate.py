@@ -36,7 +36,8 @@ def register(subparsers: Any) -> None:
         p,
         "simulate.speed",
         "--speed",
-        help="factor on the recorded delays (the course simulator: 0.00001), or max",
+        help="factor on the recorded delays (the course simulator: 0.00001), or max "
+        "(default: the speed the database was started with, else 1)",
     )
     add_option(
         p,
