@@ -55,6 +55,15 @@ class TargetProgress:
     down_since: float | None  # start of the open outage, if any
 
 
+def driver_errors() -> tuple[type[Exception], ...]:
+    """The errors a store's driver raises when the database fails (or went away)."""
+    import sqlite3
+
+    import psycopg
+
+    return (sqlite3.Error, psycopg.Error)
+
+
 def _meta(store: Store) -> dict[str, str]:
     return {str(k): str(v) for k, v in store.query("SELECT key, value FROM sim_meta")}
 

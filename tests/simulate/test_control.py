@@ -4,6 +4,7 @@ target's ``source_address`` is the address its requests come from."""
 
 from __future__ import annotations
 
+import re
 import signal
 import subprocess
 import time
@@ -84,6 +85,8 @@ def test_pause_resume_add_and_remove_while_running(tmp_path: Path) -> None:
     assert "target c added" in out
     assert "target a removed: paused (its outcomes stay)" in out
     assert "simulate: idle; 3 targets" in out  # a is paused: nothing left running
+    progress = r"simulate: [23] targets \(\d running, \d paused, \d done, 0 down\); \d+ actions"
+    assert re.search(progress + r" sent, 0 errors since start", out), out  # every 5 s
     assert a_final <= a_sent + 1  # at most the request a had in flight
     ids = [x.id for x in ACTIONS]
     for name in ("b", "c"):

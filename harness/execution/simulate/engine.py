@@ -14,7 +14,8 @@ from __future__ import annotations
 import hashlib
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -22,13 +23,14 @@ from typing import IO
 from harness.config import SimulateConfig
 from harness.errors import UsageError
 from harness.execution.simulate.lane import Lane, LaneSettings
-from harness.execution.simulate.writer import Writer
+from harness.execution.simulate.writer import StoreLost, Writer
 from harness.planning.causal import due_offsets
 from harness.scenario.model import Action
 from harness.scenario.parse import read_scenario
 from harness.simulation.record import (
     TargetRow,
     TargetSummary,
+    driver_errors,
     prepare_meta,
     progress,
     recorded_scenario,
@@ -122,7 +124,8 @@ class Simulation:
         next_progress = time.time() + PROGRESS_INTERVAL_S
         try:
             while True:
-                self._sync_targets()
+                with self._store_guard():
+                    self._sync_targets()
                 if self.stop.is_set():
                     break
                 if deadline is not None and time.time() >= deadline:
@@ -149,7 +152,8 @@ class Simulation:
             for log in self.logs:
                 log.close()
         self.writer.check()
-        result = SimulationResult(reason, summaries(self.store))
+        with self._store_guard():
+            result = SimulationResult(reason, summaries(self.store))
         self.store.close()
         return result
 
@@ -165,6 +169,15 @@ class Simulation:
             f"{paused} paused, {done} done, {down} down); {sent} actions sent, "
             f"{errors} errors since start"
         )
+
+    @contextmanager
+    def _store_guard(self) -> Iterator[None]:
+        """The control connection's driver errors as one StoreLost (one line, exit 2)."""
+        try:
+            yield
+        except driver_errors() as exc:
+            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise StoreLost(f"simulation database {self.settings.database_url}: {reason}") from exc
 
     def _sync_targets(self) -> None:
         """Pick up the teams file's and the store's changes."""
