@@ -63,13 +63,15 @@ def test_manual_marks_by_signal(tmp_path: Path) -> None:
         try:
             prompt = _wait_for(lines, "when the operation STARTS")
             assert f"kill -USR1 {proc.pid}" in prompt
-            proc.send_signal(signal.SIGUSR1)
             sent_start = time.time()
-            _wait_for(lines, "when it ENDS")
-            time.sleep(2.0)  # the operation "runs" for two seconds
             proc.send_signal(signal.SIGUSR1)
+            _wait_for(lines, "when it ENDS")
+            start_acknowledged = time.time()
+            time.sleep(2.0)  # the operation "runs" for two seconds
             sent_end = time.time()
+            proc.send_signal(signal.SIGUSR1)
             stdout, _ = proc.communicate(timeout=60)
+            exited = time.time()
         finally:
             if proc.poll() is None:
                 proc.kill()
@@ -78,8 +80,10 @@ def test_manual_marks_by_signal(tmp_path: Path) -> None:
     doc = json.loads(results.read_text())
     op = doc["operation"]
     assert op["description"] == "manual"
-    assert abs(op["start"] - sent_start) < 0.5
-    assert abs(op["end"] - sent_end) < 0.5
+    # Each mark is the time the drill saw its signal: after it was sent, before the drill
+    # said so (its next prompt) or exited. Causality, not a bound a busy machine can break.
+    assert sent_start <= op["start"] <= start_acknowledged
+    assert sent_end <= op["end"] <= exited
     assert op["exit_code"] is None
     assert doc["verdict"]["ok"] is True
     assert doc["totals"]["acknowledged_during_operation"] > 0

@@ -6,7 +6,8 @@ when requests come one at a time, past it when they queue behind each other.
 
 That the gate's replay sees no timeout there is a measurement with 50 ms of margin, which a
 busy machine takes away: ``python -m bench gate`` (``slow_register``) makes it. Here only
-the direction a busy machine cannot reverse: queueing makes timeouts, none is a target error.
+the direction a busy machine cannot reverse: queueing makes timeouts, none is a target error
+(at a 1 s timeout, which a lone 250 ms register never reaches).
 """
 
 from __future__ import annotations
@@ -22,9 +23,20 @@ def test_timeouts_under_concurrency_are_not_target_errors(tmp_path: Path, out_di
     scenario = tmp_path / "s.tsv"
     write_scenario(scenario, generate_actions(users=12, actions=120, seed=14))
     with serve_deviant_app(["slow-register"], tmp_path) as app:
-        # Registers queue behind each other: 8 in flight, 250 ms each, one at a time.
+        # Registers queue behind each other: 8 in flight, 250 ms each, one at a time, so
+        # from the fourth in the queue on they wait past 1 s. The timeout is 1 s, not the
+        # simulator's 0.3 s: a register alone (250 ms) then stays far under it however busy
+        # the machine is, so every timeout is the queue's and "none alone" is no race.
         run = run_replay_cli(
-            app.url, scenario, out_dir, "--concurrency", "8", "--register-concurrency", "0"
+            app.url,
+            scenario,
+            out_dir,
+            "--concurrency",
+            "8",
+            "--register-concurrency",
+            "0",
+            "--timeout",
+            "1",
         )
     out = run.stdout
     timeouts = [o for o in run.outcomes() if o["error"] == "ReadTimeout"]
