@@ -3,9 +3,9 @@
 Evidence keeps the start of a body and notes its size; nothing copies a whole body into the
 findings (a real target made a 147 MB ``findings.json`` and a 2.4 GB ``check``). Memory is
 the resident set of the harness and every process it starts (Locust, Schemathesis),
-sampled while the gate runs. Known limit: Schemathesis itself, on a fresh run, holds about
-56 failing 5 MB responses at once (~290 MB); the harness' own processes stay under 300 MB
-together, and so does Schemathesis alone.
+sampled while the gate runs: the whole tree stays under 300 MB at every sample (Schemathesis
+kept every failure with the 5 MB body it judged, ~290 MB on its own, until the property
+phase's hooks dropped those copies once judged).
 """
 
 from __future__ import annotations
@@ -81,14 +81,15 @@ def test_five_megabyte_bodies_stay_small(tmp_path: Path) -> None:
             stderr=subprocess.STDOUT,
             text=True,
         )
-        peak = peak_schemathesis = 0
+        peak = peak_ours = peak_schemathesis = 0
         done = threading.Event()
 
         def sample() -> None:
-            nonlocal peak, peak_schemathesis
+            nonlocal peak, peak_ours, peak_schemathesis
             while not done.wait(0.05):
                 ours, theirs = _tree_rss(gate.pid)
-                peak, peak_schemathesis = max(peak, ours), max(peak_schemathesis, theirs)
+                peak = max(peak, ours + theirs)
+                peak_ours, peak_schemathesis = max(peak_ours, ours), max(peak_schemathesis, theirs)
 
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
@@ -101,11 +102,10 @@ def test_five_megabyte_bodies_stay_small(tmp_path: Path) -> None:
     assert gate.returncode == 1, out  # every answer is wrong: the target fails
     size = sum(p.stat().st_size for p in bundle.rglob("*") if p.is_file())
     print(
-        f"peak RSS: harness and Locust {peak / MB:.0f} MB, Schemathesis "
-        f"{peak_schemathesis / MB:.0f} MB; bundle: {size / MB:.2f} MB"
+        f"peak RSS: {peak / MB:.0f} MB in all (harness and Locust {peak_ours / MB:.0f} MB, "
+        f"Schemathesis {peak_schemathesis / MB:.0f} MB); bundle: {size / MB:.2f} MB"
     )
     assert peak < 300 * MB
-    assert peak_schemathesis < 300 * MB
     assert size < 5 * MB
     findings = json.loads((bundle / "findings.json").read_text())["findings"]
     bodies = [e for f in findings for e in f["evidence"] if e["response_body_size"]]

@@ -9,11 +9,13 @@ its events as NDJSON; every failed check of a test case becomes a finding named
 from __future__ import annotations
 
 import base64
+import gzip
 import json
 import subprocess
 import sys
 import tempfile
 import time
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -42,6 +44,17 @@ POSITIVE_STATUSES = ("2xx", "400", "403", "404")
 #: Bytes of a response body Schemathesis keeps for its report (its checks see it whole).
 RECORDED_BODY_BYTES = 16384
 
+#: The hooks module Schemathesis loads: failures without copies of large bodies.
+HOOKS = "harness.checks.contract.st_hooks"
+
+#: Hypothesis' table of the characters UTF-8 encodes, the codec Schemathesis generates strings
+#: with: (encodable intervals, those that do not round-trip). Hypothesis computes it by
+#: encoding every code point once (~200 MB for a moment, the phase's peak) and keeps it in its
+#: storage directory; the phase's fresh directory gets it ready-made (same alphabet).
+UTF8_TABLE: tuple[list[list[int]], list[list[int]]] = ([[0, 0xD7FF], [0xE000, 0x10FFFF]], [])
+#: Where Hypothesis keeps that table in its storage directory (format version 2).
+UTF8_TABLE_PATH = ("unicode_data", unicodedata.unidata_version, "codec-v2-utf-8.json.gz")
+
 #: Seconds the process may take beyond its time budget before it is killed.
 GRACE_S = 20.0
 
@@ -57,6 +70,14 @@ class PropertyOutcome:
     duration_s: float = 0.0
     died: bool = False
     ran: bool = True
+
+
+def seed_hypothesis(storage: Path) -> None:
+    """Put Hypothesis' UTF-8 table into the storage directory ``storage`` (see UTF8_TABLE)."""
+    path = storage.joinpath(*UTF8_TABLE_PATH)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with gzip.GzipFile(path, "wb", mtime=1) as out:
+        out.write(json.dumps(list(UTF8_TABLE)).encode())
 
 
 def settings_toml(timeout: float, path_user: str | None = None) -> str:
@@ -160,6 +181,7 @@ def run_property_phase(
         (workdir / "schemathesis.toml").write_text(
             settings_toml(config.contract.timeout, path_user), encoding="utf-8"
         )
+        seed_hypothesis(workdir / ".hypothesis")
         try:
             proc = subprocess.run(
                 command(config, target, workdir),
@@ -168,8 +190,13 @@ def run_property_phase(
                 timeout=config.contract.time_budget + GRACE_S,
                 cwd=workdir,
                 # Schemathesis keeps every response of a scenario: 250 MB resident on 5 MB
-                # bodies with glibc's defaults, 170 MB with large buffers given back.
-                env=lean_env(),
+                # bodies with glibc's defaults, 170 MB with large buffers given back; and
+                # every failure with the body it judged, unless st_hooks drops it.
+                env={
+                    **lean_env(),
+                    "SCHEMATHESIS_HOOKS": HOOKS,
+                    "HYPOTHESIS_STORAGE_DIRECTORY": str(workdir / ".hypothesis"),
+                },
             )
             exit_code: int | None = proc.returncode
             tail = (proc.stderr or proc.stdout).strip().splitlines()[-1:] or [""]
