@@ -167,3 +167,27 @@ def test_source_address_is_where_requests_come_from(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert len(peers) >= len(ACTIONS)  # the actions and the /latest polls
     assert set(peers) == {"127.0.0.2"}
+
+
+def test_a_target_moved_in_the_teams_file_gets_the_rest_at_its_new_url(tmp_path: Path) -> None:
+    scenario, speed = _scenario(tmp_path, 6.0)
+    db = f"sqlite:///{tmp_path / 'sim.db'}"
+    console = tmp_path / "console.txt"
+    with faulty_target() as old, faulty_target() as new:
+        teams = write_teams(tmp_path / "teams.toml", [("t", old.url)])
+        cmd = simulate_cmd(teams, db, tmp_path / "logs", "--scenario", str(scenario))
+        sim = start_simulate([*cmd, "--speed", speed], console)
+        try:
+            _wait_for(lambda: len(old.received_ids()) >= 10, 20, "the first actions")
+            write_teams(teams, [("t", new.url)])
+            code = sim.wait(timeout=60)
+        finally:
+            sim.kill()
+            sim.wait()
+        at_old, at_new = old.received_ids(), new.received_ids()
+    out = console.read_text()
+    assert code == 0, out
+    assert f"target t now at {new.url}" in out
+    assert at_old and at_new
+    assert at_old + at_new == [a.id for a in ACTIONS]  # in order, each once, none skipped
+    assert rows(db, "SELECT base_url FROM sim_targets") == [(new.url,)]

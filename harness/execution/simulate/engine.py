@@ -209,14 +209,20 @@ class Simulation:
         except UsageError as exc:
             self.say(f"{exc}; keeping the targets as they were")
             return
-        before = {t.name for t in self.teams}
+        before = {t.name: t for t in self.teams}
         after = {t.name: t for t in teams}
         now = time.time()
         for name, team in after.items():
-            if name not in before:
+            old = before.get(name)
+            if old is None:
                 upsert_target(self.store, team, len(self.actions), now)
                 set_paused(self.store, name, False)
                 self.say(f"{self.teams_path}: target {name} added")
+            elif (old.url, old.source_address) != (team.url, team.source_address):
+                upsert_target(self.store, team, len(self.actions), now)
+                if name in self.lanes:
+                    self.lanes[name].move(team.url, team.source_address)
+                self.say(f"{self.teams_path}: target {name} now at {team.url}")
         for name in before - after.keys():
             set_paused(self.store, name, True)
             self.say(f"{self.teams_path}: target {name} removed: paused (its outcomes stay)")

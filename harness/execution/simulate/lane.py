@@ -98,6 +98,11 @@ class Lane:
         self.errors = 0
         self._next_poll = 0.0
         self._endpoint = Endpoint(base_url)
+        self._moved: tuple[str, str | None] | None = None  # a new URL, from the control loop
+
+    def move(self, base_url: str, source_address: str | None) -> None:
+        """Send to ``base_url`` (from ``source_address``) from the next request on."""
+        self._moved = (base_url, source_address)
 
     @property
     def done(self) -> bool:
@@ -106,12 +111,17 @@ class Lane:
 
     def run(self) -> None:
         """Send until done or stopped; the request in flight always gets its outcome."""
-        source = self.source_address
-        client = WireClient(self._endpoint, self.settings.timeout, source_address=source)
-        poller = WireClient(self._endpoint, self.settings.latest_timeout, source_address=source)
+        client, poller = self._clients()
         try:
             self._resync()
             while not self.stop.is_set() and not self.done:
+                if self._moved is not None:
+                    client.close()
+                    poller.close()
+                    (self.base_url, self.source_address), self._moved = self._moved, None
+                    self._endpoint = Endpoint(self.base_url)
+                    client, poller = self._clients()
+                    continue
                 if self.paused.is_set():
                     self.stop.wait(0.2)
                     if not self.paused.is_set():
@@ -136,6 +146,14 @@ class Lane:
             poller.close()
             if self.done:
                 self.finished.set()
+
+    def _clients(self) -> tuple[WireClient, WireClient]:
+        """The action sender and the ``/latest`` poller for the current URL."""
+        source = self.source_address
+        return (
+            WireClient(self._endpoint, self.settings.timeout, source_address=source),
+            WireClient(self._endpoint, self.settings.latest_timeout, source_address=source),
+        )
 
     def _resync(self) -> None:
         """After a start, restart or pause: the next action is due now at the latest."""
