@@ -8,6 +8,7 @@ import pytest
 
 from harness.cli.main import main
 from harness.scenario.generate import generate_actions, write_scenario
+from tests.support.faulty_target import faulty_target
 from tests.support.net import free_port
 
 GOOD_TEAMS = '[[target]]\nname = "a"\nurl = "http://127.0.0.1:9"\n'
@@ -181,3 +182,25 @@ def test_restart_with_another_scenario_is_refused(
     assert code == 2
     assert "started with scenario" in err and "use another --database-url" in err
     assert len(err.strip().splitlines()) == 1
+
+
+def test_a_lane_that_fails_stops_the_run_with_one_line(
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    scenario: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from harness.execution.simulate.lane import Lane
+
+    def broken(*args: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(Lane, "_send", broken)
+    with faulty_target() as target:
+        teams = f'[[target]]\nname = "a"\nurl = "{target.url}"\n'
+        code, err = _simulate(capsys, *_args(tmp_path, teams, scenario, "--run-time", "30"))
+    assert code == 2
+    assert err.strip() == (
+        "minitwit-harness: error: simulate: the lane of a failed: RuntimeError('boom') "
+        "(a bug of the harness; start it again to resume)"
+    )

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import IO
 
 from harness.config import SimulateConfig
-from harness.errors import UsageError
+from harness.errors import HarnessError, UsageError
 from harness.execution.simulate.lane import Lane, LaneSettings
 from harness.execution.simulate.writer import StoreLost, Writer
 from harness.planning.causal import due_offsets
@@ -143,6 +143,7 @@ class Simulation:
                     self.say(self._progress_line())
                     next_progress = time.time() + PROGRESS_INTERVAL_S
                 self.writer.check()
+                self._check_lanes()
                 self.stop.wait(CONTROL_INTERVAL_S)
         finally:
             self.stop.set()
@@ -169,6 +170,15 @@ class Simulation:
             f"{paused} paused, {done} done, {down} down); {sent} actions sent, "
             f"{errors} errors since start"
         )
+
+    def _check_lanes(self) -> None:
+        """A lane that died of the harness's own error stops the run (never a silent stall)."""
+        for lane in self.lanes.values():
+            if lane.crashed is not None:
+                raise HarnessError(
+                    f"simulate: the lane of {lane.name} failed: {lane.crashed!r} (a bug of the "
+                    "harness; start it again to resume)"
+                )
 
     @contextmanager
     def _store_guard(self) -> Iterator[None]:

@@ -99,6 +99,7 @@ class Lane:
         self._next_poll = 0.0
         self._endpoint = Endpoint(base_url)
         self._moved: tuple[str, str | None] | None = None  # a new URL, from the control loop
+        self.crashed: Exception | None = None
 
     def move(self, base_url: str, source_address: str | None) -> None:
         """Send to ``base_url`` (from ``source_address``) from the next request on."""
@@ -141,6 +142,8 @@ class Lane:
                 self._send(client, action, due)
         except StoreLost:
             return  # the engine reports the store's failure, once
+        except Exception as exc:  # a bug of the harness: the engine stops the run on it
+            self.crashed = exc
         finally:
             client.close()
             poller.close()
