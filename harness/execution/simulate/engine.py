@@ -160,8 +160,8 @@ class Simulation:
 
     def _progress_line(self) -> str:
         lanes = list(self.lanes.values())
-        paused = sum(ln.paused.is_set() for ln in lanes)
         done = sum(ln.done for ln in lanes)
+        paused = sum(ln.paused.is_set() and not ln.done for ln in lanes)
         down = sum(ln.down_since is not None for ln in lanes)
         sent = sum(ln.sent for ln in lanes)
         errors = sum(ln.errors for ln in lanes)
