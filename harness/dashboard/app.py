@@ -10,8 +10,11 @@ JSON, ``GET /metrics`` in Prometheus' format. ``POST /api/targets/<name>/pause|r
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
-from typing import Any
+import threading
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import jinja2
 from flask import Flask, Response, abort, jsonify, render_template, request
@@ -28,6 +31,7 @@ POLL_MS = 2000
 #: The target page's per-hour table shows this many of the latest hours.
 TABLE_HOURS = 48
 READER = "simulation_status"
+T = TypeVar("T")
 
 
 def _when(epoch: float | None) -> str:
@@ -77,6 +81,29 @@ def _error(status: int, message: str) -> Response:
     return response
 
 
+class _PerSnapshot:
+    """What a snapshot renders to, made once per snapshot however many viewers poll it."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._at: float | None = None
+        self._values: dict[str, Any] = {}
+
+    def get(self, at: float, key: str, make: Callable[[], T]) -> T:
+        """The value of ``key`` for the snapshot taken at ``at`` (made now if new)."""
+        with self._lock:
+            if self._at != at:
+                self._at, self._values = at, {}
+            if key in self._values:
+                cached: T = self._values[key]
+                return cached
+        value = make()
+        with self._lock:
+            if self._at == at:
+                self._values[key] = value
+        return value
+
+
 def create_dashboard(store_url: str, token: str | None = None) -> Flask:
     """The dashboard over the store at ``store_url``; controls need ``token`` (None: off).
 
@@ -96,18 +123,33 @@ def create_dashboard(store_url: str, token: str | None = None) -> Flask:
         controls=bool(token),
     )
 
+    rendered = _PerSnapshot()
+
+    @app.teardown_request
+    def _close(_: BaseException | None) -> None:
+        # Each request runs on a thread of its own: its connection ends with it.
+        _reader().close()
+
     @app.get("/")
     def overview() -> str:
         snapshot = _reader().snapshot()
         template = "_overview_live.html" if request.args.get("part") == "live" else "overview.html"
-        return render_template(template, snapshot=snapshot, now=snapshot.at)
+        return rendered.get(
+            snapshot.at,
+            template,
+            lambda: render_template(template, snapshot=snapshot, now=snapshot.at),
+        )
 
     @app.get("/targets/<name>")
     def target_page(name: str) -> str:
         target, now = _target_or_404(name)
         template = "_target_live.html" if request.args.get("part") == "live" else "target.html"
-        failed = _reader().failed_requests(name)
-        return render_template(template, t=target, now=now, failed=failed)
+
+        def render() -> str:
+            failed = _reader().failed_requests(name)
+            return render_template(template, t=target, now=now, failed=failed)
+
+        return rendered.get(now, f"{template}:{name}", render)
 
     @app.get("/favicon.ico")
     def favicon() -> Response:  # no icon: an answer all the same, not a 404 per page load
@@ -115,7 +157,9 @@ def create_dashboard(store_url: str, token: str | None = None) -> Flask:
 
     @app.get("/api/status")
     def api_status() -> Response:
-        return jsonify(_reader().snapshot().to_json())
+        snapshot = _reader().snapshot()
+        body = rendered.get(snapshot.at, "status", lambda: json.dumps(snapshot.to_json()))
+        return Response(body, content_type="application/json")
 
     @app.get("/api/targets/<name>")
     def api_target(name: str) -> Response:
@@ -126,7 +170,9 @@ def create_dashboard(store_url: str, token: str | None = None) -> Flask:
 
     @app.get("/metrics")
     def metrics() -> Response:
-        return Response(metrics_text(_reader().snapshot()), content_type=CONTENT_TYPE)
+        snapshot = _reader().snapshot()
+        text = rendered.get(snapshot.at, "metrics", lambda: metrics_text(snapshot))
+        return Response(text, content_type=CONTENT_TYPE)
 
     @app.post("/api/targets/<name>/<action>")
     def control(name: str, action: str) -> Response:

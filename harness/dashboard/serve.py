@@ -30,7 +30,10 @@ def parse_listen(text: str, where: str = "--listen") -> tuple[str, int]:
 
 
 class _QuietHandler(WSGIRequestHandler):
-    """No access log line per request (the page polls every 2 s); errors are still logged."""
+    """No access log line per request (the page polls every 2 s); errors are still logged.
+    A connection that sends nothing for 30 s is closed (its thread ends)."""
+
+    timeout = 30
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         return
@@ -98,17 +101,15 @@ def start_dashboard(
         reader.close()
         raise
     with sock:  # werkzeug serves on its own duplicate of the descriptor
-        # One thread serves every request in turn (HTTP/1.0: each response closes its
-        # connection): one database connection, and a slow client cannot pile up threads.
+        # A thread per request: an idle connection (a browser's preconnect) holds up no one.
+        # Each request's database connection ends with it; the numbers are computed at most
+        # once a second and each page rendered once per snapshot, whoever asks.
         server = make_server(
-            host, port, app, threaded=False, request_handler=_QuietHandler, fd=sock.fileno()
+            host, port, app, threaded=True, request_handler=_QuietHandler, fd=sock.fileno()
         )
 
     def serve() -> None:
-        try:
-            server.serve_forever(poll_interval=0.2)
-        finally:
-            reader.close()  # the serving thread's own connection
+        server.serve_forever(poll_interval=0.2)
 
     def warm_up() -> None:
         # The first snapshot folds the whole history (seconds on millions of outcomes):

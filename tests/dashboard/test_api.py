@@ -112,6 +112,11 @@ def test_pages_show_the_numbers_and_escape_the_exchange(client: FlaskClient) -> 
     assert client.get("/targets/nobody").status_code == 404
 
 
+def _query(app: Flask, sql: str) -> list[tuple[object, ...]]:
+    """A query on the store (a request closes the connection it used: a new one each time)."""
+    return app.extensions[READER].store().query(sql)  # type: ignore[no-any-return]
+
+
 def _auth(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
@@ -122,10 +127,9 @@ def test_controls_need_the_token(client: FlaskClient, app: Flask) -> None:
     assert wrong.status_code == 401 and wrong.headers["WWW-Authenticate"].startswith("Bearer")
     ok = client.post("/api/targets/a/pause", headers=_auth(TOKEN))
     assert ok.status_code == 200 and ok.get_json() == {"name": "a", "paused": True}
-    store = app.extensions[READER].store()
-    assert store.query("SELECT paused FROM sim_targets WHERE name = 'a'") == [(1,)]
+    assert _query(app, "SELECT paused FROM sim_targets WHERE name = 'a'") == [(1,)]
     assert client.post("/api/targets/b/resume", headers=_auth(TOKEN)).status_code == 200
-    assert store.query("SELECT paused FROM sim_targets WHERE name = 'b'") == [(0,)]
+    assert _query(app, "SELECT paused FROM sim_targets WHERE name = 'b'") == [(0,)]
     assert client.post("/api/targets/zz/pause", headers=_auth(TOKEN)).status_code == 404
 
 
@@ -140,10 +144,10 @@ def test_adding_a_target(client: FlaskClient, app: Flask) -> None:
         "source_address": "127.0.0.2",
         "start_offset": 0.0,
     }
-    store = app.extensions[READER].store()
-    assert store.query(
+    assert _query(
+        app,
         "SELECT base_url, source_address, paused, total_actions FROM sim_targets"
-        " WHERE name = 'team-c'"
+        " WHERE name = 'team-c'",
     ) == [("http://127.0.0.1:5009/api/", "127.0.0.2", 0, 0)]
     again = client.post("/api/targets", json=new, headers=_auth(TOKEN))
     assert again.status_code == 409
