@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict
 
 import pandas as pd
 
@@ -33,14 +32,22 @@ def endpoint(command: str) -> str:
 
 
 def outcomes_frame(bundles: Sequence[Bundle]) -> pd.DataFrame:
-    """Every outcome of every bundle, one row each, with its target label and stage."""
-    rows = [
-        {"label": b.label, "stage": stage, **asdict(o)}
-        for b in bundles
-        for stage, outcomes in b.outcomes.items()
-        for o in outcomes
-    ]
-    return pd.DataFrame(rows, columns=OUTCOME_COLUMNS)
+    """Every outcome of every bundle, one row each, with its target label and stage.
+
+    Built column by column: ``dataclasses.asdict`` per outcome (a recursive deep copy) took
+    most of a report's time on a simulation's millions of outcomes.
+    """
+    columns: dict[str, list[object]] = {c: [] for c in OUTCOME_COLUMNS}
+    fields = OUTCOME_COLUMNS[2:]  # after label and stage: Outcome's own fields
+    for b in bundles:
+        for stage, outcomes in b.outcomes.items():
+            columns["label"] += [b.label] * len(outcomes)
+            columns["stage"] += [stage] * len(outcomes)
+            for name in fields:
+                columns[name] += [getattr(o, name) for o in outcomes]
+    if not columns["label"]:  # the dtypes of an empty frame as before: object
+        return pd.DataFrame([], columns=OUTCOME_COLUMNS)
+    return pd.DataFrame(columns, columns=OUTCOME_COLUMNS)
 
 
 def error_class(status: object, error: object) -> str:

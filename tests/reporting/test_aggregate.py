@@ -64,3 +64,26 @@ def test_tables_from_known_outcomes(tmp_path: Path) -> None:
 
     along = aggregate.errors_along_scenario(frame)
     assert list(along["errors"])[-3:] == [0, 1, 2]
+
+
+def test_outcomes_frame_has_one_row_per_outcome_with_its_label_and_stage(tmp_path: Path) -> None:
+    from dataclasses import asdict
+
+    import pandas as pd
+
+    from tests.reporting.factory import make_bundle
+
+    bundles = [
+        read_bundle(make_bundle(tmp_path / "a", "a")),
+        read_bundle(make_bundle(tmp_path / "b", "b", failing_ids=[3, 5])),
+    ]
+    rows = [
+        {"label": b.label, "stage": stage, **asdict(o)}
+        for b in bundles
+        for stage, outcomes in b.outcomes.items()
+        for o in outcomes
+    ]
+    expected = pd.DataFrame(rows, columns=aggregate.OUTCOME_COLUMNS)
+    pd.testing.assert_frame_equal(aggregate.outcomes_frame(bundles), expected)
+    empty = pd.DataFrame([], columns=aggregate.OUTCOME_COLUMNS)
+    pd.testing.assert_frame_equal(aggregate.outcomes_frame([]), empty)
