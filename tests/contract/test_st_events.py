@@ -186,3 +186,26 @@ def test_html_error_bodies_and_415_are_quirks(tmp_path: Path) -> None:
         (Severity.QUIRK, "same quirk as http.error-body-json)"),
         (Severity.QUIRK, "same quirk as http.missing-content-type)"),
     ]
+
+
+def test_head_failure_a_get_check_names_is_merged(tmp_path: Path) -> None:
+    """HEAD /msgs answered 400 where the suite found GET /msgs answering 400: one cause."""
+    get = Finding(
+        "msgs.no-optional",
+        Severity.WARNING,
+        Profile.STRICT,
+        "GET /msgs without no: expected 200, got 400",
+        "contract",
+        where="GET /msgs",
+        evidence=(Exchange("GET", "http://t/msgs", status=400),),
+    )
+    events = write(
+        tmp_path / "e.ndjson",
+        scenario("status_code_conformance", "HEAD /msgs", 400, set(), "a"),
+        scenario("status_code_conformance", "HEAD /fllws/{username}", 400, set(), "b"),
+    )
+    summary = read_failures(events, "http://t", [get])
+    assert summary.merged == 1
+    assert [(f.check, f.where) for f in summary.findings] == [
+        ("schemathesis.status_code_conformance", "HEAD /fllws/<user>")
+    ]

@@ -3,7 +3,8 @@
 Each run is ``minitwit-harness check --target URL --fresh-target`` with the gate's shortest
 sensible settings (a tiny scenario, a two-second load stage, a short property phase). The
 expected (check, severity) pairs are the contract's (tests/support/deviation_findings.py)
-plus what the other stages see of the same deviation.
+plus what the other stages see of the same deviation; the property phase's findings are
+judged with the rest (one severity policy, its echoes merged), so the set is exact.
 """
 
 from __future__ import annotations
@@ -45,6 +46,17 @@ KNOWN_EXTRA: dict[str, Found] = {
     # The replayed numeric-looking tweet comes back as a number in every public read.
     "numeric-coercion": found(("schema.messages", W)),
 }
+#: What the property phase may add beyond the exact set, only where Schemathesis' own data
+#: meets the deviation (whether it draws such a case depends on its budget and the load),
+#: each with what must change; any other ``schemathesis.*`` finding fails the test.
+PROPERTY_MAY_ADD: dict[str, Found] = {
+    # Its negative data with an integer content is stored (the quirk) and read back by its
+    # later reads. One cause, which msgs.integer-content names; that check plants values, so
+    # it runs after the phase and cannot merge what the phase found before it.
+    "integer-values": found(
+        ("schemathesis.negative_data_rejection", W), ("schemathesis.response_schema_conformance", W)
+    ),
+}
 #: In the gate the contract runs last: the fresh-start quirks of GET /latest are seen on the
 #: gate's first request, which latest.fresh judges (latest.initial reads a recorded value).
 INSTEAD: dict[str, Found] = {
@@ -83,32 +95,21 @@ def expected(*deviations: str) -> Found:
 
 
 def distinct(findings: list[dict[str, object]]) -> set[tuple[str, str]]:
-    """The (check, severity) pairs of a findings list, the property phase's apart.
+    """The (check, severity) pairs of a findings list, the property phase's included.
 
-    Which Schemathesis failures show depends on how many cases fit its time budget on a
-    busy machine; until a failure a check already names is merged into that check's
-    finding (issue 13 item 4), :func:`property_phase_ok` judges them instead.
+    One policy grades every stage, and a Schemathesis failure a deterministic check names is
+    merged into that check's finding: whatever the property phase sees of a deviation is
+    already in its set, so a ``schemathesis.*`` pair is always one too many.
     """
-    return {
-        (str(f["check"]), str(f["severity"]))
-        for f in findings
-        if not str(f["check"]).startswith("schemathesis.")
-    }
-
-
-def property_phase_ok(findings: list[dict[str, object]], want: Found) -> bool:
-    """Schemathesis raises no error where the deviation itself has none."""
-    errors = [f for f in findings if str(f["check"]).startswith("schemathesis.")]
-    errors = [f for f in errors if f["severity"] == E]
-    return not errors or any(sev == E for _, sev in want)
+    return {(str(f["check"]), str(f["severity"])) for f in findings}
 
 
 @pytest.mark.parametrize("deviation", sorted(CONTRACT))
 def test_gate_reports_exactly_the_deviation(deviation: str, tmp_path: Path) -> None:
     """One deviation: its findings in every stage, nothing else; exit 1 only on errors."""
     code, findings, output = gate([deviation], tmp_path)
-    assert distinct(findings) == expected(deviation), output[-3000:]
-    assert property_phase_ok(findings, expected(deviation)), output[-3000:]
+    extra = PROPERTY_MAY_ADD.get(deviation, frozenset())
+    assert distinct(findings) - extra == expected(deviation), output[-3000:]
     assert code == (1 if any(sev == E for _, sev in expected(deviation)) else 0), output[-3000:]
 
 

@@ -29,6 +29,7 @@ from typing import Any
 from flask import Flask, Response, jsonify, request
 
 from harness.local import stop_process
+from reference_app.params import storable
 from tests.support.deviant_store import Store
 from tests.support.deviant_wire import (
     INT32,
@@ -44,6 +45,8 @@ from tests.support.servers import RunningServer
 
 AUTH = "Basic c2ltdWxhdG9yOnN1cGVyX3NhZmUh"
 AUTH_MSG = "You are not authorized to use this resource!"
+#: The reference app's refusal of a text its databases cannot store byte for byte.
+UNSTORABLE = "must not contain NUL characters or lone surrogates"
 
 
 def create_app(deviations: Iterable[str] = (), journal: Path | None = None) -> Flask:
@@ -211,10 +214,12 @@ def create_app(deviations: Iterable[str] = (), journal: Path | None = None) -> F
         if any(k not in data for k in ("username", "email", "pwd")):
             return bad_request("username, email and pwd are required", shape=True)
         name, email, pwd = data["username"], data["email"], data["pwd"]
-        if isinstance(name, int) and "integer-values" in on:
+        if isinstance(name, int) and not isinstance(name, bool) and "integer-values" in on:
             pass
         elif not all(isinstance(v, str) and v for v in (name, email, pwd)):
             return bad_request("username, email and pwd must be non-empty strings")
+        if not all(storable(v) for v in (name, email, pwd) if isinstance(v, str)):
+            return bad_request(UNSTORABLE)
         if isinstance(email, str) and "@" not in email:
             return bad_request("email needs an @")
         if isinstance(name, str) and len(name) > 50 and "username-max-50" in on:
@@ -261,10 +266,12 @@ def create_app(deviations: Iterable[str] = (), journal: Path | None = None) -> F
         if not isinstance(data, dict) or "content" not in data:
             return bad_request("content is required", shape=True)
         content = data["content"]
-        if isinstance(content, int) and "integer-values" in on:
+        if isinstance(content, int) and not isinstance(content, bool) and "integer-values" in on:
             pass
         elif not isinstance(content, str):
             return bad_request("content must be a string")
+        elif not storable(content):
+            return bad_request(UNSTORABLE)
         if isinstance(content, str) and len(content) > 280 and "content-max-280" in on:
             return error(500, "value too long for type character varying(280)")
         if content == "" and "empty-content-dropped" in on:
@@ -303,6 +310,8 @@ def create_app(deviations: Iterable[str] = (), journal: Path | None = None) -> F
         target = data[keys[0]]
         if not isinstance(target, str):
             return bad_request("the user to (un)follow must be a string")
+        if not storable(target):
+            return bad_request(UNSTORABLE)
         if target not in store.users:
             return unknown_user()
         if target == user and "self-follow" not in on:

@@ -127,7 +127,8 @@ def named_by(check: str, where: str, exchange: Exchange, known: list[Finding]) -
     """The deterministic check whose finding already names this failure's behaviour, or None.
 
     Same behaviour: the same kind of problem anywhere in the API (media type, credentials),
-    or any answer with the same status on the same endpoint.
+    or any answer with the same status on the same endpoint (a HEAD answer also repeats what
+    GET of that path answered: HEAD is GET without the body; not the other way round).
     """
     suite = [f for f in known if "." in f.check and not f.check.startswith("schemathesis.")]
     prefixes = _API_WIDE.get(check)
@@ -136,9 +137,15 @@ def named_by(check: str, where: str, exchange: Exchange, known: list[Finding]) -
     status = exchange.status
     for finding in suite:
         same_status = any(e.status == status for e in finding.evidence)
-        if status is not None and finding.where == where and same_status:
+        same_endpoint = finding.where in (where, _as_get(where))
+        if status is not None and same_endpoint and same_status:
             return finding.check
     return None
+
+
+def _as_get(where: str) -> str:
+    """``HEAD /msgs`` -> ``GET /msgs``: the endpoint a HEAD request answers as."""
+    return f"GET {where[5:]}" if where.startswith("HEAD ") else where
 
 
 def _behaviour(check: str) -> Behaviour:
