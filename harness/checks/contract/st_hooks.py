@@ -2,8 +2,9 @@
 
 Schemathesis keeps every failure until the run ends, and a failure keeps what it quotes: a
 response schema violation holds the whole decoded body it judged (``instance``) and the
-validator's message quoting it. On a target answering 5 MB bodies that was ~290 MB for one
-run. Once the checks have judged a response, :func:`filter_failure` renders the failure's
+validator's message quoting it: one more body per failure (measured on a target answering
+5 MB bodies: 159 -> 137 MB peak for one short run, more in longer ones). Once the checks
+have judged a response, :func:`filter_failure` renders the failure's
 message (shortened from the whole body, as Schemathesis prints it) and drops those copies:
 every failure is kept, with the same check, title and message, so no verdict changes.
 
