@@ -271,13 +271,16 @@ class StatusReader:
         self._local = threading.local()
         self._rollup = Rollup()
         self._snapshot: Snapshot | None = None
-        self.store()  # a bad URL or an unreachable database fails here, not on a request
+        # A bad URL or an unreachable database fails here, not on a request; a new store gets
+        # its schema here, once: the DDL takes a table lock on PostgreSQL that would wait for
+        # (and hold up) the engine's writes if every connection ran it.
+        self._local.store = open_store(url)
 
     def store(self) -> Store:
         """This thread's connection."""
         store: Store | None = getattr(self._local, "store", None)
         if store is None:
-            store = open_store(self.url)
+            store = Store(self.url)
             self._local.store = store
         return store
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 
 import psycopg
@@ -196,5 +197,32 @@ def test_a_database_gone_mid_run_is_a_503_with_one_line(pg_url: str) -> None:
             assert response.status_code == 503, path
             error = response.get_json()["error"]
             assert error.startswith("simulation database: ") and "\n" not in error, error
+    finally:
+        reader.close()
+
+
+def test_refreshes_do_not_wait_for_the_engines_open_transaction(pg_url: str) -> None:
+    """The schema's DDL runs once, when the dashboard starts: run on every new connection,
+    ``CREATE INDEX IF NOT EXISTS`` waits for (and holds up) the engine's writes."""
+    known_rows(pg_url)
+    app = create_dashboard(pg_url, None)
+    reader: StatusReader = app.extensions[READER]
+    reader.max_age = 0.0
+    try:
+        answers: list[int] = []
+
+        def ask() -> None:  # a viewer's refresh (its own thread, its own connection)
+            answers.append(app.test_client().get("/api/status").status_code)
+
+        with psycopg.connect(pg_url) as engine:  # a transaction of the engine, left open
+            engine.execute("UPDATE sim_attempts SET status = status WHERE action_id = 1")
+            viewer = threading.Thread(target=ask)
+            viewer.start()
+            viewer.join(timeout=5)
+            waited = viewer.is_alive()
+            engine.rollback()  # lets a waiting refresh go on
+        viewer.join(timeout=10)
+        assert not waited, "the refresh waited for the engine's transaction"
+        assert answers == [200]
     finally:
         reader.close()
