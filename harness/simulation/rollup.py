@@ -189,10 +189,13 @@ class Rollup:
         start = self.closed_until
         if start is None or boundary > start:
             first = 0.0 if start is None else start
+            closing = []  # read both before folding either: a failed read folds nothing twice
             if first < min(boundary, chart_start):  # older than the chart: hour buckets
-                self._fold(read_window(store, first, min(boundary, chart_start), HOUR))
+                closing.append(read_window(store, first, min(boundary, chart_start), HOUR))
             if max(first, chart_start) < boundary:
-                self._fold(read_window(store, max(first, chart_start), boundary, MINUTE))
+                closing.append(read_window(store, max(first, chart_start), boundary, MINUTE))
+            for window in closing:
+                self._fold(window)
             self.closed_until = boundary
         for minutes in self._closed.minutes.values():
             for old in [m for m in minutes if m < chart_start]:
