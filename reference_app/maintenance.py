@@ -43,5 +43,10 @@ def _refuse_writes() -> Response | None:
 
 
 def init_app(app: Flask) -> None:
-    """Refuse writes while frozen (before any view runs, so ``latest`` does not move)."""
-    app.before_request(_refuse_writes)
+    """Refuse writes while frozen (before any view runs, so ``latest`` does not move).
+
+    Neither setting given at start: nothing can freeze the app, so no hook (one request
+    hook less on every request).
+    """
+    if _flag(app.config.get("READ_ONLY")) or app.config.get("MAINTENANCE_FILE"):
+        app.before_request(_refuse_writes)
