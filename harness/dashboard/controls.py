@@ -11,6 +11,7 @@ import time
 from typing import Any
 
 from harness.errors import UsageError
+from harness.simulation import record
 from harness.simulation.store import Store
 from harness.simulation.teams import parse_target
 
@@ -36,9 +37,8 @@ def authorise(configured: str | None, header: str | None) -> None:
 
 def set_paused(store: Store, name: str, paused: bool) -> None:
     """Pause or resume ``name``; 404 when there is no such target."""
-    if not store.query("SELECT 1 FROM sim_targets WHERE name = ?", (name,)):
+    if not record.set_paused(store, name, paused):
         raise ControlError(404, f"no target {name!r}")
-    store.execute("UPDATE sim_targets SET paused = ? WHERE name = ?", (int(paused), name))
 
 
 def add_target(store: Store, body: Any, now: float | None = None) -> dict[str, Any]:
@@ -55,20 +55,10 @@ def add_target(store: Store, body: Any, now: float | None = None) -> dict[str, A
     except UsageError as exc:
         raise ControlError(400, str(exc)) from None
     name = target.name
-    if store.query("SELECT 1 FROM sim_targets WHERE name = ?", (name,)):
-        raise ControlError(409, f"target {name!r} exists")
     # total_actions 0 until the engine sets the scenario's count for the new target.
-    store.execute(
-        "INSERT INTO sim_targets (name, base_url, source_address, start_offset, paused,"
-        " added_at, total_actions) VALUES (?, ?, ?, ?, 0, ?, 0)",
-        (
-            name,
-            target.url,
-            target.source_address,
-            target.start_offset,
-            time.time() if now is None else now,
-        ),
-    )
+    now = time.time() if now is None else now
+    if not record.upsert_target(store, target, 0, now, update=False):
+        raise ControlError(409, f"target {name!r} exists")
     return {
         "name": name,
         "url": target.url,

@@ -105,9 +105,18 @@ def prepare_meta(
     return now, speed
 
 
-def upsert_target(store: Store, target: TeamTarget, total: int, now: float) -> None:
-    """Insert a target of the teams file, or update its URL, source and offset (its pause
-    state and outcomes stay)."""
+def upsert_target(
+    store: Store, target: TeamTarget, total: int, now: float, *, update: bool = True
+) -> bool:
+    """Insert a target; whether a row was inserted.
+
+    ``update``: a target of the teams file that exists already gets its URL, source, offset
+    and total (its pause state and outcomes stay); without it (the dashboard's "add"), an
+    existing target is left as it is.
+    """
+    exists = bool(store.query("SELECT 1 FROM sim_targets WHERE name = ?", (target.name,)))
+    if exists and not update:
+        return False
     store.execute(
         "INSERT INTO sim_targets (name, base_url, source_address, start_offset, paused,"
         " added_at, total_actions) VALUES (?, ?, ?, ?, 0, ?, ?)"
@@ -116,11 +125,15 @@ def upsert_target(store: Store, target: TeamTarget, total: int, now: float) -> N
         " total_actions = excluded.total_actions",
         (target.name, target.url, target.source_address, target.start_offset, now, total),
     )
+    return not exists
 
 
-def set_paused(store: Store, name: str, paused: bool) -> None:
-    """Pause or resume a target."""
+def set_paused(store: Store, name: str, paused: bool) -> bool:
+    """Pause or resume a target; whether it exists."""
+    if not store.query("SELECT 1 FROM sim_targets WHERE name = ?", (name,)):
+        return False
     store.execute("UPDATE sim_targets SET paused = ? WHERE name = ?", (int(paused), name))
+    return True
 
 
 def set_total(store: Store, name: str, total: int) -> None:
