@@ -76,10 +76,12 @@ class _VerifyClock:
         self.seconds = 0.0
         self.ok = True
         self.not_compared = 0
+        self.ran = False  # replay runs verify only when every action has an outcome
 
     def __call__(self, event: Event) -> None:
         if isinstance(event, RunStarted) and event.kind == "verify":
             self._started = time.monotonic()
+            self.ran = True
         elif isinstance(event, RunFinished) and event.kind == "verify" and self._started:
             self.seconds = time.monotonic() - self._started
             self.ok = event.ok
@@ -112,15 +114,26 @@ def replay_stage(config: Config, sink: EventSink, bundle: Path) -> StageRun:
             duration_s=seconds,
             results=_into_bundle(result.results_path, bundle, "replay.jsonl"),
         ),
-        StageSummary(
-            name="verify",
-            status=_status(clock.ok),
-            detail=f"{len(verify)} data differences"
-            + (f"; {clock.not_compared} read(s) not compared" if clock.not_compared else ""),
-            duration_s=clock.seconds,
-        ),
+        _verify_summary(clock, len(verify)),
     )
     return StageRun(stages=stages, findings=findings)
+
+
+def _verify_summary(clock: _VerifyClock, differences: int) -> StageSummary:
+    """verify's line: not run (never passed) when replay stopped before every action ended."""
+    if not clock.ran:
+        return StageSummary(
+            name="verify",
+            status=NOT_RUN,
+            detail="replay stopped before every action had an outcome: nothing was read back",
+        )
+    return StageSummary(
+        name="verify",
+        status=_status(clock.ok),
+        detail=f"{differences} data differences"
+        + (f"; {clock.not_compared} read(s) not compared" if clock.not_compared else ""),
+        duration_s=clock.seconds,
+    )
 
 
 def contract_stage(
