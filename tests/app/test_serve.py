@@ -14,7 +14,7 @@ import requests
 
 from harness.cli.main import main
 from tests.app.client import AUTH, Api, path_name
-from tests.support.net import free_port
+from tests.support.net import free_port, wait_accepted
 from tests.support.servers import serve_reference_app
 
 
@@ -162,9 +162,9 @@ def test_sigterm_lets_a_request_in_flight_finish_then_exits_0(
         port = int(s.url.rsplit(":", 1)[1])
         with socket.create_connection(("127.0.0.1", port), timeout=10) as client:
             client.sendall(head + body[:10])
-            time.sleep(0.5)  # the request is in the worker's hands before the signal
+            wait_accepted(client)  # the request is in a worker's hands before the signal
             s.process.send_signal(signal.SIGTERM)
-            time.sleep(0.5)
+            time.sleep(0.5)  # the rest after the signal (sent earlier, the test is only weaker)
             client.sendall(body[10:])
             answer = b""
             while chunk := client.recv(65536):

@@ -38,17 +38,29 @@ GOOD: dict[str, Canned] = {
 
 
 class Gauge:
-    """Counts requests in flight and remembers the most at once."""
+    """Counts requests in flight and remembers the most at once.
 
-    def __init__(self) -> None:
+    With ``company`` > 1, requests are held until that many were in flight at once (then
+    none is held any more): a concurrent client reaches it however slowly the machine runs
+    it, a serial one never does, and the first request gives up after ``wait_s``.
+    """
+
+    def __init__(self, company: int = 1, wait_s: float = 5.0) -> None:
         self.lock = threading.Lock()
         self.now = 0
         self.peak = 0
+        self.company = company
+        self.wait_s = wait_s
+        self.met = threading.Event()
 
     def enter(self) -> None:
         with self.lock:
             self.now += 1
             self.peak = max(self.peak, self.now)
+            if self.now >= self.company:
+                self.met.set()
+        if not self.met.wait(self.wait_s):
+            self.met.set()  # a serial client: hold no more requests (peak stays 1)
 
     def leave(self) -> None:
         with self.lock:

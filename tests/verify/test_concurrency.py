@@ -22,7 +22,7 @@ ROUTES: dict[str, Canned] = {
 
 
 def test_reads_run_in_parallel_within_the_bound() -> None:
-    gauge = Gauge()
+    gauge = Gauge(company=2)  # held until two overlap: no race with a busy machine
     events: list[Event] = []
     with canned_server(ROUTES, hold=0.02, gauge=gauge) as url:
         findings = run_verify(url, ACTIONS, sink=events.append, concurrency=4)
