@@ -15,7 +15,8 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from harness.constants import FORMAT_VERSION, SUMMARY_FORMAT
+from harness.checks.drill import DrillVerdict
+from harness.constants import DRILL_FORMAT, FORMAT_VERSION, SUMMARY_FORMAT
 from harness.errors import InputError
 from harness.findings import Finding
 from harness.reporting.findings_json import (
@@ -202,10 +203,68 @@ def _bare_results(path: Path) -> Bundle:
     return Bundle(path=path, summary=summary, findings=(), outcomes={kind: outcomes})
 
 
+def drill_file(path: Path) -> dict[str, Any] | None:
+    """The document of a standalone drill results file (``drill.json``), else None."""
+    if path.suffix != ".json" or not path.is_file():
+        return None
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except (ValueError, OSError):
+        return None
+    if not isinstance(doc, dict) or doc.get("format") != DRILL_FORMAT:
+        return None
+    if doc.get("version") != FORMAT_VERSION:
+        raise InputError(f"unsupported drill results version {doc.get('version')}", path=str(path))
+    return doc
+
+
+def _drill_results(path: Path, doc: dict[str, Any]) -> Bundle:
+    """A standalone drill (``drill`` run alone) as a one-stage bundle: its verdict, findings
+    and, when its ``traffic.jsonl`` is still where the drill wrote it or beside the file,
+    every outcome."""
+    traffic = next(
+        (
+            t
+            for t in (Path(str(doc.get("traffic_results") or "")), path.parent / "traffic.jsonl")
+            if t.name and t.is_file()
+        ),
+        None,
+    )
+    outcomes = tuple(_outcomes(traffic)) if traffic is not None else ()
+    reasons = doc["verdict"]["reasons"]
+    checks = doc["verdict"].get("checks") or ["drill.failed"] * len(reasons)  # older files
+    verdict = DrillVerdict(list(zip(checks, reasons, strict=True)))
+    target = doc.get("target")
+    findings = (
+        *verdict.findings(target),
+        *(replace(Finding.from_dict(f), stage="drill") for f in doc.get("findings", [])),
+    )
+    stage = StageSummary(
+        name="drill",
+        status=PASSED if verdict.ok else FAILED,
+        detail=doc.get("lost_summary") or "",
+        results=str(traffic) if traffic is not None else None,
+    )
+    times = [o.started for o in outcomes] + [o.finished for o in outcomes]
+    summary = Summary(
+        label=path.parent.name if path.stem == "drill" else path.stem,
+        target=target,
+        started=min(times, default=float(doc.get("started") or 0.0)),
+        finished=max(times, default=float(doc.get("started") or 0.0)),
+        status=stage.status,
+        stages=(stage,),
+    )
+    return Bundle(path=path, summary=summary, findings=findings, outcomes={"drill": outcomes})
+
+
 def read_bundle(path: str | Path, label: str | None = None) -> Bundle:
-    """Read a bundle directory (or a bare results file); problems are InputErrors."""
+    """Read a bundle directory, a bare results file or a standalone ``drill.json``;
+    problems are InputErrors."""
     p = Path(path)
-    if p.is_file():
+    drill = drill_file(p)
+    if drill is not None:
+        bundle = _drill_results(p, drill)
+    elif p.is_file():
         bundle = _bare_results(p)
     elif p.is_dir():
         summary_path = p / SUMMARY_FILE

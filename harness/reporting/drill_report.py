@@ -17,6 +17,7 @@ import jinja2
 
 from harness.constants import DRILL_FORMAT, FORMAT_VERSION
 from harness.errors import InputError
+from harness.reporting.bundle import drill_file
 from harness.reporting.plots import _figure, _svg
 
 ACKNOWLEDGED = "#009E73"
@@ -148,9 +149,14 @@ def write_drill_report(doc: Mapping[str, Any], results: Path) -> tuple[Path, Pat
 
 
 def bundle_drills(bundles: Iterable[Any]) -> list[tuple[str, dict[str, Any]]]:
-    """(label, drill results) of every bundle whose gate ran the drill stage."""
+    """(label, drill results) of every bundle whose gate ran the drill stage, and of every
+    standalone ``drill.json`` given as a bundle."""
     found = []
     for bundle in bundles:
+        standalone = drill_file(Path(bundle.path))
+        if standalone is not None:
+            found.append((str(bundle.label), standalone))
+            continue
         path = Path(bundle.path) / "drill.json"
         if Path(bundle.path).is_dir() and path.is_file():
             doc = json.loads(path.read_text(encoding="utf-8"))

@@ -139,3 +139,14 @@ def test_ctrl_c_proves_what_was_sent_writes_the_results_and_exits_130(tmp_path: 
     assert doc["lost"] == []
     assert doc["unreadable"] is None
     assert f"results in {results}" in stdout
+    # The interrupted drill's results are a column of `report` of their own.
+    report = subprocess.run(
+        [sys.executable, "-m", "harness", "report", str(results), "-o", str(tmp_path / "r")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert report.returncode == 0, report.stderr
+    summary = (tmp_path / "r" / "summary.md").read_text(encoding="utf-8")
+    assert "drill.interrupted" in summary
+    assert f"### Drill ({tmp_path.name}):" in summary

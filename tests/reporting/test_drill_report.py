@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import re
+import subprocess
+import sys
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -10,11 +13,13 @@ from typing import Any
 import pytest
 
 from harness.errors import InputError
+from harness.reporting.bundle import read_bundle
 from harness.reporting.drill_report import (
     check_document,
     render_drill_markdown,
     write_drill_report,
 )
+from harness.results import header_record
 
 T = 1_800_000_000.0
 
@@ -104,3 +109,49 @@ def test_markdown_lists_lost_writes_with_their_time() -> None:
 def test_other_documents_are_refused() -> None:
     with pytest.raises(InputError, match="not minitwit-harness drill results"):
         check_document({"format": "minitwit-harness.summary", "version": 1}, "x.json")
+
+
+def test_report_reads_a_standalone_drill_json_with_its_traffic(tmp_path: Path) -> None:
+    """``report drill.json``: a drill run alone is a column of its own (stage drill, its
+    verdict's findings, the outcomes of the traffic.jsonl beside it) with its drill section."""
+    doc = _doc(lost=2)
+    doc["verdict"]["checks"] = ["drill.lost-writes"]
+    doc["traffic_results"] = str(tmp_path / "gone" / "traffic.jsonl")  # moved since: beside
+    doc["findings"] = []
+    doc["summary"] = ["drill: FAILED: 2 acknowledged writes lost"]
+    run = tmp_path / "drill-run"
+    run.mkdir()
+    (run / "drill.json").write_text(json.dumps(doc), encoding="utf-8")
+    outcome = {
+        "type": "outcome",
+        "action_id": 1,
+        "command": "tweet",
+        "user": "u",
+        "status": 204,
+        "error": None,
+        "verdict": "ok",
+        "check": None,
+        "latency_ms": 2.5,
+        "started": T + 1,
+        "finished": T + 1.0025,
+    }
+    header = header_record("drill", doc["target"])
+    lines = "".join(json.dumps(r) + "\n" for r in (header, outcome))
+    (run / "traffic.jsonl").write_text(lines, encoding="utf-8")
+    out = str(tmp_path / "r")
+    proc = subprocess.run(
+        [sys.executable, "-m", "harness", "report", str(run / "drill.json"), "-o", out],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    summary = (tmp_path / "r" / "summary.md").read_text(encoding="utf-8")
+    assert "drill-run" in summary  # the column's label: the drill's folder
+    assert "### Drill (drill-run):" in summary
+    assert "drill.lost-writes" in summary
+    bundle = read_bundle(run / "drill.json")
+    assert [s.name for s in bundle.summary.stages] == ["drill"]
+    assert bundle.summary.status == "failed"
+    assert len(bundle.outcomes["drill"]) == 1
+    assert [f.check for f in bundle.findings] == ["drill.lost-writes"]
