@@ -24,6 +24,9 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
+import psycopg
+
+from bench.app_servers import PG_ADMIN_URL, fresh_pg_database
 from harness.local import stop_process
 from harness.scenario.generate import generate_actions, write_scenario
 from harness.simulation.store import open_store
@@ -42,14 +45,12 @@ def _percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else 0.0
 
 
-def _postgres_url() -> str | None:
+def _postgres_reachable() -> bool:
     try:
-        import psycopg
-
-        with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", connect_timeout=3):
-            return "postgresql://postgres@127.0.0.1:5432/postgres"
+        with psycopg.connect(PG_ADMIN_URL, connect_timeout=3):
+            return True
     except Exception:
-        return None
+        return False
 
 
 def _one_run(store_url: str, ports: list[int], seconds: int, tmp: Path) -> dict[str, Any]:
@@ -115,7 +116,7 @@ def run(quick: bool, out_dir: Path) -> dict[str, Any]:
     """One simulate run per store against the stub targets; acceptance: all on time, 0 errors."""
     size = QUICK if quick else FULL
     results: dict[str, Any] = {"targets": size["targets"], "seconds": size["seconds"]}
-    stores = {"sqlite": None, "postgresql": _postgres_url()}
+    stores = {"sqlite": True, "postgresql": _postgres_reachable()}
     with ExitStack() as stack:
         stub = subprocess.Popen(
             [sys.executable, "-m", "bench.sim_stub", str(size["targets"])],
@@ -128,15 +129,15 @@ def run(quick: bool, out_dir: Path) -> dict[str, Any]:
         ready, *words = stub.stdout.readline().split()
         assert ready == "ready", ready
         ports = [int(w) for w in words]
-        for name, admin in stores.items():
+        for name, reachable in stores.items():
             tmp = Path(stack.enter_context(tempfile.TemporaryDirectory()))
             if name == "sqlite":
                 url = f"sqlite:///{tmp / 'sim.db'}"
-            elif admin is None:
+            elif not reachable:
                 results[name] = "not run: PostgreSQL not reachable at 127.0.0.1:5432"
                 continue
             else:
-                url = stack.enter_context(_pg_database(admin))
+                url = stack.enter_context(fresh_pg_database())
             _log(f"{name}: {size['targets']} targets for {size['seconds']} s")
             results[name] = _one_run(url, ports, size["seconds"], tmp)
             _log(f"{name}: {results[name]}")
@@ -148,24 +149,3 @@ def run(quick: bool, out_dir: Path) -> dict[str, Any]:
         for r in runs
     )
     return results
-
-
-def _pg_database(admin: str) -> Any:
-    """A fresh PostgreSQL database for one run, dropped afterwards."""
-    import contextlib
-    import uuid
-
-    import psycopg
-
-    @contextlib.contextmanager
-    def database() -> Any:
-        name = f"bench_sim_{uuid.uuid4().hex[:10]}"
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
-        try:
-            yield admin.rsplit("/", 1)[0] + f"/{name}"
-        finally:
-            with psycopg.connect(admin, autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-    return database()
