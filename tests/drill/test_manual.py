@@ -10,6 +10,8 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from tests.support.servers import serve_reference_app
@@ -30,6 +32,21 @@ def _wait_for(lines: queue.Queue[str], text: str, timeout: float = 30.0) -> str:
         if text in line:
             return line
     raise AssertionError(f"no line with {text!r} within {timeout}s")
+
+
+@contextmanager
+def sigint_default_in_children() -> Iterator[None]:
+    """Children started in this block get SIGINT's default action, as a terminal's job does.
+
+    An ignored signal stays ignored across exec (a suite started in the background, e.g.
+    ``nohup make test &``, ignores SIGINT), while a caught one is reset to the default: so
+    catch it here for the block.
+    """
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def test_manual_marks_by_signal(tmp_path: Path) -> None:
@@ -94,7 +111,10 @@ def test_ctrl_c_proves_what_was_sent_writes_the_results_and_exits_130(tmp_path: 
     operation: the traffic stops, what was sent is read back and proven, drill.json is
     written with the interruption as a failed rule, and the exit code is 130."""
     results = tmp_path / "drill.json"
-    with serve_reference_app(f"sqlite:///{tmp_path / 'c.db'}", tmp_path) as server:
+    with (
+        serve_reference_app(f"sqlite:///{tmp_path / 'c.db'}", tmp_path) as server,
+        sigint_default_in_children(),
+    ):
         proc = subprocess.Popen(
             [
                 sys.executable,
