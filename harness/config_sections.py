@@ -224,6 +224,12 @@ class SimulateConfig:
     latest_interval: Duration = 5.0  # GET /latest of each target this often
     dashboard: str | None = None  # HOST:PORT of the live status page
     dashboard_token: str | None = None  # required by the status page's controls
+    # Targets spread over worker processes that share --database-url: N local ones (the
+    # master drives none), or --master here and --worker on other machines.
+    workers: Annotated[int, AtLeast(0)] = 0
+    master: bool = False  # coordinate workers started elsewhere (--worker)
+    worker: bool = False  # take targets from the master's store, drive them
+    worker_wait: Duration = 60.0  # how long a master waits for a worker, a worker for a master
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,8 @@ from harness.simulation.store import Store
 from harness.simulation.teams import TeamTarget
 
 INSERT_ATTEMPT = (
-    "INSERT INTO sim_attempts (target, action_id, attempt, command, scheduled, started)"
-    " VALUES (?, ?, ?, ?, ?, ?)"
+    "INSERT INTO sim_attempts (target, action_id, attempt, command, scheduled, started, worker)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?)"
 )
 FINISH_ATTEMPT = (
     "UPDATE sim_attempts SET started = ?, finished = ?, status = ?, error = ?, failed = ?,"

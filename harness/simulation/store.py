@@ -11,7 +11,13 @@ whose resolution at today's epoch is 128 s). The tables:
 ``sim_targets``
     one row per target: ``name`` (key), ``base_url``, ``source_address`` (NULL: default
     route), ``start_offset`` (seconds after ``started_at``), ``paused`` (0/1), ``added_at``,
-    ``total_actions`` (the scenario's actions for it).
+    ``total_actions`` (the scenario's actions for it); with worker processes (``--workers``,
+    ``--worker``): ``owner`` (the worker that sends it, NULL: nobody yet), ``lease_until``
+    (the database's clock: after it, any worker may take the target over) and ``done_at``
+    (every action has an outcome; a done target is never claimed again).
+``sim_workers``
+    the worker processes: ``id`` (``host:pid``), ``seen`` (their last heartbeat, the
+    database's clock); each takes its fair share of the targets not done.
 ``sim_attempts``
     one row per request of a scenario action: written *before* the request is sent
     (``finished`` NULL: in flight) and completed with its outcome. ``attempt`` is 1, or 2 for
@@ -41,7 +47,7 @@ from typing import Any
 
 from harness.errors import HarnessError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 #: Times and latencies: 8-byte floats on both backends (SQLite gives the name REAL affinity).
 _T = "DOUBLE PRECISION"
@@ -51,12 +57,13 @@ _DDL = (
     "CREATE TABLE IF NOT EXISTS sim_targets ("
     " name TEXT PRIMARY KEY, base_url TEXT NOT NULL, source_address TEXT,"
     f" start_offset {_T} NOT NULL DEFAULT 0, paused INTEGER NOT NULL DEFAULT 0,"
-    f" added_at {_T} NOT NULL, total_actions INTEGER NOT NULL)",
+    f" added_at {_T} NOT NULL, total_actions INTEGER NOT NULL, owner TEXT, lease_until {_T},"
+    f" done_at {_T})",
     "CREATE TABLE IF NOT EXISTS sim_attempts ("
     " target TEXT NOT NULL, action_id INTEGER NOT NULL, attempt INTEGER NOT NULL,"
     f" command TEXT NOT NULL, scheduled {_T} NOT NULL, started {_T} NOT NULL, finished {_T},"
     f" status INTEGER, error TEXT, failed INTEGER, latency_ms {_T}, exchange TEXT,"
-    " PRIMARY KEY (target, action_id, attempt))",
+    " worker TEXT, PRIMARY KEY (target, action_id, attempt))",
     "CREATE INDEX IF NOT EXISTS sim_attempts_by_time ON sim_attempts (target, finished)",
     # The status numbers read what finished recently (and what is in flight) for all targets.
     "CREATE INDEX IF NOT EXISTS sim_attempts_finished ON sim_attempts (finished)",
@@ -65,6 +72,15 @@ _DDL = (
     " PRIMARY KEY (target, at))",
     "CREATE TABLE IF NOT EXISTS sim_outages ("
     f" target TEXT NOT NULL, started {_T} NOT NULL, ended {_T}, PRIMARY KEY (target, started))",
+    f"CREATE TABLE IF NOT EXISTS sim_workers (id TEXT PRIMARY KEY, seen {_T} NOT NULL)",
+)
+
+#: Version 1 -> 2: the columns of worker processes (the rows stay as they are).
+_UPGRADE_1 = (
+    "ALTER TABLE sim_targets ADD COLUMN owner TEXT",
+    f"ALTER TABLE sim_targets ADD COLUMN lease_until {_T}",
+    f"ALTER TABLE sim_targets ADD COLUMN done_at {_T}",
+    "ALTER TABLE sim_attempts ADD COLUMN worker TEXT",
 )
 
 
@@ -90,6 +106,13 @@ class Store:
                 self._conn.execute("PRAGMA synchronous=NORMAL")
         except Exception as exc:  # any driver error is one line for the user
             raise HarnessError(f"simulation database {url}: {exc}".splitlines()[0]) from exc
+
+    @property
+    def now_sql(self) -> str:
+        """The database's clock in epoch seconds, as SQL (leases of several machines)."""
+        if self.postgres:
+            return "EXTRACT(EPOCH FROM clock_timestamp())::DOUBLE PRECISION"
+        return "((julianday('now') - 2440587.5) * 86400.0)"
 
     def _sql(self, sql: str) -> str:
         return sql.replace("?", "%s") if self.postgres else sql
@@ -126,16 +149,28 @@ class Store:
         self._conn.execute("COMMIT")
 
     def create_schema(self) -> None:
-        """Create the tables if missing; a store of another schema version is an error."""
-        for statement in _DDL:
-            self.execute(statement)
-        rows = self.query("SELECT value FROM sim_meta WHERE key = 'schema_version'")
-        if not rows:
-            self.execute(
-                "INSERT INTO sim_meta (key, value) VALUES ('schema_version', ?)",
-                (str(SCHEMA_VERSION),),
-            )
-        elif rows[0][0] != str(SCHEMA_VERSION):
+        """Create the tables if missing (upgrading a version 1 store in place); a store of
+        another schema version is an error."""
+        # One process at a time (concurrent CREATE ... IF NOT EXISTS collide on PostgreSQL;
+        # a master and its workers may start together on a new database).
+        with self.transaction():
+            if self.postgres:
+                self.execute("SELECT pg_advisory_xact_lock(hashtext('minitwit_sim_schema'))")
+            for statement in _DDL:
+                self.execute(statement)
+            rows = self.query("SELECT value FROM sim_meta WHERE key = 'schema_version'")
+            if rows and rows[0][0] == "1":
+                for statement in _UPGRADE_1:
+                    self.execute(statement)
+                self.execute("UPDATE sim_meta SET value = '2' WHERE key = 'schema_version'")
+                rows = [("2",)]
+            if not rows:
+                self.execute(
+                    "INSERT INTO sim_meta (key, value) VALUES ('schema_version', ?)",
+                    (str(SCHEMA_VERSION),),
+                )
+                rows = [(str(SCHEMA_VERSION),)]
+        if rows[0][0] != str(SCHEMA_VERSION):
             raise HarnessError(
                 f"simulation database {self.url}: schema version {rows[0][0]}, "
                 f"this harness writes {SCHEMA_VERSION}"
@@ -158,5 +193,12 @@ def open_store(url: str) -> Store:
         if not parent.is_dir():
             raise HarnessError(f"simulation database {url}: folder {parent} does not exist")
     store = Store(url)
-    store.create_schema()
+    try:
+        store.create_schema()
+    except HarnessError:
+        store.close()
+        raise
+    except Exception as exc:  # any driver error is one line for the user
+        store.close()
+        raise HarnessError(f"simulation database {url}: {exc}".splitlines()[0]) from exc
     return store

@@ -141,7 +141,7 @@ def test_unwritable_log_dir(
         (("--run-time", "soon"), "--run-time: expected a duration"),
         (("--latest-interval", "0"), "--latest-interval: must be greater than 0"),
         (("--dashboard", "8080"), "--dashboard: expected HOST:PORT (e.g. 127.0.0.1:8080), got"),
-        (("--workers", "4"), "unrecognized arguments: --workers 4"),
+        (("--workers", "-1"), "--workers: must be at least 0"),
     ],
 )
 def test_bad_flags(

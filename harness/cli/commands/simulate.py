@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
-from typing import Any
+from typing import Any, Literal
 
 from harness.cli.options import add_command, add_option
 from harness.config import Config
 from harness.constants import ExitCode
+from harness.errors import UsageError
 from harness.output_paths import writable_dir
 
 
@@ -67,6 +69,33 @@ def register(subparsers: Any) -> None:
         help="token the status page's pause/resume/add controls require (default: "
         "MINITWIT_DASHBOARD_TOKEN; none: controls disabled)",
     )
+    add_option(
+        p,
+        "simulate.workers",
+        "--workers",
+        help="local worker processes that share the targets (0 = this process drives them)",
+    )
+    add_option(
+        p,
+        "simulate.master",
+        "--master",
+        action="store_true",
+        help="drive nothing: --worker processes elsewhere share the targets through "
+        "--database-url (PostgreSQL across machines)",
+    )
+    add_option(
+        p,
+        "simulate.worker",
+        "--worker",
+        action="store_true",
+        help="drive a share of the targets of the master's --database-url",
+    )
+    add_option(
+        p,
+        "simulate.worker_wait",
+        "--worker-wait",
+        help="how long a master waits for its first worker, and a worker for its master",
+    )
 
 
 def run(config: Config, args: argparse.Namespace) -> int:
@@ -74,9 +103,12 @@ def run(config: Config, args: argparse.Namespace) -> int:
     from harness.execution.simulate import Simulation  # heavy: imported only to run
 
     settings = config.simulate
+    role = _role(config)
     writable_dir(settings.log_dir, config.where("simulate.log_dir"))
 
     def say(line: str) -> None:
+        if role == "worker":
+            line = f"[worker {os.getpid()}] {line}"
         print(line, file=sys.stderr, flush=True)
 
     address = None
@@ -85,7 +117,7 @@ def run(config: Config, args: argparse.Namespace) -> int:
         from harness.dashboard.serve import parse_listen, start_dashboard
 
         address = parse_listen(settings.dashboard, where)
-    simulation = Simulation(settings, say, keep_paused=address is not None)
+    simulation = Simulation(settings, say, keep_paused=address is not None, role=role)
     dashboard = None
     if address is not None:
         # --dashboard-token, else the dashboard command's token (MINITWIT_DASHBOARD_TOKEN).
@@ -106,6 +138,9 @@ def run(config: Config, args: argparse.Namespace) -> int:
             signal.signal(sig, handler)
         if dashboard is not None:
             dashboard.stop()
+    if role == "worker":
+        say(f"simulate: {result.reason}")
+        return int(ExitCode.OK)
     print(f"simulate: {result.reason}; {len(result.targets)} targets")
     for t in result.targets:
         resent = f", {t.resent} sent again after a stop" if t.resent else ""
@@ -113,3 +148,22 @@ def run(config: Config, args: argparse.Namespace) -> int:
             f"  {t.name}: {t.sent}/{t.total} sent, {t.errors} errors, {t.outages} outages{resent}"
         )
     return int(ExitCode.FINDINGS if result.errors else ExitCode.OK)
+
+
+def _role(config: Config) -> Literal["single", "master", "worker"]:
+    """Which part this process plays; flags that do not go together are one line."""
+    s = config.simulate
+    if s.worker:
+        for given, flag in (
+            (s.master, "--master"),
+            (s.workers > 0, "--workers"),
+            (s.targets is not None, "--targets"),
+            (s.dashboard is not None, "--dashboard"),
+        ):
+            if given:
+                raise UsageError(
+                    f"simulate --worker takes its targets from the master's --database-url; "
+                    f"{flag} is the master's"
+                )
+        return "worker"
+    return "master" if s.master or s.workers > 0 else "single"

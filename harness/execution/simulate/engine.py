@@ -12,6 +12,8 @@ its outcome.
 from __future__ import annotations
 
 import hashlib
+import os
+import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -22,7 +24,8 @@ from typing import IO
 
 from harness.config import SimulateConfig
 from harness.errors import HarnessError, UsageError
-from harness.execution.simulate.lane import Lane, LaneSettings
+from harness.execution.simulate.lane import Lane, LaneSettings, WorkerLease
+from harness.execution.simulate.spread import Role, Spread
 from harness.execution.simulate.writer import StoreLost, Writer
 from harness.planning.causal import due_offsets
 from harness.scenario.model import Action
@@ -41,7 +44,7 @@ from harness.simulation.record import (
     upsert_target,
 )
 from harness.simulation.store import Store, open_store
-from harness.simulation.teams import read_teams
+from harness.simulation.teams import TeamTarget, read_teams
 from harness.target import Target
 
 CONTROL_INTERVAL_S = 0.5
@@ -76,30 +79,48 @@ def _scenario(store: Store, given: str | None) -> tuple[str, list[Action], str]:
 
 
 class Simulation:
-    """One run of ``simulate`` (build, then :meth:`run` from the main thread)."""
+    """One run of ``simulate`` (build, then :meth:`run` from the main thread).
+
+    ``role``: ``single`` drives every target itself; ``master`` keeps the teams file and the
+    end and drives nothing (its workers do, see :mod:`.spread`); ``worker`` drives the
+    targets it claims in the master's store.
+    """
 
     def __init__(
-        self, settings: SimulateConfig, say: Callable[[str], None], *, keep_paused: bool
+        self,
+        settings: SimulateConfig,
+        say: Callable[[str], None],
+        *,
+        keep_paused: bool,
+        role: Role = "single",
     ) -> None:
-        if settings.targets is None:
-            raise UsageError("simulate needs --targets FILE (the teams file)")
         self.settings = settings
         self.say = say
         self.keep_paused = keep_paused  # a status page may resume paused targets
-        self.teams_path = Path(settings.targets)
-        self.teams = read_teams(self.teams_path)
-        self.teams_mtime = self.teams_path.stat().st_mtime_ns
+        self.role: Role = role
+        self.worker_id = f"{socket.gethostname()}:{os.getpid()}"
         self.log_dir = Path(settings.log_dir)
-        self.store = open_store(settings.database_url)
+        self.teams: list[TeamTarget] = []
+        if role != "worker":
+            if settings.targets is None:
+                raise UsageError("simulate needs --targets FILE (the teams file)")
+            self.teams_path = Path(settings.targets)
+            self.teams = read_teams(self.teams_path)
+            self.teams_mtime = self.teams_path.stat().st_mtime_ns
+            self.store = open_store(settings.database_url)
+        else:
+            self.store = Spread.worker_store(settings, self.worker_id)
         self.scenario_path, self.actions, sha = _scenario(self.store, settings.scenario)
+        speed = None if role == "worker" else settings.speed
         self.started_at, self.speed = prepare_meta(
-            self.store, self.scenario_path, sha, settings.speed, time.time()
+            self.store, self.scenario_path, sha, speed, time.time()
         )
         factor = None if self.speed == "max" else float(self.speed)
         self.offsets = due_offsets(self.actions, factor)
         now = time.time()
         for team in self.teams:
             upsert_target(self.store, team, len(self.actions), now)
+        self.lease = None if role == "single" else WorkerLease()
         self.writer = Writer(settings.database_url)
         self.stop = threading.Event()
         self.lanes: dict[str, Lane] = {}
@@ -110,6 +131,18 @@ class Simulation:
             timeout=settings.timeout,
             latest_interval=settings.latest_interval,
             latest_timeout=max(settings.timeout, 1.0),
+            worker=self.worker_id,
+            lease=self.lease,
+        )
+        self.spread = Spread(
+            role,
+            settings,
+            self.store,
+            say,
+            self.worker_id,
+            self.lease,
+            self.lanes,
+            keep_paused=keep_paused,
         )
 
     def request_stop(self) -> None:
@@ -119,6 +152,7 @@ class Simulation:
     def run(self) -> SimulationResult:
         """Drive every target until the end; the summary of each."""
         self.writer.start()
+        self.spread.start()
         deadline = None if self.settings.run_time is None else time.time() + self.settings.run_time
         reason = "stopped"
         next_progress = time.time() + PROGRESS_INTERVAL_S
@@ -131,16 +165,15 @@ class Simulation:
                 if deadline is not None and time.time() >= deadline:
                     reason = "run-time"
                     break
-                if self.lanes and all(lane.done for lane in self.lanes.values()):
-                    reason = "finished"
-                    break
-                lanes = self.lanes.values()
-                running = [ln for ln in lanes if not ln.done and not ln.paused.is_set()]
-                if not running and not self.keep_paused:
-                    reason = "idle"
+                with self._store_guard():
+                    end = self.spread.end() if self.role != "single" else self._end()
+                if end is not None:
+                    reason = end
                     break
                 if time.time() >= next_progress:
-                    self.say(self._progress_line())
+                    with self._store_guard():
+                        line = self.spread.progress_line() if self.role == "master" else None
+                    self.say(line or self._progress_line())
                     next_progress = time.time() + PROGRESS_INTERVAL_S
                 self.writer.check()
                 self._check_lanes()
@@ -152,11 +185,24 @@ class Simulation:
             self.writer.close()
             for log in self.logs:
                 log.close()
+            with self._store_guard():
+                self.spread.close(reason)
         self.writer.check()
         with self._store_guard():
-            result = SimulationResult(reason, summaries(self.store))
+            targets = [] if self.role == "worker" else summaries(self.store)
+            result = SimulationResult(reason, targets)
         self.store.close()
         return result
+
+    def _end(self) -> str | None:
+        """Why a single process's run ends now (None: it goes on)."""
+        if self.lanes and all(lane.done for lane in self.lanes.values()):
+            return "finished"
+        lanes = self.lanes.values()
+        running = [ln for ln in lanes if not ln.done and not ln.paused.is_set()]
+        if not running and not self.keep_paused:
+            return "idle"
+        return None
 
     def _progress_line(self) -> str:
         lanes = list(self.lanes.values())
@@ -190,9 +236,16 @@ class Simulation:
             raise StoreLost(f"simulation database {self.settings.database_url}: {reason}") from exc
 
     def _sync_targets(self) -> None:
-        """Pick up the teams file's and the store's changes."""
-        self._reload_teams()
+        """Pick up the teams file's and the store's changes (a worker: its claims')."""
+        if self.role != "worker":
+            self._reload_teams()
+        if self.role == "master":
+            self.spread.check_workers()
+            return
+        owned = None if self.role == "single" else self.spread.sync_claims()
         for row in target_rows(self.store):
+            if owned is not None and row.name not in owned:
+                continue
             lane = self.lanes.get(row.name)
             if lane is None and row.name not in self.broken:
                 self._start_lane(row)
@@ -204,6 +257,8 @@ class Simulation:
                 else:
                     lane.paused.clear()
                 self.say(f"{row.name}: {'paused' if row.paused else 'resumed'}")
+            if lane is not None and self.role == "worker" and row.base_url != lane.base_url:
+                lane.move(row.base_url, row.source_address)  # the master's teams file moved it
 
     def _reload_teams(self) -> None:
         try:
@@ -239,6 +294,8 @@ class Simulation:
         self.teams = teams
 
     def _start_lane(self, row: TargetRow) -> None:
+        if not self.spread.may_start(row.name):
+            return
         try:
             Target.parse(row.base_url)
         except ValueError:
@@ -270,4 +327,5 @@ class Simulation:
             return
         thread = threading.Thread(target=lane.run, name=f"lane-{row.name}", daemon=True)
         self.threads.append(thread)
+        self.spread.started(row.name, thread)
         thread.start()

@@ -46,6 +46,13 @@ EXCHANGE_CHARS = 2000
 DOWN_ERRORS = frozenset({CONNECTION_ERROR, READ_TIMEOUT})
 
 
+class WorkerLease:
+    """A worker's claims, renewed by its control loop: a lane sends only inside them."""
+
+    def __init__(self) -> None:
+        self.valid_until = 0.0  # time.monotonic() until which the claims surely hold
+
+
 @dataclass(frozen=True)
 class LaneSettings:
     """What every lane shares."""
@@ -53,6 +60,8 @@ class LaneSettings:
     timeout: float
     latest_interval: float
     latest_timeout: float
+    worker: str  # recorded with each attempt (host:pid)
+    lease: WorkerLease | None = None  # None: one process drives every target
 
 
 class Lane:
@@ -86,6 +95,7 @@ class Lane:
         self.say = say  # one console line
         self.paused = threading.Event()
         self.finished = threading.Event()
+        self.lost = threading.Event()  # another worker owns the target now: stop
         last = progress.last_done
         self.next_index = next(
             (i for i, a in enumerate(actions) if last is None or a.id > last), len(actions)
@@ -115,7 +125,10 @@ class Lane:
         client, poller = self._clients()
         try:
             self._resync()
-            while not self.stop.is_set() and not self.done:
+            while not self.stop.is_set() and not self.done and not self.lost.is_set():
+                if not self._leased():
+                    self.stop.wait(0.1)
+                    continue
                 if self._moved is not None:
                     client.close()
                     poller.close()
@@ -150,6 +163,13 @@ class Lane:
             if self.done:
                 self.finished.set()
 
+    def _leased(self) -> bool:
+        """Whether a request sent now ends inside the worker's claims (always, alone)."""
+        lease = self.settings.lease
+        if lease is None:
+            return True
+        return time.monotonic() + self.settings.latest_timeout < lease.valid_until
+
     def _clients(self) -> tuple[WireClient, WireClient]:
         """The action sender and the ``/latest`` poller for the current URL."""
         source = self.source_address
@@ -177,7 +197,15 @@ class Lane:
         planned = request_for(action)
         self.writer.write(
             INSERT_ATTEMPT,
-            (self.name, action.id, attempt, str(action.command), scheduled, time.time()),
+            (
+                self.name,
+                action.id,
+                attempt,
+                str(action.command),
+                scheduled,
+                time.time(),
+                self.settings.worker,
+            ),
         )
         reply = client.send(planned)
         try:
