@@ -53,6 +53,7 @@ DOCUMENTED_FLAGS = {
     ("check", "--latency-tolerance"),
     ("check", "--latency-floor-ms"),
     ("simulate", "--latest-interval"),
+    ("simulate", "--worker-wait"),
 }
 
 #: Documented defaults derived at run time from another setting (compared on their own below).
