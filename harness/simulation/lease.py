@@ -114,3 +114,20 @@ def set_run_state(store: Store, state: str) -> None:
         " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
         (state,),
     )
+
+
+def master_seen(store: Store) -> None:
+    """The master's heartbeat (the database's clock): its workers end when it stops."""
+    store.execute(
+        f"INSERT INTO sim_meta (key, value) VALUES ('master_seen', CAST({store.now_sql} AS TEXT))"
+        f" ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+    )
+
+
+def master_silent_for(store: Store) -> float | None:
+    """Seconds since the master's last heartbeat (None: never seen)."""
+    rows = store.query(
+        f"SELECT {store.now_sql} - CAST(value AS DOUBLE PRECISION) FROM sim_meta"
+        " WHERE key = 'master_seen'"
+    )
+    return float(rows[0][0]) if rows else None

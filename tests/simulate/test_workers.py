@@ -208,6 +208,34 @@ def test_master_and_worker_processes_on_one_postgresql(tmp_path: Path) -> None:
         assert "ended by the master" in (tmp_path / "worker.txt").read_text(encoding="utf-8")
 
 
+def test_workers_end_when_their_master_is_gone(tmp_path: Path) -> None:
+    """A master killed with ``kill -9`` leaves no worker driving on: each ends with one line."""
+    scenario = tmp_path / "s.tsv"
+    write_scenario(scenario, ACTIONS)
+    url = f"sqlite:///{tmp_path / 'sim.db'}"
+    console = tmp_path / "console.txt"
+    with faulty_target() as target:
+        teams = write_teams(tmp_path / "teams.toml", [("a", target.url), ("b", target.url)])
+        cmd = simulate_cmd(teams, url, tmp_path / "logs", "--workers", "2", "--worker-wait", "3")
+        master = start_simulate([*cmd, "--scenario", str(scenario), "--speed", _speed(60)], console)
+        try:
+            _wait_for(lambda: len(target.received_ids()) >= 2, 60)
+        finally:
+            master.kill()
+            master.wait()
+        _wait_for(lambda: not rows(url, "SELECT id FROM sim_workers"), 30)
+        after = len(target.received_ids())
+        time.sleep(1.5)  # nothing sends any more
+        assert len(target.received_ids()) == after
+    out = console.read_text(encoding="utf-8")
+    assert "Traceback" not in out
+    ended = [line for line in out.splitlines() if "the master has not been seen" in line]
+    assert len(ended) == 2, out
+    assert all(
+        line.endswith("stopping: start the master again, then the workers") for line in ended
+    )
+
+
 def _one_line_exit_2(capsys: pytest.CaptureFixture[str], *args: str) -> str:
     code = main(["simulate", *args])
     err = capsys.readouterr().err

@@ -31,6 +31,8 @@ from harness.simulation.lease import (
     forget_worker,
     live_workers,
     mark_done,
+    master_seen,
+    master_silent_for,
     open_targets,
     register_worker,
     renew,
@@ -109,6 +111,7 @@ class Spread:
     def start(self) -> None:
         """Master: say the run is on, start the local workers; worker: join."""
         if self.role == "master":
+            master_seen(self.store)
             set_run_state(self.store, "starting")
             if not self.settings.master:
                 for _ in range(self.settings.workers):
@@ -185,7 +188,8 @@ class Spread:
             time.sleep(0.2)
 
     def check_workers(self) -> None:
-        """Master: a local worker that ended is said; none left stops the run."""
+        """Master: its heartbeat; a local worker that ended is said; none left stops the run."""
+        master_seen(self.store)
         for proc in list(self.procs):
             code = proc.poll()
             if code is not None:
@@ -219,6 +223,13 @@ class Spread:
     def end(self) -> str | None:
         """Why a master's or a worker's run ends now (None: it goes on)."""
         if self.role == "worker":
+            silent = master_silent_for(self.store)
+            if silent is not None and silent > self.settings.worker_wait:
+                raise HarnessError(
+                    f"simulate --worker: the master has not been seen for {silent:.0f}s "
+                    f"(--worker-wait {self.settings.worker_wait:g}s); stopping: start the master "
+                    "again, then the workers"
+                )
             return "ended by the master" if run_state(self.store) == "ended" else None
         (targets, open_, running) = self.store.query(
             "SELECT COUNT(*), COUNT(*) - COUNT(done_at),"
