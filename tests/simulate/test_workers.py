@@ -281,3 +281,29 @@ def test_worker_refuses_the_master_s_flags(
 ) -> None:
     err = _one_line_exit_2(capsys, "--worker", "--targets", str(tmp_path / "teams.toml"))
     assert err.endswith("--targets is the master's")
+
+
+def test_a_second_simulate_beside_a_running_master_is_refused(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    scenario = tmp_path / "s.tsv"
+    write_scenario(scenario, ACTIONS)
+    url = f"sqlite:///{tmp_path / 'sim.db'}"
+    teams = write_teams(tmp_path / "teams.toml", [("a", "http://127.0.0.1:9")])
+    cmd = simulate_cmd(teams, url, tmp_path / "logs", "--scenario", str(scenario))
+    master = start_simulate([*cmd, "--master", "--worker-wait", "20"], tmp_path / "master.txt")
+    try:  # the master waits for a worker, beating its heart
+        _wait_for(lambda: (tmp_path / "sim.db").exists() and bool(_master_seen(url)), 30)
+        err = _one_line_exit_2(capsys, *cmd[4:])
+    finally:
+        master.kill()
+        master.wait()
+    assert "a master runs this simulation (seen " in err
+    assert err.endswith("add workers with simulate --worker, or stop it first")
+
+
+def _master_seen(url: str) -> list[tuple[object, ...]]:
+    try:
+        return rows(url, "SELECT value FROM sim_meta WHERE key = 'master_seen'")
+    except Exception:  # the master is still creating the store
+        return []

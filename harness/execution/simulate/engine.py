@@ -108,6 +108,7 @@ class Simulation:
             self.teams = read_teams(self.teams_path)
             self.teams_mtime = self.teams_path.stat().st_mtime_ns
             self.store = open_store(settings.database_url)
+            Spread.refuse_second_master(self.store)
         else:
             self.store = Spread.worker_store(settings, self.worker_id)
         self.scenario_path, self.actions, sha = _scenario(self.store, settings.scenario)

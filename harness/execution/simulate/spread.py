@@ -45,6 +45,9 @@ Role = Literal["single", "master", "worker"]
 
 #: A lane stops sending this long before its worker's lease expires (commit of the outcome).
 MARGIN_S = 2.0
+#: A master heartbeat more recent than this (seconds) means that master runs (it beats
+#: every 0.5 s): another ``simulate`` on the store is refused.
+MASTER_ALIVE_S = 5.0
 #: How long the master gives its local workers to end after the run ended.
 STOP_GRACE_S = 15.0
 
@@ -107,6 +110,17 @@ class Spread:
                 )
             time.sleep(0.5)
         return store
+
+    @staticmethod
+    def refuse_second_master(store: Store) -> None:
+        """A master that runs this simulation now: a second sender would send twice."""
+        silent = master_silent_for(store)
+        if silent is not None and silent < MASTER_ALIVE_S and run_state(store) != "ended":
+            store.close()
+            raise UsageError(
+                f"simulation database {store.url}: a master runs this simulation (seen "
+                f"{silent:.1f}s ago); add workers with simulate --worker, or stop it first"
+            )
 
     def start(self) -> None:
         """Master: say the run is on, start the local workers; worker: join."""
