@@ -34,6 +34,18 @@ def _wait_for(lines: queue.Queue[str], text: str, timeout: float = 30.0) -> str:
     raise AssertionError(f"no line with {text!r} within {timeout}s")
 
 
+def _end(proc: subprocess.Popen[str], reader: threading.Thread) -> None:
+    """Kill the drill if a test failed before it ended, and close its pipes (left open, they
+    would warn, as an error, in whichever later test the garbage collector runs)."""
+    if proc.poll() is None:
+        proc.kill()
+        proc.wait()
+    reader.join(timeout=10)  # EOF on stderr once the process is gone
+    for stream in (proc.stdin, proc.stdout, proc.stderr):
+        if stream is not None:
+            stream.close()
+
+
 @contextmanager
 def sigint_default_in_children() -> Iterator[None]:
     """Children started in this block get SIGINT's default action, as a terminal's job does.
@@ -76,7 +88,8 @@ def test_manual_marks_by_signal(tmp_path: Path) -> None:
             text=True,
         )
         lines: queue.Queue[str] = queue.Queue()
-        threading.Thread(target=_lines, args=(proc.stderr, lines), daemon=True).start()
+        reader = threading.Thread(target=_lines, args=(proc.stderr, lines), daemon=True)
+        reader.start()
         try:
             prompt = _wait_for(lines, "when the operation STARTS")
             assert f"kill -USR1 {proc.pid}" in prompt
@@ -90,9 +103,7 @@ def test_manual_marks_by_signal(tmp_path: Path) -> None:
             stdout, _ = proc.communicate(timeout=60)
             exited = time.time()
         finally:
-            if proc.poll() is None:
-                proc.kill()
-                proc.wait()
+            _end(proc, reader)
     assert proc.returncode == 0, stdout
     doc = json.loads(results.read_text())
     op = doc["operation"]
@@ -138,7 +149,8 @@ def test_ctrl_c_proves_what_was_sent_writes_the_results_and_exits_130(tmp_path: 
             start_new_session=True,  # its own process group, like a terminal's job
         )
         lines: queue.Queue[str] = queue.Queue()
-        threading.Thread(target=_lines, args=(proc.stderr, lines), daemon=True).start()
+        reader = threading.Thread(target=_lines, args=(proc.stderr, lines), daemon=True)
+        reader.start()
         try:
             _wait_for(lines, "when the operation STARTS")
             proc.send_signal(signal.SIGUSR1)
@@ -147,9 +159,7 @@ def test_ctrl_c_proves_what_was_sent_writes_the_results_and_exits_130(tmp_path: 
             _wait_for(lines, "drill: interrupted at +")
             stdout, _ = proc.communicate(timeout=60)
         finally:
-            if proc.poll() is None:
-                proc.kill()
-                proc.wait()
+            _end(proc, reader)
     assert proc.returncode == 130, stdout
     doc = json.loads(results.read_text())
     assert doc["verdict"]["ok"] is False
