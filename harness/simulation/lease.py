@@ -131,3 +131,18 @@ def master_silent_for(store: Store) -> float | None:
         " WHERE key = 'master_seen'"
     )
     return float(rows[0][0]) if rows else None
+
+
+def set_master(store: Store, master: str) -> None:
+    """Record which process (``host:pid``) is the master."""
+    store.execute(
+        "INSERT INTO sim_meta (key, value) VALUES ('master', ?)"
+        " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        (master,),
+    )
+
+
+def recorded_master(store: Store) -> str | None:
+    """The last master's ``host:pid`` (None: none yet)."""
+    rows = store.query("SELECT value FROM sim_meta WHERE key = 'master'")
+    return str(rows[0][0]) if rows else None

@@ -302,6 +302,28 @@ def test_a_second_simulate_beside_a_running_master_is_refused(
     assert err.endswith("add workers with simulate --worker, or stop it first")
 
 
+def test_a_master_restarted_at_once_after_kill_9_is_not_refused(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    scenario = tmp_path / "s.tsv"
+    write_scenario(scenario, ACTIONS)
+    url = f"sqlite:///{tmp_path / 'sim.db'}"
+    teams = write_teams(tmp_path / "teams.toml", [("a", "http://127.0.0.1:9")])
+    cmd = simulate_cmd(teams, url, tmp_path / "logs", "--scenario", str(scenario), "--master")
+    master = start_simulate([*cmd, "--worker-wait", "20"], tmp_path / "master.txt")
+    try:
+        _wait_for(lambda: (tmp_path / "sim.db").exists() and bool(_master_seen(url)), 30)
+    finally:
+        master.kill()
+        master.wait()
+    # At once (its heartbeat is fresh): the new master starts and waits for its workers.
+    err = _one_line_exit_2(capsys, *cmd[4:], "--worker-wait", "1")
+    assert err == (
+        "minitwit-harness: error: simulate: fewer than 1 workers joined within 1s "
+        "(start simulate --worker --database-url ...)"
+    )
+
+
 def _master_seen(url: str) -> list[tuple[object, ...]]:
     try:
         return rows(url, "SELECT value FROM sim_meta WHERE key = 'master_seen'")

@@ -14,6 +14,8 @@ when none is left the run stops with one line.
 
 from __future__ import annotations
 
+import os
+import socket
 import subprocess
 import sys
 import threading
@@ -34,9 +36,11 @@ from harness.simulation.lease import (
     master_seen,
     master_silent_for,
     open_targets,
+    recorded_master,
     register_worker,
     renew,
     run_state,
+    set_master,
     set_run_state,
 )
 from harness.simulation.store import Store, open_store, sqlite_path
@@ -115,7 +119,10 @@ class Spread:
     def refuse_second_master(store: Store) -> None:
         """A master that runs this simulation now: a second sender would send twice."""
         silent = master_silent_for(store)
-        if silent is not None and silent < MASTER_ALIVE_S and run_state(store) != "ended":
+        alive = silent is not None and silent < MASTER_ALIVE_S and run_state(store) != "ended"
+        if alive and _dead_here(recorded_master(store)):
+            alive = False  # a master of this machine killed a moment ago: its restart goes on
+        if alive:
             store.close()
             raise UsageError(
                 f"simulation database {store.url}: a master runs this simulation (seen "
@@ -125,6 +132,7 @@ class Spread:
     def start(self) -> None:
         """Master: say the run is on, start the local workers; worker: join."""
         if self.role == "master":
+            set_master(self.store, self.worker_id)
             master_seen(self.store)
             set_run_state(self.store, "starting")
             if not self.settings.master:
@@ -272,3 +280,19 @@ class Spread:
                 proc.kill()
                 proc.wait()
                 self.say(f"simulate: local worker pid {proc.pid} did not end; killed")
+
+
+def _dead_here(process: str | None) -> bool:
+    """Whether ``host:pid`` names a process of this machine that no longer runs."""
+    if process is None:
+        return False
+    host, _, pid = process.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
