@@ -236,6 +236,35 @@ def test_workers_end_when_their_master_is_gone(tmp_path: Path) -> None:
     )
 
 
+def test_sigint_to_the_master_ends_its_workers(tmp_path: Path) -> None:
+    scenario = tmp_path / "s.tsv"
+    write_scenario(scenario, ACTIONS)
+    url = f"sqlite:///{tmp_path / 'sim.db'}"
+    console = tmp_path / "console.txt"
+    with faulty_target() as target:
+        teams = write_teams(tmp_path / "teams.toml", [("a", target.url), ("b", target.url)])
+        cmd = simulate_cmd(teams, url, tmp_path / "logs", "--workers", "2")
+        master = start_simulate([*cmd, "--scenario", str(scenario), "--speed", _speed(60)], console)
+        try:
+            _wait_for(lambda: len(target.received_ids()) >= 2, 60)
+            master.send_signal(signal.SIGINT)
+            code = master.wait(60)
+        finally:
+            if master.poll() is None:
+                master.kill()
+                master.wait()
+        sent = len(target.received_ids())
+        time.sleep(1.0)
+        assert len(target.received_ids()) == sent  # nothing drives on
+    out = console.read_text(encoding="utf-8")
+    assert "Traceback" not in out
+    assert code == 0, out
+    assert "simulate: stopped; 2 targets" in out
+    assert out.count("simulate: ended by the master") == 2, out
+    assert rows(url, "SELECT id FROM sim_workers") == []
+    assert rows(url, "SELECT COUNT(*) FROM sim_attempts WHERE finished IS NULL") == [(0,)]
+
+
 def _one_line_exit_2(capsys: pytest.CaptureFixture[str], *args: str) -> str:
     code = main(["simulate", *args])
     err = capsys.readouterr().err

@@ -137,7 +137,10 @@ class Spread:
             set_run_state(self.store, "starting")
             if not self.settings.master:
                 for _ in range(self.settings.workers):
-                    self.procs.append(subprocess.Popen(self._worker_cmd()))
+                    # Their own session: a terminal's Ctrl-C reaches the master only, which
+                    # ends them through the store (the requests in flight are recorded).
+                    proc = subprocess.Popen(self._worker_cmd(), start_new_session=True)
+                    self.procs.append(proc)
                 pids = ", ".join(str(p.pid) for p in self.procs)
                 self.say(f"simulate: {len(self.procs)} local workers (pids {pids})")
             self._wait_for_workers(max(1, self.settings.workers))
