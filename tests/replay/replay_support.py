@@ -5,13 +5,10 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-
-import pytest
 
 from harness.scenario.model import Action, Command
 
@@ -84,16 +81,6 @@ def run_replay_cli(
         timeout=timeout,
     )
     return CliRun(proc.returncode, proc.stdout, proc.stderr, out_dir / "replay" / "results.jsonl")
-
-
-def wait_until(predicate: Callable[[], bool], timeout: float = 30.0, what: str = "") -> None:
-    """Poll ``predicate`` until it holds; fail the test after ``timeout`` seconds."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.02)
-    pytest.fail(f"timed out after {timeout}s waiting for {what or predicate}")
 
 
 def outcome_ids(results: Path) -> list[int]:

@@ -21,9 +21,9 @@ from tests.replay.replay_support import (
     outcome_ids,
     replay_command,
     run_replay_cli,
-    wait_until,
 )
 from tests.support.net import free_port, wait_http
+from tests.support.waiting import wait_until
 
 
 def _serve(database: Path, port: int, log: Path) -> subprocess.Popen[bytes]:

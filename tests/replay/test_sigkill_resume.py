@@ -19,10 +19,10 @@ from tests.replay.replay_support import (
     replay_command,
     run_replay_cli,
     simple_actions,
-    wait_until,
     write_scenario,
 )
 from tests.support.faulty_target import faulty_target
+from tests.support.waiting import wait_until
 
 
 def test_sigkill_then_resume(tmp_path: Path, out_dir: Path) -> None:

@@ -11,10 +11,10 @@ from tests.replay.replay_support import (
     outcome_ids,
     replay_command,
     simple_actions,
-    wait_until,
     write_scenario,
 )
 from tests.support.faulty_target import FaultyTarget
+from tests.support.waiting import wait_until
 
 
 def test_target_killed_and_restarted_mid_run(tmp_path: Path, out_dir: Path) -> None:

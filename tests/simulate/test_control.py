@@ -8,13 +8,11 @@ import re
 import signal
 import subprocess
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import ClassVar
-
-import pytest
 
 from harness.scenario.generate import generate_actions, write_scenario
 from harness.simulation.record import set_paused
@@ -22,6 +20,7 @@ from harness.simulation.store import open_store
 from tests.simulate.support import rows, simulate_cmd, start_simulate, write_teams
 from tests.support.faulty_target import faulty_target
 from tests.support.servers import in_thread
+from tests.support.waiting import wait_until
 
 ACTIONS = generate_actions(6, 60, 11)
 
@@ -31,15 +30,6 @@ def _scenario(tmp_path: Path, seconds: float) -> tuple[Path, str]:
     write_scenario(path, ACTIONS)
     speed = seconds / (sum(a.delay_ms for a in ACTIONS[1:]) / 1000)
     return path, f"{speed:.8f}"
-
-
-def _wait_for(predicate: Callable[[], bool], timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.02)
-    pytest.fail(f"timed out after {timeout}s waiting for {what}")
 
 
 def _pause(url: str, name: str, paused: bool) -> float:
@@ -60,19 +50,19 @@ def test_pause_resume_add_and_remove_while_running(tmp_path: Path) -> None:
         cmd = simulate_cmd(teams, db, tmp_path / "logs", "--scenario", str(scenario))
         sim = start_simulate([*cmd, "--speed", speed], console)
         try:
-            _wait_for(lambda: len(b.received_ids()) >= 5, 20, "b's first actions")
+            wait_until(lambda: len(b.received_ids()) >= 5, 20, "b's first actions")
             paused_at = _pause(db, "b", True)
             time.sleep(0.1)  # a different mtime: the file is read again
             write_teams(teams, [("a", a.url), ("b", b.url), ("c", c.url)])
-            _wait_for(lambda: len(c.received_ids()) >= 3, 5, "the added target's actions")
+            wait_until(lambda: len(c.received_ids()) >= 3, 5, "the added target's actions")
             time.sleep(1.2)  # the pause is picked up within a second
             during_pause = len(b.received_ids())
             time.sleep(1.5)
             assert len(b.received_ids()) == during_pause  # nothing sent while paused
             resumed_at = _pause(db, "b", False)
-            _wait_for(lambda: len(b.received_ids()) > during_pause, 3, "b to resume")
+            wait_until(lambda: len(b.received_ids()) > during_pause, 3, "b to resume")
             write_teams(teams, [("b", b.url), ("c", c.url)])  # a removed: paused
-            _wait_for(lambda: "target a removed" in console.read_text(), 3, "a's removal")
+            wait_until(lambda: "target a removed" in console.read_text(), 3, "a's removal")
             a_sent = len(a.received_ids())
             code = sim.wait(timeout=60)
         finally:
@@ -117,7 +107,7 @@ def test_sigterm_stops_cleanly_and_a_restart_resumes(tmp_path: Path) -> None:
             stderr=subprocess.PIPE,
             text=True,
         )
-        _wait_for(lambda: len(target.received_ids()) >= 10, 20, "the first actions")
+        wait_until(lambda: len(target.received_ids()) >= 10, 20, "the first actions")
         sim.send_signal(signal.SIGTERM)
         out, err = sim.communicate(timeout=10)
         assert sim.returncode == 0, err
@@ -178,7 +168,7 @@ def test_a_target_moved_in_the_teams_file_gets_the_rest_at_its_new_url(tmp_path:
         cmd = simulate_cmd(teams, db, tmp_path / "logs", "--scenario", str(scenario))
         sim = start_simulate([*cmd, "--speed", speed], console)
         try:
-            _wait_for(lambda: len(old.received_ids()) >= 10, 20, "the first actions")
+            wait_until(lambda: len(old.received_ids()) >= 10, 20, "the first actions")
             write_teams(teams, [("t", new.url)])
             code = sim.wait(timeout=60)
         finally:

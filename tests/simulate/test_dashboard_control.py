@@ -6,27 +6,17 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable
 from pathlib import Path
 
-import pytest
 import requests
 
 from harness.scenario.generate import generate_actions, write_scenario
 from tests.simulate.support import rows, simulate_cmd, start_simulate, write_teams
 from tests.support.faulty_target import faulty_target
+from tests.support.waiting import wait_until
 
 ACTIONS = generate_actions(5, 40, 4)
 TOKEN = "s3cret-token"
-
-
-def _wait_for(predicate: Callable[[], bool], timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.02)
-    pytest.fail(f"timed out after {timeout}s waiting for {what}")
 
 
 def test_the_status_page_pauses_adds_and_resumes_targets(tmp_path: Path) -> None:
@@ -42,22 +32,22 @@ def test_the_status_page_pauses_adds_and_resumes_targets(tmp_path: Path) -> None
         cmd += ["--speed", speed, "--dashboard", "127.0.0.1:0", "--dashboard-token", TOKEN]
         sim = start_simulate(cmd, console)
         try:
-            _wait_for(lambda: "status page http" in console.read_text(), 20, "the status page")
+            wait_until(lambda: "status page http" in console.read_text(), 20, "the status page")
             match = re.search(r"status page (http://\S+) \(controls on\)", console.read_text())
             assert match, console.read_text()
             page = match.group(1).rstrip("/")
-            _wait_for(lambda: len(one.received_ids()) >= 3, 20, "the first actions")
+            wait_until(lambda: len(one.received_ids()) >= 3, 20, "the first actions")
             answer = requests.post(f"{page}/api/targets/one/pause", headers=auth, timeout=5)
             assert answer.status_code == 200, answer.text
-            _wait_for(lambda: "one: paused" in console.read_text(), 1.5, "the pause")
+            wait_until(lambda: "one: paused" in console.read_text(), 1.5, "the pause")
             held = len(one.received_ids())
             added = requests.post(
                 f"{page}/api/targets", json={"name": "two", "url": two.url}, headers=auth, timeout=5
             )
             assert added.status_code in (200, 201), added.text
-            _wait_for(lambda: len(two.received_ids()) >= 1, 2.5, "the added target")
+            wait_until(lambda: len(two.received_ids()) >= 1, 2.5, "the added target")
             # "two" finishes its whole scenario while "one" stays paused: the run goes on.
-            _wait_for(lambda: len(two.received_ids()) == len(ACTIONS), 30, "two's scenario")
+            wait_until(lambda: len(two.received_ids()) == len(ACTIONS), 30, "two's scenario")
             time.sleep(1.0)
             assert sim.poll() is None, console.read_text()
             assert len(one.received_ids()) <= held + 1  # at most the one in flight

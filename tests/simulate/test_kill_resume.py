@@ -4,9 +4,8 @@ in flight at most twice (and said so), on SQLite and on PostgreSQL."""
 from __future__ import annotations
 
 import subprocess
-import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,6 +14,7 @@ from harness.scenario.generate import generate_actions, write_scenario
 from tests.simulate.support import rows, simulate_cmd, start_simulate, write_teams
 from tests.support.faulty_target import faulty_target
 from tests.support.pg import fresh_database, require_postgres
+from tests.support.waiting import wait_until
 
 ACTIONS = generate_actions(6, 40, 5)
 HELD = ACTIONS[15].id  # the request in flight when simulate is killed
@@ -30,15 +30,6 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         yield url
 
 
-def _wait_for(predicate: Callable[[], bool], timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.01)
-    pytest.fail(f"timed out after {timeout}s")
-
-
 def test_kill_9_and_restart_sends_each_action_once(tmp_path: Path, database_url: str) -> None:
     scenario = tmp_path / "s.tsv"
     write_scenario(scenario, ACTIONS)
@@ -52,7 +43,7 @@ def test_kill_9_and_restart_sends_each_action_once(tmp_path: Path, database_url:
         cmd = simulate_cmd(teams, database_url, tmp_path / "logs", *common)
         first = start_simulate([*cmd, "--scenario", str(scenario), "--speed", speed], console)
         try:
-            _wait_for(lambda: HELD in held.received_ids(), 30)
+            wait_until(lambda: HELD in held.received_ids(), 30)
         finally:
             first.kill()  # SIGKILL: no clean-up of any kind
             first.wait()

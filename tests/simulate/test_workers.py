@@ -9,7 +9,7 @@ import signal
 import subprocess
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import ExitStack
 from pathlib import Path
 
@@ -20,6 +20,7 @@ from harness.scenario.generate import generate_actions, write_scenario
 from tests.simulate.support import rows, simulate_cmd, start_simulate, write_teams
 from tests.support.faulty_target import FaultyTarget, faulty_target
 from tests.support.pg import fresh_database, require_postgres
+from tests.support.waiting import wait_until
 
 ACTIONS = generate_actions(6, 40, 5)
 IDS = [a.id for a in ACTIONS]
@@ -30,15 +31,6 @@ HELD = ACTIONS[15].id  # in flight when its worker is killed
 def _speed(seconds: float) -> str:
     total_s = sum(a.delay_ms for a in ACTIONS[1:]) / 1000
     return f"{seconds / total_s:.8f}"
-
-
-def _wait_for(predicate: Callable[[], bool], timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.05)
-    pytest.fail(f"timed out after {timeout}s")
 
 
 def _targets(
@@ -120,7 +112,7 @@ def test_a_killed_worker_s_targets_are_taken_over(tmp_path: Path, database_url: 
             console,
         )
         try:
-            _wait_for(lambda: HELD in held.received_ids(), 60)
+            wait_until(lambda: HELD in held.received_ids(), 60)
             (victim,) = {w for *_, w in _outcomes(database_url, "held")}
             os.kill(int(victim.rsplit(":", 1)[1]), signal.SIGKILL)
             in_flight = rows(
@@ -219,11 +211,11 @@ def test_workers_end_when_their_master_is_gone(tmp_path: Path) -> None:
         cmd = simulate_cmd(teams, url, tmp_path / "logs", "--workers", "2", "--worker-wait", "3")
         master = start_simulate([*cmd, "--scenario", str(scenario), "--speed", _speed(60)], console)
         try:
-            _wait_for(lambda: len(target.received_ids()) >= 2, 60)
+            wait_until(lambda: len(target.received_ids()) >= 2, 60)
         finally:
             master.kill()
             master.wait()
-        _wait_for(lambda: not rows(url, "SELECT id FROM sim_workers"), 30)
+        wait_until(lambda: not rows(url, "SELECT id FROM sim_workers"), 30)
         after = len(target.received_ids())
         time.sleep(1.5)  # nothing sends any more
         assert len(target.received_ids()) == after
@@ -246,7 +238,7 @@ def test_sigint_to_the_master_ends_its_workers(tmp_path: Path) -> None:
         cmd = simulate_cmd(teams, url, tmp_path / "logs", "--workers", "2")
         master = start_simulate([*cmd, "--scenario", str(scenario), "--speed", _speed(60)], console)
         try:
-            _wait_for(lambda: len(target.received_ids()) >= 2, 60)
+            wait_until(lambda: len(target.received_ids()) >= 2, 60)
             master.send_signal(signal.SIGINT)
             code = master.wait(60)
         finally:
@@ -322,7 +314,7 @@ def test_a_second_simulate_beside_a_running_master_is_refused(
     cmd = simulate_cmd(teams, url, tmp_path / "logs", "--scenario", str(scenario))
     master = start_simulate([*cmd, "--master", "--worker-wait", "20"], tmp_path / "master.txt")
     try:  # the master waits for a worker, beating its heart
-        _wait_for(lambda: (tmp_path / "sim.db").exists() and bool(_master_seen(url)), 30)
+        wait_until(lambda: (tmp_path / "sim.db").exists() and bool(_master_seen(url)), 30)
         err = _one_line_exit_2(capsys, *cmd[4:])
     finally:
         master.kill()
@@ -341,7 +333,7 @@ def test_a_master_restarted_at_once_after_kill_9_is_not_refused(
     cmd = simulate_cmd(teams, url, tmp_path / "logs", "--scenario", str(scenario), "--master")
     master = start_simulate([*cmd, "--worker-wait", "20"], tmp_path / "master.txt")
     try:
-        _wait_for(lambda: (tmp_path / "sim.db").exists() and bool(_master_seen(url)), 30)
+        wait_until(lambda: (tmp_path / "sim.db").exists() and bool(_master_seen(url)), 30)
     finally:
         master.kill()
         master.wait()
