@@ -1,11 +1,12 @@
 """On the wire, replay is the course simulator's ``requests`` client (spec section 2).
 
 The oracle is the real ``requests`` library with the simulator's settings (a fresh session
-per request, timeout 0.3 s, the simulator's headers): it and ``replay --simulator-log``
-send the same scenario to the same server, which redirects (307, 308, 302, 301, 303, a
-loop, 30 and 31 hops, to another port), compresses (broken and valid gzip, raw deflate,
-a chain) and records every request. Both must leave the same requests, byte for byte, and
-the same log lines: same ids, same order, same last fields.
+per request, the simulator's headers; both sides wait the loaded-machine timeout, not
+0.3 s): it and ``replay --simulator-log`` send the same scenario to the same server, which
+redirects (307, 308, 302, 301, 303, a loop, 30 and 31 hops, to another port), compresses
+(broken and valid gzip, raw deflate, a chain) and records every request. Both must leave
+the same requests, byte for byte, and the same log lines: same ids, same order, same last
+fields.
 """
 
 from __future__ import annotations
@@ -17,7 +18,12 @@ import requests
 
 from bench.simulator_client import simulator_replay
 from harness.scenario.model import Action, Command
-from tests.replay.replay_support import run_replay_cli, write_scenario
+from tests.replay.replay_support import (
+    LOADED_MACHINE,
+    LOADED_MACHINE_TIMEOUT,
+    run_replay_cli,
+    write_scenario,
+)
 from tests.support.wire_target import (
     Plan,
     Request,
@@ -86,14 +92,15 @@ def test_replay_writes_what_the_simulators_requests_client_writes(
     with wire_target(state, redirects=False) as other, wire_target(state) as url:
         state.plans.update(_plans(other))
         out = io.StringIO()
-        simulator_replay(url, actions, out, pace=False)
+        # What is compared is bytes and error classes, not timing: a hop of 31 slower than
+        # 0.3 s on a busy machine made the oracle log a ReadTimeout once.
+        simulator_replay(url, actions, out, pace=False, timeout=LOADED_MACHINE_TIMEOUT)
         expected = out.getvalue()
         oracle = _wire(state.by_action())
         state.log.clear()
         log = tmp_path / "sim.log"
-        run = run_replay_cli(
-            url, scenario, out_dir, "--simulator-log", str(log), "--concurrency", "4"
-        )
+        logged = ("--simulator-log", str(log), "--concurrency", "4", *LOADED_MACHINE)
+        run = run_replay_cli(url, scenario, out_dir, *logged)
         assert run.code == 1, run.stderr
         got = log.read_text(encoding="utf-8")
         harness = _wire(state.by_action())
@@ -127,7 +134,7 @@ def test_redirected_requests_keep_or_drop_body_and_credentials(
     state = WireState()
     with wire_target(state, redirects=False) as other, wire_target(state) as url:
         state.plans.update(_plans(other))
-        run_replay_cli(url, scenario, out_dir, "--concurrency", "4")
+        run_replay_cli(url, scenario, out_dir, "--concurrency", "4", *LOADED_MACHINE)
     sent = state.by_action()
     first, again = sent[1]
     assert (again.method, again.body) == ("POST", first.body)
