@@ -5,29 +5,15 @@ from __future__ import annotations
 
 import subprocess
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
 
 from harness.scenario.generate import generate_actions, write_scenario
 from tests.simulate.support import rows, simulate_cmd, start_simulate, write_teams
 from tests.support.faulty_target import faulty_target
-from tests.support.pg import fresh_database, require_postgres
 from tests.support.waiting import wait_until
 
 ACTIONS = generate_actions(6, 40, 5)
 HELD = ACTIONS[15].id  # the request in flight when simulate is killed
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'sim.db'}"
-        return
-    require_postgres()
-    with fresh_database("mth_sim") as url:
-        yield url
 
 
 def test_kill_9_and_restart_sends_each_action_once(tmp_path: Path, database_url: str) -> None:

@@ -9,7 +9,6 @@ import signal
 import subprocess
 import time
 from collections import Counter
-from collections.abc import Iterator
 from contextlib import ExitStack
 from pathlib import Path
 
@@ -83,16 +82,6 @@ def test_two_local_workers_share_four_targets(tmp_path: Path) -> None:
     assert f"{os.getpid()}" not in {w.rsplit(":", 1)[1] for w in workers}
     lines = [line for line in done.stdout.splitlines() if line.startswith("  t")]
     assert lines == [f"  {n}: {len(IDS)}/{len(IDS)} sent, 2 errors, 0 outages" for n in names]
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'sim.db'}"
-        return
-    require_postgres()
-    with fresh_database("mth_simw") as url:
-        yield url
 
 
 def test_a_killed_worker_s_targets_are_taken_over(tmp_path: Path, database_url: str) -> None:
