@@ -21,7 +21,8 @@ def scenario(
     """One failed ScenarioFinished event as Schemathesis 4 writes it."""
     method, path = operation.split(" ", 1)
     components = {
-        loc: {"mode": "negative" if loc in negative else "positive"} for loc in ("query", "body")
+        loc: {"mode": "negative" if loc in negative else "positive"}
+        for loc in ("query", "body", "header")
     }
     return {
         "ScenarioFinished": {
@@ -128,6 +129,32 @@ def test_failure_a_check_already_names_is_merged(tmp_path: Path) -> None:
     )
     summary = read_failures(events, "http://t", [quirk])
     assert summary.findings == [] and summary.merged == 1
+
+
+def test_failure_without_credentials_is_the_auth_finding(tmp_path: Path) -> None:
+    """A request Schemathesis sent without valid credentials, answered 200 text: the auth
+    check's finding names it; the same answer to a request with credentials does not merge."""
+    auth = Finding(
+        "auth.required-403",
+        Severity.ERROR,
+        Profile.STRICT,
+        "200",
+        "contract",
+        where="GET /msgs",
+        evidence=(Exchange("GET", "http://t/msgs", status=200),),
+    )
+    events = write(
+        tmp_path / "e.ndjson",
+        scenario("content_type_conformance", "GET /msgs/{username}", 200, {"header"}, "a"),
+        scenario("content_type_conformance", "GET /fllws/{username}", 200, set(), "b"),
+    )
+    summary = read_failures(events, "http://t", [auth])
+    assert summary.merged == 1
+    assert [(f.check, f.where) for f in summary.findings] == [
+        ("schemathesis.content_type_conformance", "GET /fllws/<user>")
+    ]
+    # Without an auth finding, the failure stays a finding of its own.
+    assert len(read_failures(events, "http://t", []).findings) == 2
 
 
 def test_accepted_odd_query_values_are_no_finding(tmp_path: Path) -> None:

@@ -123,15 +123,21 @@ _API_WIDE = {
 }
 
 
-def named_by(check: str, where: str, exchange: Exchange, known: list[Finding]) -> str | None:
+def named_by(
+    check: str, where: str, exchange: Exchange, known: list[Finding], *, no_credentials: bool = False
+) -> str | None:
     """The deterministic check whose finding already names this failure's behaviour, or None.
 
     Same behaviour: the same kind of problem anywhere in the API (media type, credentials),
     or any answer with the same status on the same endpoint (a HEAD answer also repeats what
     GET of that path answered: HEAD is GET without the body; not the other way round).
+    Whatever a request without valid credentials (``no_credentials``) got wrong is how the
+    target treats missing credentials, which the suite's auth checks judge.
     """
     suite = [f for f in known if "." in f.check and not f.check.startswith("schemathesis.")]
-    prefixes = _API_WIDE.get(check)
+    prefixes = _API_WIDE.get("ignored_auth" if no_credentials else check)
+    if no_credentials and not any(f.check.startswith(prefixes or ()) for f in suite):
+        prefixes = _API_WIDE.get(check)
     if prefixes is not None:
         return next((f.check for f in suite if f.check.startswith(prefixes)), None)
     status = exchange.status
@@ -192,6 +198,12 @@ def _only_query_negative(case: Any) -> bool:
     components = meta.get("components") or {}
     negative = {name for name, c in components.items() if (c or {}).get("mode") == "negative"}
     return negative <= {"query", "header"}
+
+
+def _credentials_broken(case: Any) -> bool:
+    """Whether Schemathesis left out or broke the Authorization header (the only header)."""
+    meta = ((case or {}).get("value") or {}).get("meta") or {}
+    return ((meta.get("components") or {}).get("header") or {}).get("mode") == "negative"
 
 
 class _CrashWatch:
@@ -257,9 +269,8 @@ def read_failures(path: Path, target: str, known: list[Finding]) -> StSummary:
                 for check in checks:
                     if check.get("status") != "failure" or case_id not in interactions:
                         continue
-                    if check["name"] == "negative_data_rejection" and _only_query_negative(
-                        (recorder.get("cases") or {}).get(case_id)
-                    ):
+                    case = (recorder.get("cases") or {}).get(case_id)
+                    if check["name"] == "negative_data_rejection" and _only_query_negative(case):
                         continue
                     info = check.get("failure_info") or {}
                     failure = info.get("failure") or {}
@@ -269,7 +280,8 @@ def read_failures(path: Path, target: str, known: list[Finding]) -> StSummary:
                     seen.add(key)
                     exchange = exchange_of(interactions[case_id])
                     where = endpoint(str(failure.get("operation") or f"{exchange.method} ?"))
-                    if named_by(check["name"], where, exchange, known) is not None:
+                    dropped = _credentials_broken(case)
+                    if named_by(check["name"], where, exchange, known, no_credentials=dropped):
                         summary.merged += 1  # one cause, one finding: the suite's
                         continue
                     summary.findings.append(_finding(check["name"], info, exchange, target, known))
