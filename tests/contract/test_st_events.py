@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from harness.checks.contract.bodies import EXPLAINED_TITLE
 from harness.checks.contract.st_events import endpoint, read_failures
 from harness.findings import Exchange, Finding, Profile, Severity
 
@@ -155,6 +156,17 @@ def test_failure_without_credentials_is_the_auth_finding(tmp_path: Path) -> None
     ]
     # Without an auth finding, the failure stays a finding of its own.
     assert len(read_failures(events, "http://t", []).findings) == 2
+
+
+def test_explained_title_names_its_causes(tmp_path: Path) -> None:
+    """A failure the hooks titled as explained by suite checks carries those checks."""
+    event = scenario("response_schema_conformance", "GET /msgs", 200, set(), "a")
+    checks = event["ScenarioFinished"]["recorder"]["checks"]["a"]
+    title = EXPLAINED_TITLE + "msgs.numeric-strings, msgs.integer-content"
+    checks[1]["failure_info"]["failure"]["title"] = title
+    summary = read_failures(write(tmp_path / "e.ndjson", event), "http://t", [])
+    [finding] = summary.findings
+    assert summary.causes == {id(finding): ("msgs.numeric-strings", "msgs.integer-content")}
 
 
 def test_accepted_odd_query_values_are_no_finding(tmp_path: Path) -> None:

@@ -12,8 +12,9 @@ from pathlib import Path
 import jsonschema_rs
 from schemathesis.openapi.checks import JsonSchemaError
 
+from harness.checks.contract.bodies import EXPLAINED_TITLE
 from harness.checks.contract.property_phase import UTF8_TABLE, UTF8_TABLE_PATH, seed_hypothesis
-from harness.checks.contract.st_hooks import KEPT_CHARS, shrink
+from harness.checks.contract.st_hooks import KEPT_CHARS, filter_failure, shrink
 
 #: Hypothesis computes its own UTF-8 table and says where it keeps it.
 _COMPUTE = """
@@ -54,3 +55,37 @@ def test_shrink_keeps_the_failure_without_the_body() -> None:
     assert failure.asdict() == twin.asdict() and failure == twin
     assert failure.instance is None
     assert len(failure._raw_message) <= KEPT_CHARS < len(twin._raw_message)
+
+
+class _Answer:
+    """What the hook reads of a Schemathesis response: its decoded JSON body."""
+
+    def __init__(self, data: object) -> None:
+        self.data = data
+
+    def json(self) -> object:
+        return self.data
+
+
+def test_schema_failure_a_suite_defect_explains_is_titled_so() -> None:
+    """A long message list whose only fault is a numeric content, a follow list whose only
+    fault is a name listed twice: titled with the checks that name those defects; a list with
+    another fault keeps Schemathesis' own title."""
+    schema = {"type": "array", "items": {"properties": {"content": {"type": "string"}}}}
+    message = {"content": "hi", "pub_date": 1700000000, "user": "ann"}
+    numeric = [{**message, "content": 7}, *[message] * 2000]  # far beyond what events keep
+    broken = [{"content": 7, "user": "ann"}]
+    twice: object = {"follows": ["0", "ann", "0"]}
+    titles = []
+    for body in (numeric, twice, broken):
+        error = next(jsonschema_rs.validator_for(schema).iter_errors(body))
+        failure = JsonSchemaError.from_exception(
+            operation="GET /msgs", exc=error, root_schema=schema
+        )
+        assert filter_failure(None, failure, None, _Answer(body)) is True
+        titles.append(failure.title)
+    assert titles == [
+        EXPLAINED_TITLE + "msgs.numeric-strings, msgs.integer-content",
+        EXPLAINED_TITLE + "fllws.follow-twice",
+        JsonSchemaError.kind_title,
+    ]

@@ -16,7 +16,7 @@ import pytest
 
 from tests.gate.gate_cli import harness
 from tests.support.deviant_app import serve_deviant_app
-from tests.support.deviation_findings import CONTRACT, CONTRACT_TODAY, E, Found, Q, W, found
+from tests.support.deviation_findings import CONTRACT, E, Found, Q, W, found
 
 pytestmark = pytest.mark.slow
 
@@ -38,24 +38,6 @@ OTHER_STAGES: dict[str, Found] = {
     "empty-content-dropped": found(("verify.lost-write", E)),
     # ... and a tweet that looks like a number.
     "numeric-coercion": found(("verify.altered-content.coerced", E)),
-}
-#: Findings the gate reports today beyond the right set, each with what must change: one
-#: cause, one finding, one severity (issue 13 item 4). A test fails when one disappears, so
-#: an entry cannot outlive its cause.
-KNOWN_EXTRA: dict[str, Found] = {
-    # The replayed numeric-looking tweet comes back as a number in every public read.
-    "numeric-coercion": found(("schema.messages", W)),
-}
-#: What the property phase may add beyond the exact set, only where Schemathesis' own data
-#: meets the deviation (whether it draws such a case depends on its budget and the load),
-#: each with what must change; any other ``schemathesis.*`` finding fails the test.
-PROPERTY_MAY_ADD: dict[str, Found] = {
-    # Its negative data with an integer content is stored (the quirk) and read back by its
-    # later reads. One cause, which msgs.integer-content names; that check plants values, so
-    # it runs after the phase and cannot merge what the phase found before it.
-    "integer-values": found(
-        ("schemathesis.negative_data_rejection", W), ("schemathesis.response_schema_conformance", W)
-    ),
 }
 #: In the gate the contract runs last: the fresh-start quirks of GET /latest are seen on the
 #: gate's first request, which latest.fresh judges (latest.initial reads a recorded value).
@@ -88,9 +70,8 @@ def expected(*deviations: str) -> Found:
     """The distinct findings the gate must report for these deviations together."""
     pairs: set[tuple[str, str]] = set()
     for deviation in deviations:
-        pairs |= INSTEAD.get(deviation, CONTRACT_TODAY.get(deviation, CONTRACT[deviation]))
+        pairs |= INSTEAD.get(deviation, CONTRACT[deviation])
         pairs |= OTHER_STAGES.get(deviation, frozenset())
-        pairs |= KNOWN_EXTRA.get(deviation, frozenset())
     return frozenset(pairs)
 
 
@@ -108,8 +89,7 @@ def distinct(findings: list[dict[str, object]]) -> set[tuple[str, str]]:
 def test_gate_reports_exactly_the_deviation(deviation: str, tmp_path: Path) -> None:
     """One deviation: its findings in every stage, nothing else; exit 1 only on errors."""
     code, findings, output = gate([deviation], tmp_path)
-    extra = PROPERTY_MAY_ADD.get(deviation, frozenset())
-    assert distinct(findings) - extra == expected(deviation), output[-3000:]
+    assert distinct(findings) == expected(deviation), output[-3000:]
     assert code == (1 if any(sev == E for _, sev in expected(deviation)) else 0), output[-3000:]
 
 

@@ -75,7 +75,3 @@ CRASHING = frozenset({"exit-without-latest"})
 
 #: Not a defect the gate reports (tests/replay/test_pacing.py: slow but within the timeout).
 NO_DEFECT = frozenset({"slow-register"})
-
-#: What the contract reports today where it differs from ``CONTRACT``, and what must change.
-#: Tests assert these exactly, so an entry fails as soon as its cause is fixed.
-CONTRACT_TODAY: dict[str, Found] = {}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -39,6 +40,7 @@ class BodyVerdict:
     check: str
     severity: Severity
     message: str
+    causes: tuple[str, ...] = ()  # suite checks whose finding, when there is one, names it
 
 
 @cache
@@ -56,6 +58,58 @@ def schema_problem(name: str, data: Any) -> str | None:
     # jsonschema quotes the whole instance: a 5 MB list would make a 5 MB message.
     message = err.message if len(err.message) <= 200 else err.message[:199] + "…"
     return f"{path}: {message}"
+
+
+def _contents_as_text(data: Any) -> Any:
+    """A message list with every numeric `content` turned into text."""
+    if not isinstance(data, list):
+        return data
+    return [
+        {**m, "content": str(m["content"])}
+        if isinstance(m, dict)
+        and isinstance(m.get("content"), int | float)
+        and not isinstance(m.get("content"), bool)
+        else m
+        for m in data
+    ]
+
+
+def _follows_once(data: Any) -> Any:
+    """A follow list with each name once."""
+    if not isinstance(data, dict) or not isinstance(data.get("follows"), list):
+        return data
+    names = data["follows"]
+    once = [n for i, n in enumerate(names) if n not in names[:i]]
+    return {**data, "follows": once}
+
+
+#: Schema problems a suite check's defect explains: per schema, what undoes the defect in a
+#: body and the checks whose finding names it (a numeric-looking text stored as a number, an
+#: integer content accepted and stored; a follow stored twice and listed twice).
+EXPLAINED_SHAPES: dict[str, tuple[Callable[[Any], Any], tuple[str, ...]]] = {
+    "messages": (_contents_as_text, ("msgs.numeric-strings", "msgs.integer-content")),
+    "follows": (_follows_once, ("fllws.follow-twice",)),
+}
+
+#: How the property phase's hooks title a schema failure such a defect explains (the NDJSON
+#: events keep only the start of a body, too little to judge it again afterwards).
+EXPLAINED_TITLE = "Response violates schema only as the suite's checks find: "
+
+
+def causes_of(data: Any) -> tuple[str, ...]:
+    """The checks whose defect is all that keeps ``data`` from its schema, or ()."""
+    for name, (undo, causes) in EXPLAINED_SHAPES.items():
+        fixed = undo(data)
+        if fixed != data and schema_problem(name, fixed) is None:
+            return causes
+    return ()
+
+
+def title_causes(title: str) -> tuple[str, ...]:
+    """The checks an EXPLAINED_TITLE names, or ()."""
+    if not title.startswith(EXPLAINED_TITLE):
+        return ()
+    return tuple(title.removeprefix(EXPLAINED_TITLE).split(", "))
 
 
 def _looks_html(reply: Reply) -> bool:
@@ -130,7 +184,8 @@ def judge_body(reply: Reply, where: str) -> BodyVerdict | None:
         return BodyVerdict(f"schema.{name}", SHAPE, f"{where} body is not JSON")
     problem = schema_problem(name, reply.data)
     if problem is not None:
-        return BodyVerdict(f"schema.{name}", SHAPE, f"{where} body: {problem}")
+        message = f"{where} body: {problem}"
+        return BodyVerdict(f"schema.{name}", SHAPE, message, causes_of(reply.data))
     if reply.content_type != "application/json":
         return BodyVerdict(
             "http.json-content-type",

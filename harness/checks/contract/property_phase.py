@@ -66,6 +66,7 @@ class PropertyOutcome:
     findings: list[Finding] = field(default_factory=list)
     crashes: list[Crash] = field(default_factory=list)
     merged: int = 0  # failures a deterministic check's finding already names
+    causes: dict[int, tuple[str, ...]] = field(default_factory=dict)  # see StSummary
     detail: str = ""
     duration_s: float = 0.0
     died: bool = False
@@ -214,6 +215,7 @@ def run_property_phase(
         findings=summary.findings,
         crashes=summary.crashes,
         merged=summary.merged,
+        causes=summary.causes,
         duration_s=time.monotonic() - started,
         died=summary.stop_reason == "server_unavailable",
     )

@@ -7,6 +7,7 @@ import time
 
 from harness import liveness
 from harness.checks.contract.bodies import BODY_CHECKS
+from harness.checks.contract.causes import merge_explained
 from harness.checks.contract.client import Client, Crash, Reply, TargetGone, parse_json
 from harness.checks.contract.context import STAGE, CheckContext, Inconclusive, NotRun
 from harness.checks.contract.model import Check, CheckStatus, ContractResult, Status, is_failing
@@ -35,6 +36,8 @@ class _Run:
         self._seen_body: set[tuple[str, str, str]] = set()
         # Body check -> the checks whose answers it judged bad (reported there or here).
         self._body_hits: dict[str, dict[str, None]] = {}
+        # id of a body finding -> the suite checks whose finding would name its cause.
+        self.causes: dict[int, tuple[str, ...]] = {}
 
     def report(self, finding: Finding) -> None:
         self.findings.append(finding)
@@ -137,15 +140,16 @@ class _Run:
             if key in self._seen_body:
                 continue
             self._seen_body.add(key)
-            self.report(
-                self.ctx.finding(
-                    verdict.severity,
-                    verdict.message,
-                    Reply(pending.exchange),
-                    where=pending.where,
-                    check=verdict.check,
-                )
+            finding = self.ctx.finding(
+                verdict.severity,
+                verdict.message,
+                Reply(pending.exchange),
+                where=pending.where,
+                check=verdict.check,
             )
+            if verdict.causes:
+                self.causes[id(finding)] = verdict.causes
+            self.report(finding)
 
     def drop_echoes(self) -> None:
         """Drop body findings on an answer a check already reported: one cause, one finding.
@@ -194,6 +198,7 @@ class _Run:
             return "not-run"
         outcome = run_property_phase(config, self.ctx.target, self.findings, self._path_user())
         crashes = [self.crash_finding(c, PROPERTY_CHECK) for c in outcome.crashes]
+        self.causes.update(outcome.causes)
         for finding in [*crashes, *outcome.findings]:
             self.report(finding)
         if not outcome.ran:
@@ -289,6 +294,7 @@ def run_contract(
     restore_latest(ctx)  # before BREAKING: a target may not write any more after it
     for check in BREAKING:
         run.run_check(check)
+    run.findings = merge_explained(run.findings, run.causes)
     run.drop_echoes()
     run.body_statuses()
     ok = not is_failing(run.findings, config.contract.fail_on)

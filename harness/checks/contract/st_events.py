@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from harness.checks.contract.bodies import judge_error_body
+from harness.checks.contract.bodies import judge_error_body, title_causes
 from harness.checks.contract.client import Crash, Reply, parse_json
 from harness.checks.contract.context import STAGE
 from harness.checks.policy import Behaviour, severity
@@ -40,6 +40,8 @@ class StSummary:
     findings: list[Finding] = field(default_factory=list)
     crashes: list[Crash] = field(default_factory=list)
     merged: int = 0  # failures whose behaviour a deterministic check already reported
+    # id of a finding -> the suite checks whose finding would name its cause (see causes.py)
+    causes: dict[int, tuple[str, ...]] = field(default_factory=dict)
     cases: int = 0
     stop_reason: str | None = None
     phases: dict[str, str] = field(default_factory=dict)  # test phase -> success, failure, ...
@@ -124,7 +126,12 @@ _API_WIDE = {
 
 
 def named_by(
-    check: str, where: str, exchange: Exchange, known: list[Finding], *, no_credentials: bool = False
+    check: str,
+    where: str,
+    exchange: Exchange,
+    known: list[Finding],
+    *,
+    no_credentials: bool = False,
 ) -> str | None:
     """The deterministic check whose finding already names this failure's behaviour, or None.
 
@@ -284,5 +291,9 @@ def read_failures(path: Path, target: str, known: list[Finding]) -> StSummary:
                     if named_by(check["name"], where, exchange, known, no_credentials=dropped):
                         summary.merged += 1  # one cause, one finding: the suite's
                         continue
-                    summary.findings.append(_finding(check["name"], info, exchange, target, known))
+                    finding = _finding(check["name"], info, exchange, target, known)
+                    causes = title_causes(str(failure.get("title") or ""))
+                    if causes:
+                        summary.causes[id(finding)] = causes
+                    summary.findings.append(finding)
     return summary
