@@ -212,19 +212,20 @@ def test_quirk_labels_only_where_the_quirk_lives(tmp_path: Path) -> None:
     assert summary.merged == 1
 
 
-def test_html_error_bodies_and_415_are_quirks(tmp_path: Path) -> None:
-    """An HTML 404 body is the HTML-bodies quirk; a 415 repeats the Content-Type quirk."""
+def test_html_error_bodies_are_quirks_and_415_is_merged(tmp_path: Path) -> None:
+    """An HTML 404 body is the HTML-bodies quirk; a 415 on any endpoint repeats the suite's
+    Content-Type quirk (a quirk of the whole API): one cause, the suite's finding."""
     events = write(
         tmp_path / "e.ndjson",
         scenario("content_type_conformance", "GET /fllws/{username}", 404, set(), "a"),
         scenario("status_code_conformance", "POST /fllws/{username}", 415, set(), "b"),
     )
     known = [_quirk("http.missing-content-type", "POST /register", 415)]
-    findings = read_failures(events, "http://t", known).findings
-    assert [(f.severity, f.message.rsplit("(", 1)[-1]) for f in findings] == [
+    summary = read_failures(events, "http://t", known)
+    assert [(f.severity, f.message.rsplit("(", 1)[-1]) for f in summary.findings] == [
         (Severity.QUIRK, "same quirk as http.error-body-json)"),
-        (Severity.QUIRK, "same quirk as http.missing-content-type)"),
     ]
+    assert summary.merged == 1
 
 
 def test_head_failure_a_get_check_names_is_merged(tmp_path: Path) -> None:

@@ -136,6 +136,7 @@ def named_by(
     """The deterministic check whose finding already names this failure's behaviour, or None.
 
     Same behaviour: the same kind of problem anywhere in the API (media type, credentials),
+    an answer with the status of a quirk of the whole API (the 415 of a missing Content-Type),
     or any answer with the same status on the same endpoint (a HEAD answer also repeats what
     GET of that path answered: HEAD is GET without the body; not the other way round).
     Whatever a request without valid credentials (``no_credentials``) got wrong is how the
@@ -151,7 +152,8 @@ def named_by(
     for finding in suite:
         same_status = any(e.status == status for e in finding.evidence)
         same_endpoint = finding.where in (where, _as_get(where))
-        if status is not None and same_endpoint and same_status:
+        everywhere = finding.check in API_WIDE_QUIRKS
+        if status is not None and (same_endpoint or everywhere) and same_status:
             return finding.check
     return None
 
