@@ -22,6 +22,11 @@ def finding(check: str, where: str, status: int, body: object, sev: Severity) ->
     return Finding(check, sev, Profile.STRICT, "m", "contract", where=where, evidence=(exchange,))
 
 
+def property_failure(where: str, body: object) -> Finding:
+    """Schemathesis' schema failure on ``where``, answered 200 with ``body``."""
+    return finding("schemathesis.response_schema_conformance", where, 200, body, Severity.WARNING)
+
+
 def test_body_judgement_names_the_numeric_content_causes() -> None:
     """The messages schema verdict says which checks would name a numeric-content problem."""
 
@@ -42,13 +47,7 @@ def test_numeric_content_in_a_read_is_the_numeric_strings_finding() -> None:
     """A message list that only a numeric content spoils: named by msgs.numeric-strings."""
     cause = finding("msgs.numeric-strings", "POST /msgs/<user>", 204, "", Severity.ERROR)
     shape = finding("schema.messages", "GET /msgs", 200, NUMERIC_READ, Severity.WARNING)
-    prop = finding(
-        "schemathesis.response_schema_conformance",
-        "GET /msgs/<user>",
-        200,
-        NUMERIC_READ,
-        Severity.WARNING,
-    )
+    prop = property_failure("GET /msgs/<user>", NUMERIC_READ)
     causes = {id(shape): NUMERIC_CAUSES, id(prop): NUMERIC_CAUSES}
     assert merge_explained([shape, prop, cause], causes) == [cause]
 
@@ -57,13 +56,7 @@ def test_other_schema_problems_stay() -> None:
     """Schema findings whose problem is more than a numeric content are no echo."""
     cause = finding("msgs.integer-content", "POST /msgs/<user>", 204, "", Severity.QUIRK)
     shape = finding("schema.messages", "GET /msgs", 200, BROKEN_READ, Severity.WARNING)
-    prop = finding(
-        "schemathesis.response_schema_conformance",
-        "GET /msgs/<user>",
-        200,
-        BROKEN_READ,
-        Severity.WARNING,
-    )
+    prop = property_failure("GET /msgs/<user>", BROKEN_READ)
     assert merge_explained([shape, prop, cause], {}) == [shape, prop, cause]
 
 

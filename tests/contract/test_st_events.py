@@ -113,17 +113,16 @@ def test_failures_become_findings_with_evidence(tmp_path: Path) -> None:
     assert ex.request_headers == {"A": "1"} and ex.elapsed_ms == 2.0
 
 
+def _suite(check: str, where: str, status: int, sev: Severity = Severity.QUIRK) -> Finding:
+    """A finding of the deterministic suite with one answer of ``status`` as evidence."""
+    profile = Profile.QUIRK if sev is Severity.QUIRK else Profile.STRICT
+    exchange = Exchange(where.split()[0], "http://t", status=status)
+    return Finding(check, sev, profile, "m", "contract", where=where, evidence=(exchange,))
+
+
 def test_failure_a_check_already_names_is_merged(tmp_path: Path) -> None:
     """A 500 on an endpoint where the suite reported a 500: one cause, the suite's finding."""
-    quirk = Finding(
-        "msgs.tweet-unknown-user-404",
-        Severity.QUIRK,
-        Profile.QUIRK,
-        "500",
-        "contract",
-        where="POST /msgs/<user>",
-        evidence=(Exchange("POST", "http://t/msgs/x", status=500),),
-    )
+    quirk = _suite("msgs.tweet-unknown-user-404", "POST /msgs/<user>", 500)
     events = write(
         tmp_path / "e.ndjson",
         scenario("not_a_server_error", "POST /msgs/{username}", 500, set(), "a"),
@@ -135,15 +134,7 @@ def test_failure_a_check_already_names_is_merged(tmp_path: Path) -> None:
 def test_failure_without_credentials_is_the_auth_finding(tmp_path: Path) -> None:
     """A request Schemathesis sent without valid credentials, answered 200 text: the auth
     check's finding names it; the same answer to a request with credentials does not merge."""
-    auth = Finding(
-        "auth.required-403",
-        Severity.ERROR,
-        Profile.STRICT,
-        "200",
-        "contract",
-        where="GET /msgs",
-        evidence=(Exchange("GET", "http://t/msgs", status=200),),
-    )
+    auth = _suite("auth.required-403", "GET /msgs", 200, Severity.ERROR)
     events = write(
         tmp_path / "e.ndjson",
         scenario("content_type_conformance", "GET /msgs/{username}", 200, {"header"}, "a"),
@@ -186,18 +177,6 @@ def test_endpoint_names_match_the_suite() -> None:
     assert endpoint("GET /latest") == "GET /latest"
 
 
-def _quirk(check: str, where: str, status: int) -> Finding:
-    return Finding(
-        check,
-        Severity.QUIRK,
-        Profile.QUIRK,
-        "q",
-        "contract",
-        where=where,
-        evidence=(Exchange(where.split()[0], "http://t", status=status),),
-    )
-
-
 def test_quirk_labels_only_where_the_quirk_lives(tmp_path: Path) -> None:
     """HEAD /msgs answering 500 is the suite's quirk (merged); GET /msgs answering 500 is an
     error of its own."""
@@ -206,7 +185,7 @@ def test_quirk_labels_only_where_the_quirk_lives(tmp_path: Path) -> None:
         scenario("not_a_server_error", "HEAD /msgs", 500, set(), "a"),
         scenario("not_a_server_error", "GET /msgs", 500, set(), "b"),
     )
-    known = [_quirk("http.head", "HEAD /msgs", 500)]
+    known = [_suite("http.head", "HEAD /msgs", 500)]
     summary = read_failures(events, "http://t", known)
     assert {f.where: f.severity for f in summary.findings} == {"GET /msgs": Severity.ERROR}
     assert summary.merged == 1
@@ -220,7 +199,7 @@ def test_html_error_bodies_are_quirks_and_415_is_merged(tmp_path: Path) -> None:
         scenario("content_type_conformance", "GET /fllws/{username}", 404, set(), "a"),
         scenario("status_code_conformance", "POST /fllws/{username}", 415, set(), "b"),
     )
-    known = [_quirk("http.missing-content-type", "POST /register", 415)]
+    known = [_suite("http.missing-content-type", "POST /register", 415)]
     summary = read_failures(events, "http://t", known)
     assert [(f.severity, f.message.rsplit("(", 1)[-1]) for f in summary.findings] == [
         (Severity.QUIRK, "same quirk as http.error-body-json)"),

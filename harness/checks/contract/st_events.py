@@ -143,9 +143,12 @@ def named_by(
     target treats missing credentials, which the suite's auth checks judge.
     """
     suite = [f for f in known if "." in f.check and not f.check.startswith("schemathesis.")]
-    prefixes = _API_WIDE.get("ignored_auth" if no_credentials else check)
-    if no_credentials and not any(f.check.startswith(prefixes or ()) for f in suite):
-        prefixes = _API_WIDE.get(check)
+    if no_credentials:
+        auth = _API_WIDE["ignored_auth"]
+        named = next((f.check for f in suite if f.check.startswith(auth)), None)
+        if named is not None:
+            return named
+    prefixes = _API_WIDE.get(check)
     if prefixes is not None:
         return next((f.check for f in suite if f.check.startswith(prefixes)), None)
     status = exchange.status
@@ -196,23 +199,21 @@ def _finding(
     )
 
 
+def _negative(case: Any) -> set[str]:
+    """The parts of a request (query, header, body, path) Schemathesis made invalid."""
+    meta = ((case or {}).get("value") or {}).get("meta") or {}
+    components = meta.get("components") or {}
+    return {name for name, c in components.items() if (c or {}).get("mode") == "negative"}
+
+
 def _only_query_negative(case: Any) -> bool:
     """Whether only the query string (or the Authorization header) was made invalid.
 
     Every query value of the API is accepted (`latest` and `no` ignore what does not parse,
     unknown parameters are ignored, as HTTP APIs do), so accepting it is no finding. The only
-    header is Authorization, which the configured credentials always put back.
+    header is Authorization, whose absence or wrong value the suite's auth checks judge.
     """
-    meta = ((case or {}).get("value") or {}).get("meta") or {}
-    components = meta.get("components") or {}
-    negative = {name for name, c in components.items() if (c or {}).get("mode") == "negative"}
-    return negative <= {"query", "header"}
-
-
-def _credentials_broken(case: Any) -> bool:
-    """Whether Schemathesis left out or broke the Authorization header (the only header)."""
-    meta = ((case or {}).get("value") or {}).get("meta") or {}
-    return ((meta.get("components") or {}).get("header") or {}).get("mode") == "negative"
+    return _negative(case) <= {"query", "header"}
 
 
 class _CrashWatch:
@@ -289,7 +290,7 @@ def read_failures(path: Path, target: str, known: list[Finding]) -> StSummary:
                     seen.add(key)
                     exchange = exchange_of(interactions[case_id])
                     where = endpoint(str(failure.get("operation") or f"{exchange.method} ?"))
-                    dropped = _credentials_broken(case)
+                    dropped = "header" in _negative(case)  # Authorization, the only header
                     if named_by(check["name"], where, exchange, known, no_credentials=dropped):
                         summary.merged += 1  # one cause, one finding: the suite's
                         continue
